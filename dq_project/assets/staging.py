@@ -1,0 +1,57 @@
+"""staging.customers: raw rows mapped onto the canonical schema and normalized, per snapshot date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+import polars as pl
+
+from dq_project.assets.raw import CUSTOMER_ROWS
+from dq_project.mapping import missing_columns, to_canonical
+from dq_project.normalize import normalize_frame
+from dq_project.partitions import daily_snapshots
+from dq_project.resources import WarehouseResource
+from dq_project.sql import query_sql, run_sql
+
+STATUS_FIELDS = ("mobile", "email", "id_number", "credit_code", "birth_date", "name")
+
+
+@dg.asset(
+    key=["staging", "customers"],
+    deps=[CUSTOMER_ROWS],
+    partitions_def=daily_snapshots,
+    group_name="staging",
+)
+def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Canonical, normalized customers (grain: one row per raw row; key: snapshot_date, record_key)."""
+    settings = warehouse.settings()
+    snapshot_date = dt.date.fromisoformat(context.partition_key)
+    frames, drift = [], {}
+    with warehouse.connect() as con:
+        for source in settings.sources:
+            rows = query_sql(con, "raw/select_partition_rows", snapshot_date=str(snapshot_date),
+                             source=source.name).pl()
+            if rows.is_empty():
+                continue
+            if missing := missing_columns(rows, source):
+                drift[source.name] = missing
+                context.log.warning(f"{source.name}: mapped columns missing from the files: {missing}")
+            canonical = to_canonical(rows, source)
+            normalized = normalize_frame(canonical, default_region=source.phone_region,
+                                         date_order=source.date_order)
+            frames.append(normalized.with_columns(pl.lit(snapshot_date).alias("snapshot_date")))
+        staged_frame = pl.concat(frames, how="diagonal_relaxed") if frames else None
+        con.begin()
+        run_sql(con, "staging/delete_customers_partition", snapshot_date=str(snapshot_date))
+        if staged_frame is not None:
+            con.register("staged_frame", staged_frame.to_arrow())
+            run_sql(con, "staging/insert_customers")
+            con.unregister("staged_frame")
+        con.commit()
+    metadata = {"dagster/row_count": 0 if staged_frame is None else staged_frame.height, "schema_drift": drift}
+    if staged_frame is not None:
+        for field in STATUS_FIELDS:
+            counts = staged_frame[f"{field}_status"].value_counts()
+            metadata[f"{field}_status"] = dict(zip(counts[f"{field}_status"], counts["count"], strict=True))
+    return dg.MaterializeResult(metadata=metadata)

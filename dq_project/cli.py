@@ -1,0 +1,132 @@
+"""The `dq` command: generate sample data, run the pipeline, render reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from dq_project.generator import generate as generate_snapshot
+from dq_project.ingest import discover
+from dq_project.report import render_report
+from dq_project.resources import WarehouseResource, open_warehouse
+from dq_project.runner import local_instance, run_daily
+from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+from dq_project.sql import query_sql
+
+app = typer.Typer(help="dq: data quality for customer records.", no_args_is_help=True)
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="project config (default: dq.toml)")]
+HomeOption = Annotated[Path | None, typer.Option("--home", help="data home (default: config / DQ_HOME)")]
+DateOption = Annotated[str | None, typer.Option("--date", help="snapshot date YYYY-MM-DD (default: today)")]
+
+
+def _settings(config: Path | None, home: Path | None) -> Settings:
+    try:
+        return load_settings(config, home=home)
+    except SettingsError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+def _date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+@app.command()
+def generate(
+    rows: Annotated[int, typer.Option(min=10, help="records across all sources")] = 2000,
+    seed: Annotated[int, typer.Option(help="random seed (same seed, same files)")] = 1,
+    out: Annotated[Path, typer.Option(help="landing folder to write <source>/ files and _truth/ into")] = Path(
+        "var/landing"
+    ),
+    date: DateOption = None,
+) -> None:
+    """Write a realistic CRM + ERP export with ground truth (entities, planted defects)."""
+    started = time.perf_counter()
+    with typer.progressbar(length=1, label=f"generating {rows:,} rows") as bar:
+        snapshot = generate_snapshot(rows, seed, out, _date(date))
+        bar.update(1)
+    for source, path in snapshot.files.items():
+        typer.echo(f"  {source}: {path}")
+    typer.echo(f"  truth: {snapshot.truth_dir} ({snapshot.entity_count:,} entities)")
+    typer.echo(f"done in {time.perf_counter() - started:.1f}s")
+
+
+@app.command()
+def run(
+    date: DateOption = None,
+    retrain: Annotated[bool, typer.Option(help="retrain the Splink models")] = False,
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Run the whole pipeline for one snapshot date (sample data is generated if nothing has landed)."""
+    settings = _settings(config, home)
+    day = _date(date)
+    if not discover(settings):
+        typer.echo(f"landing folder {settings.landing_dir} is empty: generating {settings.demo_rows:,} sample rows")
+        generate_snapshot(settings.demo_rows, 1, settings.landing_dir, day)
+    warehouse = WarehouseResource(config_path=str(config) if config else None, home=str(settings.home))
+    typer.echo(f"running the pipeline for {day} (warehouse {settings.warehouse_path})")
+    started = time.perf_counter()
+    result = run_daily(warehouse, day, instance=local_instance(settings.dagster_home), retrain=retrain)
+    elapsed = time.perf_counter() - started
+    if not result.success:
+        typer.secho(f"run failed after {elapsed:.0f}s; see the Dagster event log above", fg="red", err=True)
+        raise typer.Exit(1)
+    _print_summary(settings, day, elapsed)
+
+
+def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
+    con = open_warehouse(settings.warehouse_path)
+    try:
+        kpis = query_sql(con, "quality/select_kpis", snapshot_date=day.isoformat()).pl()
+        golden, records, merged = query_sql(con, "golden/select_summary", as_of_date=day.isoformat()).fetchall()[0]
+    finally:
+        con.close()
+    today = kpis.filter(pl.col("snapshot_date") == day)
+    typer.echo(f"\nrun finished in {elapsed:.0f}s")
+    for row in today.iter_rows(named=True):
+        typer.echo(f"  {row['dimension']:<14} {row['measure'] * 100:6.1f}%")
+    typer.echo(f"  {records:,} current records -> {golden:,} golden records ({merged:,} merged entities)")
+    typer.echo(f"audit report: {settings.reports_dir / day.isoformat() / 'audit.html'}")
+
+
+@app.command()
+def report(date: DateOption = None, config: ConfigOption = None, home: HomeOption = None) -> None:
+    """Render the audit report of a snapshot date from the warehouse."""
+    settings = _settings(config, home)
+    con = open_warehouse(settings.warehouse_path)
+    try:
+        path = render_report(con, settings, _date(date))
+    finally:
+        con.close()
+    typer.echo(f"audit report: {path}")
+
+
+@app.command()
+def ui(config: ConfigOption = None, home: HomeOption = None) -> None:
+    """Start the Dagster UI (dagster dev) on workspace.yaml with this data home's instance."""
+    settings = _settings(config, home)
+    local_instance(settings.dagster_home)
+    env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), "DQ_HOME": str(settings.home)}
+    if config:
+        env["DQ_CONFIG"] = str(config.resolve())
+    workspace = PROJECT_ROOT / "workspace.yaml"
+    raise typer.Exit(subprocess.call([str(Path(sys.executable).parent / "dagster"), "dev", "-w", str(workspace)], env=env, cwd=PROJECT_ROOT))
+
+
+if __name__ == "__main__":
+    app()

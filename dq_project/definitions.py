@@ -1,0 +1,15 @@
+"""The one Definitions object: explicit assembly, no logic, no environment reads."""
+
+import dagster as dg
+
+from dq_project.assets import ALL_ASSETS
+from dq_project.resources import WarehouseResource
+from dq_project.schedules import daily_pipeline, daily_schedule, landing_sensor
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    jobs=[daily_pipeline],
+    schedules=[daily_schedule],
+    sensors=[landing_sensor],
+    resources={"warehouse": WarehouseResource()},
+)

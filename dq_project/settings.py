@@ -1,0 +1,171 @@
+"""The single settings object: defaults, the project config file, environment overrides, validation.
+
+Precedence (lowest to highest): built-in defaults < the TOML file < environment variables.
+The file is `DQ_CONFIG` if set, else `dq.toml` in the working directory, else the `dq.toml` shipped
+at the project root. `DQ_HOME` overrides `home`. This is the only module that reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number", "company_name",
+    "credit_code", "mobile", "phone", "email", "province", "city", "district", "address", "owner",
+    "tags", "created_at", "updated_at",
+)  # fmt: skip
+
+
+class SettingsError(ValueError):
+    """The project config is missing or invalid; the message says where and why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceSettings(_Strict):
+    """One source system's exports: where they land and how they map onto the canonical schema."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    pattern: str = "*.csv"
+    format: Literal["csv"] = "csv"
+    encoding: Literal["utf-8", "utf-8-sig"] = "utf-8"
+    delimiter: str = ","
+    primary_key: str
+    mapping: dict[str, str]
+    date_order: Literal["YMD", "DMY", "MDY"] = "YMD"
+    phone_region: str = "CN"
+    snapshot_date_regex: str = r"(\d{4}-\d{2}-\d{2})"
+    trust: int = Field(default=50, ge=0, le=100, description="survivorship: higher wins ties")
+
+    @field_validator("mapping")
+    @classmethod
+    def _mapping_targets_canonical_fields(cls, mapping: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(mapping) - set(CANONICAL_FIELDS))
+        if unknown:
+            raise ValueError(f"mapping names unknown canonical fields {unknown}; known: {CANONICAL_FIELDS}")
+        return mapping
+
+    @model_validator(mode="after")
+    def _primary_key_is_mapped(self) -> SourceSettings:
+        if self.mapping.get("source_record_id") != self.primary_key:
+            raise ValueError(
+                f"primary_key {self.primary_key!r} must be mapped as source_record_id "
+                f"(mapping has {self.mapping.get('source_record_id')!r})"
+            )
+        return self
+
+
+class MatchingSettings(_Strict):
+    """Splink bands and training knobs (see dq_project/matching)."""
+
+    merge_threshold: float = Field(default=0.95, gt=0, lt=1)
+    review_threshold: float = Field(default=0.6, gt=0, lt=1)
+    pair_floor: float = Field(default=0.3, gt=0, lt=1)
+    seed: int = 42
+    max_pairs_u: float = 2e6
+
+    @model_validator(mode="after")
+    def _bands_are_ordered(self) -> MatchingSettings:
+        if not self.pair_floor <= self.review_threshold <= self.merge_threshold:
+            raise ValueError("need pair_floor <= review_threshold <= merge_threshold")
+        return self
+
+
+class ReportSettings(_Strict):
+    locale: Literal["en", "zh-CN"] = "en"
+    mask_pii: bool = True
+    failure_samples: int = Field(default=5, ge=0, le=50)
+
+
+class RuleOverride(_Strict):
+    severity: Literal["ERROR", "WARN"] | None = None
+    threshold: float | None = Field(default=None, ge=0, le=1)
+    enabled: bool = True
+
+
+class Settings(_Strict):
+    """Everything a run needs; paths derive from `home`."""
+
+    home: Path = Path("var")
+    sources: list[SourceSettings]
+    matching: MatchingSettings = MatchingSettings()
+    report: ReportSettings = ReportSettings()
+    rules: dict[str, RuleOverride] = {}
+    demo_rows: int = Field(default=5000, ge=10)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_source_names(cls, sources: list[SourceSettings]) -> list[SourceSettings]:
+        names = [s.name for s in sources]
+        if not names or len(set(names)) != len(names):
+            raise ValueError(f"sources must be a non-empty list with unique names, got {names}")
+        return sources
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    def source(self, name: str) -> SourceSettings:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise SettingsError(f"unknown source {name!r}; configured: {[s.name for s in self.sources]}")
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    """The config file in force: DQ_CONFIG, ./dq.toml, or the project's own dq.toml."""
+    env = os.environ if env is None else env
+    if env.get("DQ_CONFIG"):
+        return Path(env["DQ_CONFIG"])
+    local = Path.cwd() / "dq.toml"
+    return local if local.exists() else PROJECT_ROOT / "dq.toml"
+
+
+def load_settings(
+    path: Path | str | None = None, *, home: Path | str | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    """Read and validate the config; `home` (or DQ_HOME) overrides the file's data home."""
+    env = os.environ if env is None else env
+    path = Path(path) if path else config_path(env)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SettingsError(f"config file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    override = home or env.get("DQ_HOME")
+    if override:
+        raw["home"] = str(override)
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise SettingsError(f"{path}: invalid config:\n{exc}") from exc
+    if not settings.home.is_absolute():
+        settings = settings.model_copy(update={"home": (Path.cwd() / settings.home).resolve()})
+    return settings

@@ -1,0 +1,55 @@
+"""The only reader of sql/: statements are loaded by name and run with bound parameters.
+
+A file may hold several statements separated by `;` at the end of a line; each statement receives
+only the `$name` parameters it mentions, so one parameter set serves a delete-then-insert pair.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?\n")
+
+
+@cache
+def load_sql(name: str) -> str:
+    """Text of sql/<name>.sql, e.g. load_sql("raw/customer_rows_insert")."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def statements(name: str) -> list[str]:
+    """The non-empty statements of sql/<name>.sql in file order."""
+    text = load_sql(name) + "\n"
+    parts = _STATEMENT_END.split(text)
+    return [p.strip() for p in parts if _strip_comments(p).strip()]
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r"--[^\n]*", "", text)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
+    """Execute every statement of sql/<name>.sql with its bound parameters."""
+    for statement in statements(name):
+        wanted = set(_PARAM.findall(_strip_comments(statement)))
+        missing = wanted - params.keys()
+        if missing:
+            raise KeyError(f"sql/{name}.sql needs parameters {sorted(missing)}")
+        con.execute(statement, {k: params[k] for k in wanted} if wanted else None)
+
+
+def query_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyRelation:
+    """A relation for the single SELECT in sql/<name>.sql (read with .pl(), .to_arrow_table())."""
+    (statement,) = statements(name)
+    wanted = set(_PARAM.findall(_strip_comments(statement)))
+    return con.sql(statement, params={k: params[k] for k in wanted} if wanted else None)

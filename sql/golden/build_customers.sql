@@ -1,0 +1,40 @@
+-- Pivot the winning values of golden.provenance into one row per entity.
+delete from golden.customers where as_of_date = cast($as_of_date as date);
+insert into golden.customers by name
+with entities as (
+    select
+        c.golden_id,
+        count(*) as record_count,
+        string_agg(distinct r.source, ',' order by r.source) as sources,
+        max(r.updated_at) as updated_at
+    from matching.clusters as c
+    join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
+    where c.as_of_date = cast($as_of_date as date)
+    group by c.golden_id
+),
+winners as (
+    select
+        golden_id,
+        any_value(value) filter (where field = 'customer_type') as customer_type,
+        any_value(value) filter (where field = 'name') as name,
+        any_value(value) filter (where field = 'gender') as gender,
+        cast(any_value(value) filter (where field = 'birth_date') as date) as birth_date,
+        any_value(value) filter (where field = 'id_number') as id_number,
+        any_value(value) filter (where field = 'company_name') as company_name,
+        any_value(value) filter (where field = 'credit_code') as credit_code,
+        any_value(value) filter (where field = 'mobile') as mobile,
+        any_value(value) filter (where field = 'phone') as phone,
+        any_value(value) filter (where field = 'email') as email,
+        any_value(value) filter (where field = 'province') as province,
+        any_value(value) filter (where field = 'city') as city,
+        any_value(value) filter (where field = 'district') as district,
+        any_value(value) filter (where field = 'address') as address,
+        any_value(value) filter (where field = 'owner') as owner
+    from golden.provenance
+    where as_of_date = cast($as_of_date as date)
+    group by golden_id
+)
+select cast($as_of_date as date) as as_of_date, e.golden_id, w.* exclude (golden_id),
+       e.record_count, e.sources, e.updated_at
+from entities as e
+left join winners as w on w.golden_id = e.golden_id;

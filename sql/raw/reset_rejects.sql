@@ -1,0 +1,2 @@
+drop table if exists dq_rejects;
+drop table if exists dq_reject_scans;

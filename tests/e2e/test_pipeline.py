@@ -1,0 +1,149 @@
+"""End to end: the real asset graph on ~2,000 generated rows, asserted against the ground truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from dq_project.evaluation import pairwise_score
+from dq_project.generator import generate
+from dq_project.resources import WarehouseResource
+from dq_project.runner import run_daily
+
+pytestmark = pytest.mark.e2e
+
+DAY = dt.date(2026, 11, 20)
+ROWS = 2000
+
+# Planted defect kind -> the rule that must find it.
+DEFECT_RULES = {
+    "invalid_mobile": "mobile_is_valid_e164",
+    "invalid_email": "email_is_valid",
+    "invalid_id_checksum": "id_number_checksum_valid",
+    "invalid_credit_code": "credit_code_checksum_valid",
+    "invalid_birth_date": "birth_date_in_range",
+    "updated_before_created": "updated_after_created",
+}
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory):
+    """Generate a snapshot, run the whole graph once, hand the outcome to every test."""
+    home = tmp_path_factory.mktemp("e2e") / "home"
+    snapshot = generate(ROWS, 7, home / "landing", DAY)
+    warehouse = WarehouseResource(config_path=str(Path(__file__).parents[2] / "dq.toml"), home=str(home))
+    instance = dg.DagsterInstance.ephemeral()
+    result = run_daily(warehouse, DAY, instance=instance)
+    con = duckdb.connect(str(warehouse.settings().warehouse_path), read_only=True)
+    outcome = {"result": result, "snapshot": snapshot, "warehouse": warehouse, "con": con,
+               "settings": warehouse.settings(), "instance": instance}
+    yield outcome
+    outcome["con"].close()
+
+
+def _truth(snapshot, name: str) -> pl.DataFrame:
+    frame = pl.read_csv(snapshot.truth_dir / name, infer_schema=False)
+    return frame.with_columns(record_key=pl.format("{}:{}", "source", "source_record_id"))
+
+
+def test_run_succeeds_and_every_check_is_evaluated(pipeline) -> None:
+    result: dg.ExecuteInProcessResult = pipeline["result"]
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) >= 10
+    assert {e.check_name for e in evaluations} >= set(DEFECT_RULES.values())
+
+
+def test_every_input_row_is_in_raw(pipeline) -> None:
+    input_rows = sum(pl.read_csv(p, infer_schema=False).height for p in pipeline["snapshot"].files.values())
+    assert input_rows == ROWS
+    (raw_rows,), = pipeline["con"].sql("select count(*) from raw.customer_rows").fetchall()
+    (quarantined,), = pipeline["con"].sql("select count(*) from raw.quarantine").fetchall()
+    (staged,), = pipeline["con"].sql("select count(*) from staging.customers").fetchall()
+    assert raw_rows + quarantined == input_rows
+    assert quarantined == 0
+    assert staged == raw_rows
+
+
+@pytest.mark.parametrize("defect", sorted(DEFECT_RULES))
+def test_planted_defects_are_found(pipeline, defect: str) -> None:
+    defects = _truth(pipeline["snapshot"], "defects.csv").filter(pl.col("defect") == defect)
+    assert defects.height > 0, f"the generator planted no {defect}"
+    failures = pipeline["con"].sql(
+        "select record_key from quality.rule_failures where rule_id = $rule",
+        params={"rule": DEFECT_RULES[defect]},
+    ).pl()
+    planted, found = set(defects["record_key"]), set(failures["record_key"])
+    assert planted <= found, f"{defect}: {len(planted - found)} planted defects not found"
+    assert len(found & planted) / len(found) >= 0.9, f"{DEFECT_RULES[defect]} flags records without the defect"
+
+
+def test_missing_person_names_are_found(pipeline) -> None:
+    entities = _truth(pipeline["snapshot"], "entities.csv")
+    persons = set(entities.filter(pl.col("customer_type") == "person")["record_key"])
+    defects = _truth(pipeline["snapshot"], "defects.csv")
+    planted = set(defects.filter((pl.col("defect") == "missing") & (pl.col("field") == "name"))["record_key"])
+    planted &= persons
+    found = set(pipeline["con"].sql(
+        "select record_key from quality.rule_failures where rule_id = 'person_name_present'").pl()["record_key"])
+    assert planted and planted <= found
+
+
+def test_clustering_matches_truth(pipeline) -> None:
+    truth = _truth(pipeline["snapshot"], "entities.csv")
+    clusters = pipeline["con"].sql("select record_key, cluster_key from matching.clusters").pl()
+    assert clusters.height == ROWS
+    score = pairwise_score(clusters, truth)
+    assert score.f1 >= 0.9, f"pairwise precision {score.precision:.3f} recall {score.recall:.3f}"
+
+
+def test_golden_records_close_to_true_entities(pipeline) -> None:
+    true_entities = _truth(pipeline["snapshot"], "entities.csv")["entity_id"].n_unique()
+    (golden,), = pipeline["con"].sql("select count(*) from golden.customers").fetchall()
+    assert abs(golden - true_entities) / true_entities <= 0.05
+    (fields_without_provenance,), = pipeline["con"].sql("""
+        select count(*) from golden.customers g
+        where g.mobile is not null and not exists (
+            select 1 from golden.provenance p where p.golden_id = g.golden_id and p.field = 'mobile')
+    """).fetchall()
+    assert fields_without_provenance == 0
+
+
+def test_kpis_written_and_shown_in_report(pipeline) -> None:
+    kpis = pipeline["con"].sql(
+        "select dimension, measure from quality.kpi_history where snapshot_date = $d", params={"d": DAY}
+    ).pl()
+    assert set(kpis["dimension"]) >= {"completeness", "validity", "uniqueness", "quality_score"}
+    html = (pipeline["settings"].reports_dir / DAY.isoformat() / "audit.html").read_text(encoding="utf-8")
+    for measure in kpis["measure"]:
+        assert f"{measure * 100:.1f}%" in html
+
+
+def test_report_masks_pii(pipeline) -> None:
+    html = (pipeline["settings"].reports_dir / DAY.isoformat() / "audit.html").read_text(encoding="utf-8")
+    staged = pipeline["con"].sql(
+        "select mobile, id_number, email from staging.customers where mobile_status in ('ok','normalized')"
+    ).pl()
+    for column in ("mobile", "id_number", "email"):
+        leaked = [v for v in staged[column].drop_nulls().to_list() if v in html]
+        assert not leaked, f"unmasked {column} values in the report: {leaked[:3]}"
+
+
+def test_rerun_is_idempotent(pipeline) -> None:
+    con: duckdb.DuckDBPyConnection = pipeline["con"]
+    tables = ["raw.customer_rows", "staging.customers", "quality.rule_failures", "matching.clusters",
+              "golden.customers", "golden.provenance", "quality.kpi_history"]
+    before = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in tables}
+    golden_before = set(con.sql("select golden_id from golden.customers").pl()["golden_id"])
+    con.close()
+    result = run_daily(pipeline["warehouse"], DAY, instance=pipeline["instance"])
+    assert result.success
+    con = pipeline["con"] = duckdb.connect(str(pipeline["settings"].warehouse_path), read_only=True)
+    after = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in tables}
+    assert after == before
+    assert set(con.sql("select golden_id from golden.customers").pl()["golden_id"]) == golden_before

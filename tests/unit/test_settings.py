@@ -1,0 +1,64 @@
+from pathlib import Path
+
+import pytest
+
+from dq_project.settings import PROJECT_ROOT, SettingsError, load_settings
+
+
+def test_project_config_loads_with_home_override(tmp_path: Path) -> None:
+    settings = load_settings(PROJECT_ROOT / "dq.toml", home=tmp_path, env={})
+    assert settings.home == tmp_path
+    assert settings.warehouse_path == tmp_path / "warehouse.duckdb"
+    assert [s.name for s in settings.sources] == ["crm", "erp"]
+    assert settings.source("erp").mapping["name"] == "姓名"
+
+
+def test_env_overrides_home(tmp_path: Path) -> None:
+    settings = load_settings(PROJECT_ROOT / "dq.toml", env={"DQ_HOME": str(tmp_path / "x")})
+    assert settings.home == tmp_path / "x"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "dq.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_mapping_to_unknown_field_is_a_clear_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, """
+[[sources]]
+name = "crm"
+primary_key = "id"
+[sources.mapping]
+source_record_id = "id"
+nmae = "full_name"
+""")
+    with pytest.raises(SettingsError, match="unknown canonical fields \\['nmae'\\]"):
+        load_settings(path, env={})
+
+
+def test_primary_key_must_be_mapped(tmp_path: Path) -> None:
+    path = _write(tmp_path, """
+[[sources]]
+name = "crm"
+primary_key = "id"
+[sources.mapping]
+name = "full_name"
+""")
+    with pytest.raises(SettingsError, match="primary_key 'id' must be mapped"):
+        load_settings(path, env={})
+
+
+def test_thresholds_must_be_ordered(tmp_path: Path) -> None:
+    text = (PROJECT_ROOT / "dq.toml").read_text(encoding="utf-8").replace(
+        "review_threshold = 0.6", "review_threshold = 0.99"
+    )
+    with pytest.raises(SettingsError, match="pair_floor <= review_threshold <= merge_threshold"):
+        load_settings(_write(tmp_path, text), env={})
+
+
+def test_missing_and_broken_files(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="config file not found"):
+        load_settings(tmp_path / "nope.toml", env={})
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings(_write(tmp_path, "sources = ["), env={})

@@ -1,0 +1,44 @@
+"""Every SQL file is used by the code, parses, and the loader binds parameters per statement."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dq_project.resources import TABLES, open_warehouse
+from dq_project.settings import PROJECT_ROOT
+from dq_project.sql import SQL_DIR, load_sql, query_sql, run_sql, statements
+
+ALL_SQL = sorted(p.relative_to(SQL_DIR).with_suffix("").as_posix() for p in SQL_DIR.rglob("*.sql"))
+
+
+def _python_sources() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "dq_project").rglob("*.py"))
+
+
+@pytest.mark.parametrize("name", ALL_SQL)
+def test_every_sql_file_is_referenced(name: str) -> None:
+    assert re.search(rf"[\"']{re.escape(name)}[\"']", _python_sources()), f"sql/{name}.sql is unused"
+
+
+def test_warehouse_bootstrap_creates_every_table(tmp_path) -> None:
+    con = open_warehouse(tmp_path / "w.duckdb")
+    tables = {f"{s}/{t}" for s, t in con.sql(
+        "select table_schema, table_name from information_schema.tables").fetchall()}
+    con.close()
+    assert {t for t in TABLES if t != "staging/current_customers"} <= tables
+
+
+def test_statements_split_and_bind_only_their_parameters(tmp_path) -> None:
+    assert len(statements("quality/delete_rule_results_partition")) == 2
+    con = open_warehouse(tmp_path / "w.duckdb")
+    run_sql(con, "quality/delete_rule_results_partition", snapshot_date="2024-01-01", unused="x")
+    assert query_sql(con, "quality/select_kpis", snapshot_date="2024-01-01").fetchall() == []
+    with pytest.raises(KeyError, match="needs parameters"):
+        run_sql(con, "quality/delete_rule_results_partition")
+
+
+def test_unknown_sql_name_is_an_error() -> None:
+    with pytest.raises(FileNotFoundError):
+        load_sql("raw/no_such_file")
