@@ -13,13 +13,9 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from dq_project.generator import generate as generate_snapshot
-from dq_project.ingest import discover
-from dq_project.report import render_report
-from dq_project.resources import WarehouseResource, open_warehouse
-from dq_project.runner import local_instance, run_daily
 from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
-from dq_project.sql import query_sql
+
+# Commands import what they use: `dq generate` should not pay for loading Dagster and Great Expectations.
 
 app = typer.Typer(help="dq: data quality for customer records.", no_args_is_help=True)
 
@@ -55,6 +51,8 @@ def generate(
     date: DateOption = None,
 ) -> None:
     """Write a realistic CRM + ERP export with ground truth (entities, planted defects)."""
+    from dq_project.generator import generate as generate_snapshot
+
     started = time.perf_counter()
     with typer.progressbar(length=1, label=f"generating {rows:,} rows") as bar:
         snapshot = generate_snapshot(rows, seed, out, _date(date))
@@ -73,6 +71,11 @@ def run(
     home: HomeOption = None,
 ) -> None:
     """Run the whole pipeline for one snapshot date (sample data is generated if nothing has landed)."""
+    from dq_project.generator import generate as generate_snapshot
+    from dq_project.ingest import discover
+    from dq_project.resources import WarehouseResource
+    from dq_project.runner import local_instance, run_daily
+
     settings = _settings(config, home)
     day = _date(date)
     if not discover(settings):
@@ -90,6 +93,9 @@ def run(
 
 
 def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
+    from dq_project.resources import open_warehouse
+    from dq_project.sql import query_sql
+
     con = open_warehouse(settings.warehouse_path)
     try:
         kpis = query_sql(con, "quality/select_kpis", snapshot_date=day.isoformat()).pl()
@@ -107,6 +113,9 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
 @app.command()
 def report(date: DateOption = None, config: ConfigOption = None, home: HomeOption = None) -> None:
     """Render the audit report of a snapshot date from the warehouse."""
+    from dq_project.report import render_report
+    from dq_project.resources import open_warehouse
+
     settings = _settings(config, home)
     con = open_warehouse(settings.warehouse_path)
     try:
@@ -119,6 +128,8 @@ def report(date: DateOption = None, config: ConfigOption = None, home: HomeOptio
 @app.command()
 def ui(config: ConfigOption = None, home: HomeOption = None) -> None:
     """Start the Dagster UI (dagster dev) on workspace.yaml with this data home's instance."""
+    from dq_project.runner import local_instance
+
     settings = _settings(config, home)
     local_instance(settings.dagster_home)
     env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), "DQ_HOME": str(settings.home)}

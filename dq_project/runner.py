@@ -9,6 +9,7 @@ import dagster as dg
 
 from dq_project.assets import ALL_ASSETS
 from dq_project.resources import WarehouseResource
+from dq_project.schedules import daily_pipeline
 
 DAGSTER_YAML = """\
 # Written by dq: the local Dagster instance of this data home.
@@ -43,12 +44,14 @@ def run_daily(
         "ops": {"entity_resolution": {"config": {"retrain": retrain}}},
         "loggers": {"console": {"config": {"log_level": log_level}}},
     }
-    return dg.materialize(
-        ALL_ASSETS,
-        partition_key=snapshot_date.isoformat(),
-        instance=instance,
-        resources={"warehouse": warehouse},
+    # The same job the schedule and sensor launch, bound to this warehouse, so runs read alike in the UI.
+    job = dg.Definitions(
+        assets=ALL_ASSETS, jobs=[daily_pipeline], resources={"warehouse": warehouse}
+    ).resolve_job_def(daily_pipeline.name)
+    return job.execute_in_process(
         run_config=run_config,
+        instance=instance or dg.DagsterInstance.ephemeral(),
+        partition_key=snapshot_date.isoformat(),
         raise_on_error=False,
         tags={"dq/trigger": "cli"},
     )

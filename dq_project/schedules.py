@@ -1,6 +1,5 @@
 """The daily job, its schedule, and the landing-folder sensor."""
 
-from __future__ import annotations
 
 import hashlib
 import json

@@ -1,6 +1,5 @@
 """quality.kpi_history and the audit report: what a steward and a manager read after each run."""
 
-from __future__ import annotations
 
 import datetime as dt
 

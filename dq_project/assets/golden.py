@@ -1,6 +1,5 @@
 """golden.customers / golden.provenance: one survivorship-merged record per entity."""
 
-from __future__ import annotations
 
 import dagster as dg
 import polars as pl

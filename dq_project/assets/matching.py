@@ -1,6 +1,5 @@
 """matching.pairs / clusters / review_queue: Splink linkage over the current state of all records."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -4,7 +4,6 @@ Every rule of the catalog is also a Dagster asset check on quality/rule_results;
 (failed ratio above its threshold) is a blocking check, so matching and golden records do not run.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -22,12 +21,12 @@ RULE_FAILURES = dg.AssetKey(["quality", "rule_failures"])
 STAGED_CUSTOMERS = dg.AssetKey(["staging", "customers"])
 
 
-def configured_rules(settings: Settings) -> list[Rule]:
+def configured_rules(settings: Settings, as_of: dt.date) -> list[Rule]:
     """The default catalog with the config's per-rule overrides applied."""
     overrides = {
         rule_id: override.model_dump(exclude_none=True) for rule_id, override in settings.rules.items()
     }
-    return default_rules(overrides)
+    return default_rules(overrides, as_of=as_of)
 
 
 def _check_result(row: dict, samples: list[str]) -> dg.AssetCheckResult:
@@ -73,7 +72,7 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     """Run the rule suite on the staged partition (grain: snapshot_date x rule; failures x record)."""
     settings = warehouse.settings()
     snapshot_date = context.partition_key
-    rules = configured_rules(settings)
+    rules = configured_rules(settings, dt.date.fromisoformat(snapshot_date))
     with warehouse.connect() as con:
         staged = _with_row_locator(
             query_sql(con, "staging/select_customers_partition", snapshot_date=snapshot_date).pl()

@@ -1,6 +1,5 @@
 """raw.customer_rows and raw.quarantine: landed files read exactly once, every row kept."""
 
-from __future__ import annotations
 
 import datetime as dt
 

@@ -1,6 +1,5 @@
 """staging.customers: raw rows mapped onto the canonical schema and normalized, per snapshot date."""
 
-from __future__ import annotations
 
 import datetime as dt
 

@@ -1,4 +1,5 @@
--- Pivot the winning values of golden.provenance into one row per entity.
+-- Pivot the winning values of golden.provenance into one row per entity. A field whose only
+-- candidates are invalid stays null here (provenance still shows the invalid value and why).
 delete from golden.customers where as_of_date = cast($as_of_date as date);
 insert into golden.customers by name
 with entities as (
@@ -31,7 +32,7 @@ winners as (
         any_value(value) filter (where field = 'address') as address,
         any_value(value) filter (where field = 'owner') as owner
     from golden.provenance
-    where as_of_date = cast($as_of_date as date)
+    where as_of_date = cast($as_of_date as date) and rule <> 'invalid_only'
     group by golden_id
 )
 select cast($as_of_date as date) as as_of_date, e.golden_id, w.* exclude (golden_id),

@@ -26,7 +26,7 @@ DEFECT_RULES = {
     "invalid_email": "email_is_valid",
     "invalid_id_checksum": "id_number_checksum_valid",
     "invalid_credit_code": "credit_code_checksum_valid",
-    "invalid_birth_date": "birth_date_in_range",
+    "invalid_birth_date": "birth_date_is_valid",
     "updated_before_created": "updated_after_created",
 }
 

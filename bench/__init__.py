@@ -1,0 +1,1 @@
+"""Benchmarks that print numbers: `python -m bench [generate|pipeline] --rows N`."""

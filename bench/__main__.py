@@ -1,0 +1,73 @@
+"""Benchmarks: generator throughput and the whole pipeline on generated data, with accuracy.
+
+    python -m bench generate --rows 1000000
+    python -m bench pipeline --rows 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from dq_project.evaluation import pairwise_score
+from dq_project.generator import generate
+from dq_project.resources import WarehouseResource
+from dq_project.runner import run_daily
+from dq_project.settings import PROJECT_ROOT
+
+DAY = dt.date(2026, 11, 20)
+
+
+def bench_generate(rows: int, workdir: Path) -> None:
+    started = time.perf_counter()
+    snapshot = generate(rows, 1, workdir / "landing", DAY)
+    elapsed = time.perf_counter() - started
+    size = sum(p.stat().st_size for p in snapshot.files.values()) / 1e6
+    print(f"generate  rows={rows:,}  seconds={elapsed:.1f}  rows/s={rows / elapsed:,.0f}  MB={size:.0f}")
+
+
+def bench_pipeline(rows: int, workdir: Path) -> None:
+    home = workdir / "home"
+    snapshot = generate(rows, 1, home / "landing", DAY)
+    warehouse = WarehouseResource(config_path=str(PROJECT_ROOT / "dq.toml"), home=str(home))
+    instance = dg.DagsterInstance.ephemeral()
+    started = time.perf_counter()
+    result = run_daily(warehouse, DAY, instance=instance, log_level="WARNING")
+    elapsed = time.perf_counter() - started
+    print(f"pipeline  rows={rows:,}  success={result.success}  seconds={elapsed:.1f}")
+    for step in instance.get_run_step_stats(result.run_id):
+        print(f"  step {step.step_key:<24} {step.end_time - step.start_time:7.1f}s")
+    con = duckdb.connect(str(warehouse.settings().warehouse_path), read_only=True)
+    clusters = con.sql("select record_key, cluster_key from matching.clusters").pl()
+    (golden,), = con.sql("select count(*) from golden.customers").fetchall()
+    con.close()
+    truth = pl.read_csv(snapshot.truth_dir / "entities.csv", infer_schema=False).with_columns(
+        record_key=pl.format("{}:{}", "source", "source_record_id")
+    )
+    score = pairwise_score(clusters, truth)
+    entities = truth["entity_id"].n_unique()
+    print(f"  pairwise precision={score.precision:.4f} recall={score.recall:.4f} f1={score.f1:.4f}")
+    print(f"  golden records={golden:,}  true entities={entities:,}  error={(golden - entities) / entities:+.2%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("what", choices=["generate", "pipeline", "all"], nargs="?", default="all")
+    parser.add_argument("--rows", type=int, default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.what in ("generate", "all"):
+            bench_generate(args.rows or 1_000_000, Path(tmp) / "g")
+        if args.what in ("pipeline", "all"):
+            bench_pipeline(args.rows or 20_000, Path(tmp) / "p")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Planted defects and their ground truth: one row per (record, field, defect kind).
+
+Each field gets at most one defect, drawn from one uniform per field and record, so the truth is
+exact: a field listed as `missing` is blank or a placeholder, `fullwidth` is the valid value written
+in full-width characters, and every other defect kind leaves a value that fails its check.
+Blank fields a record type never has (a company's resident ID, a person's credit code, an optional
+landline) are not defects. A company record without its contact's name, and a duplicate record
+leaving out the email, count as `missing`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from dq_project.generator.formats import date_text
+from dq_project.generator.identifiers import RIC_CHECK_CHARS, USCC_ALPHABET
+from dq_project.generator.text import choose, fullwidth
+
+KINDS = ("missing", "invalid_mobile", "invalid_email", "invalid_id_checksum", "invalid_credit_code",
+         "invalid_birth_date", "updated_before_created", "fullwidth")
+PLACEHOLDERS = (None, "无", "暂无", "N/A", "null", "-", "空")
+_PLACEHOLDER_WEIGHTS = (50, 10, 10, 8, 7, 8, 7)
+# field -> (kind, cumulative probability bound) applied in order on the field's uniform draw.
+_RATES: dict[str, tuple[tuple[str, float], ...]] = {
+    "name": (("missing", 0.025),),
+    "mobile": (("missing", 0.03), ("invalid_mobile", 0.06), ("fullwidth", 0.09)),
+    "email": (("missing", 0.02), ("invalid_email", 0.05), ("fullwidth", 0.075)),
+    "id_number": (("missing", 0.04), ("invalid_id_checksum", 0.07), ("fullwidth", 0.09)),
+    "credit_code": (("missing", 0.02), ("invalid_credit_code", 0.06)),
+    "birth_date": (("invalid_birth_date", 0.025),),
+    "updated_at": (("updated_before_created", 0.03),),
+}
+_PERSON_ONLY, _COMPANY_ONLY = {"id_number", "birth_date"}, {"credit_code"}
+_FLAGS = {(field, kind) for field, kinds in _RATES.items() for kind, _ in kinds}
+_DUPLICATE_DROPS_EMAIL = 0.15
+
+
+def draw_defects(rng: np.random.Generator, work: pl.DataFrame) -> dict[tuple[str, str], np.ndarray]:
+    """Masks of the records that get each (field, kind) defect."""
+    company = work["is_company"].to_numpy()
+    masks: dict[tuple[str, str], np.ndarray] = {}
+    for field, kinds in _RATES.items():
+        u = rng.random(work.height)
+        # u = 1 is above every rate: the field gets no defect on records of the other type.
+        if field in _PERSON_ONLY:
+            u[company] = 1.0
+        elif field in _COMPANY_ONLY:
+            u[~company] = 1.0
+        lower = 0.0
+        for kind, upper in kinds:
+            masks[(field, kind)] = (u >= lower) & (u < upper)
+            lower = upper
+    dropped = (work["rank"].to_numpy() > 0) & (rng.random(work.height) < _DUPLICATE_DROPS_EMAIL)
+    masks[("email", "missing")] |= dropped
+    for kind, _ in _RATES["email"][1:]:
+        masks[("email", kind)] &= ~dropped
+    return masks
+
+
+def plant(rng: np.random.Generator, work: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(records with defects applied, truth rows source/source_record_id/field/defect)."""
+    masks = draw_defects(rng, work)
+    n = work.height
+    draws = {
+        "placeholder": pl.Series(PLACEHOLDERS, dtype=pl.String).gather(choose(rng, n, _PLACEHOLDER_WEIGHTS)),
+        "variant": rng.integers(0, 4, n),
+        "shift": rng.integers(0, 30, n),
+        "plus86": rng.random(n) < 0.3,
+        "digit": rng.integers(0, 10, n),
+        "year": np.where(rng.random(n) < 0.5, rng.integers(1850, 1900, n), rng.integers(2040, 2100, n)),
+        "back_seconds": rng.integers(3600, 400 * 86400, n),
+    }
+    work = work.with_columns(
+        **{_flag(field, kind): mask for (field, kind), mask in masks.items()},
+        **{f"dd_{key}": values for key, values in draws.items()},
+    )
+    work = work.with_columns(
+        _apply("name", {}),
+        _apply("mobile", {"invalid_mobile": _invalid_mobile(), "fullwidth": fullwidth(pl.col("mobile"))}),
+        _apply("email", {"invalid_email": _invalid_email(), "fullwidth": _fullwidth_email()}),
+        _apply("id_number", {"invalid_id_checksum": _wrong_check("id_number", RIC_CHECK_CHARS),
+                             "fullwidth": fullwidth(pl.col("id_number"))}),
+        _apply("credit_code", {"invalid_credit_code": _wrong_check("credit_code", USCC_ALPHABET)}),
+        _apply("birth_date", {"invalid_birth_date": _invalid_birth_date()}),
+        pl.when(_flag("updated_at", "updated_before_created"))
+        .then(pl.col("created_ts") - pl.duration(seconds=pl.col("dd_back_seconds")))
+        .otherwise("updated_ts").alias("updated_ts"),
+    )
+    keys = work.select("source", "source_record_id")
+    truth = pl.concat([
+        keys.filter(pl.Series(mask)).with_columns(field=pl.lit(field), defect=pl.lit(kind))
+        for (field, kind), mask in masks.items()
+    ])
+    return work, truth.sort("source", "source_record_id", "field")
+
+
+def _flag(field: str, kind: str) -> str:
+    return f"defect__{field}__{kind}"
+
+
+def _apply(field: str, variants: dict[str, pl.Expr]) -> pl.Expr:
+    """The field with its planted defect, if any (missing: blank or a placeholder)."""
+    kinds = {"missing": pl.col("dd_placeholder")} if (field, "missing") in _FLAGS else {}
+    (kind, expr), *rest = (kinds | variants).items()
+    out = pl.when(_flag(field, kind)).then(expr)
+    for kind, expr in rest:
+        out = out.when(_flag(field, kind)).then(expr)
+    return out.otherwise(field).alias(field)
+
+
+def _invalid_mobile() -> pl.Expr:
+    """Too short, too long, or a prefix no mobile network uses (10x, 11x, 12x)."""
+    digits, v = pl.col("mobile_number").cast(pl.String), pl.col("dd_variant")
+    bad = (
+        pl.when(v == 0).then(digits.str.slice(0, 10))
+        .when(v == 1).then(pl.concat_str(digits, pl.col("dd_digit").cast(pl.String)))
+        .otherwise(pl.concat_str(pl.lit("1"), (pl.col("dd_digit") % 3).cast(pl.String), digits.str.slice(2)))
+    )
+    return pl.when("dd_plus86").then(pl.concat_str(pl.lit("+86 "), bad)).otherwise(bad)
+
+
+def _invalid_email() -> pl.Expr:
+    """No @, a double @, a domain without a dot, or a space in the local part."""
+    parts = pl.col("email").str.split_exact("@", 1)
+    local, domain, v = parts.struct.field("field_0"), parts.struct.field("field_1"), pl.col("dd_variant")
+    return (
+        pl.when(v == 0).then(pl.concat_str(local, domain))
+        .when(v == 1).then(pl.concat_str(local, pl.lit("@@"), domain))
+        .when(v == 2).then(pl.concat_str(local, pl.lit("@"), domain.str.replace_all(".", "", literal=True)))
+        .otherwise(pl.concat_str(local.str.slice(0, 2), pl.lit(" "), local.str.slice(2), pl.lit("@"), domain))
+    )
+
+
+def _fullwidth_email() -> pl.Expr:
+    """Typed with a Chinese input method: full width, often in capitals (ＺＨＡＮＧ＠ＱＱ．ＣＯＭ)."""
+    email = pl.col("email")
+    upper = pl.col("dd_variant") < 2
+    return pl.when(upper).then(fullwidth(email.str.to_uppercase())).otherwise(fullwidth(email))
+
+
+def _wrong_check(field: str, alphabet: np.ndarray | str) -> pl.Expr:
+    """The code with its last character replaced by another character of its check alphabet."""
+    chars = list(alphabet)
+    text = pl.col(field)
+    value = text.str.slice(-1).str.to_uppercase().replace_strict(chars, list(range(len(chars))),
+                                                                 return_dtype=pl.Int64)
+    other = (value + 1 + pl.col("dd_shift") % (len(chars) - 1)) % len(chars)
+    wrong = pl.lit(pl.Series(chars)).gather(other)
+    return pl.concat_str(text.str.slice(0, 17), wrong)
+
+
+def _invalid_birth_date() -> pl.Expr:
+    """A day the month lacks (1990-02-30), month 13, a birth before 1900 or in the future."""
+    c, v = pl.col, pl.col("dd_variant")
+    month = pl.when(v == 0).then(pl.lit(2)).when(v == 1).then(pl.lit(13)).otherwise(c("birth_m"))
+    day = pl.when(v == 0).then(30 + c("dd_digit") % 2).otherwise(c("birth_d"))
+    year = pl.when(v >= 2).then(c("dd_year")).otherwise(c("birth_y"))
+    return date_text(c("source"), year, month, day, c("chinese_date"))

@@ -1,0 +1,88 @@
+"""normalize_frame: every canonical field of a customer frame normalized, with per-field status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+
+from dq_project.normalize.categories import plan_customer_type, plan_gender
+from dq_project.normalize.cn_ids import plan_credit_code, plan_resident_id
+from dq_project.normalize.dates import DATE_ORDERS, DateOrder, plan_date, plan_datetime
+from dq_project.normalize.email import plan_email
+from dq_project.normalize.phone import normalize_mobile, normalize_phone
+from dq_project.normalize.text import STATUS_MISSING, plan_tags, plan_text
+
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "source", "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number",
+    "company_name", "credit_code", "mobile", "phone", "email", "province", "city", "district", "address",
+    "owner", "tags", "created_at", "updated_at",
+)
+UNSTATUSED_FIELDS: tuple[str, ...] = ("source", "source_record_id", "tags")
+STATUS_FIELDS: tuple[str, ...] = tuple(f for f in CANONICAL_FIELDS if f not in UNSTATUSED_FIELDS)
+TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "province", "city", "district", "address", "owner")
+DERIVED_COLUMNS: tuple[str, ...] = ("id_birth_date", "id_gender")
+_RESULT_RENAMES = {"birth_date": "id_birth_date", "gender": "id_gender"}
+
+
+def _field_plans(
+    df: pl.DataFrame, date_order: DateOrder, today: dt.date
+) -> dict[str, Callable[[], pl.LazyFrame]]:
+    """Lazy plan per field (customer_type, mobile and phone are handled separately)."""
+    plans: dict[str, Callable[[], pl.LazyFrame]] = {f: (lambda f=f: plan_text(df[f])) for f in TEXT_FIELDS}
+    plans |= {
+        "gender": lambda: plan_gender(df["gender"]),
+        "birth_date": lambda: plan_date(df["birth_date"], date_order, not_after=today),
+        "id_number": lambda: plan_resident_id(df["id_number"], today),
+        "credit_code": lambda: plan_credit_code(df["credit_code"]),
+        "email": lambda: plan_email(df["email"]),
+        "tags": lambda: plan_tags(df["tags"]),
+        "created_at": lambda: plan_datetime(df["created_at"], date_order),
+        "updated_at": lambda: plan_datetime(df["updated_at"], date_order),
+    }
+    return plans
+
+
+def _as_columns(field: str, result: pl.DataFrame) -> list[pl.Series]:
+    """A field's result frame as output columns: value -> field, status -> field_status, ID extras."""
+    renames = {"value": field, "status": f"{field}_status", **_RESULT_RENAMES}
+    return [result[column].rename(renames[column]) for column in result.columns]
+
+
+def normalize_frame(
+    df: pl.DataFrame,
+    *,
+    default_region: str = "CN",
+    date_order: DateOrder = "YMD",
+    today: dt.date | None = None,
+) -> pl.DataFrame:
+    """Normalize the canonical customer fields of `df` (staging.customers types; see the contract).
+
+    Columns named after canonical fields are replaced by their normalized values (absent ones are
+    added as nulls); id_birth_date, id_gender and one <field>_status column per field (except
+    source, source_record_id, tags) are appended. Other columns pass through; rows keep their order.
+    `default_region` is the phonenumbers region for numbers without a country code; `date_order`
+    resolves year-last dates like 03/04/2020; birth dates after `today` (default: the current date)
+    are invalid.
+    """
+    if date_order not in DATE_ORDERS:
+        raise ValueError(f"date_order must be one of {DATE_ORDERS}, got {date_order!r}")
+    today = today or dt.date.today()
+    absent = [f for f in CANONICAL_FIELDS if f not in df.columns]
+    df = df.with_columns(
+        *(pl.lit(None, pl.String).alias(f) for f in absent),
+        *(pl.col(f).cast(pl.String) for f in CANONICAL_FIELDS if f not in absent),
+    )
+    plans = _field_plans(df, date_order, today)
+    results = dict(zip(plans, pl.collect_all([plan() for plan in plans.values()]), strict=True))
+    results["mobile"] = normalize_mobile(df["mobile"], default_region)
+    results["phone"] = normalize_phone(df["phone"], default_region)
+    has_company = (results["company_name"]["status"] != STATUS_MISSING) | (
+        results["credit_code"]["status"] != STATUS_MISSING
+    )
+    results["customer_type"] = plan_customer_type(df["customer_type"], has_company).collect()
+    columns = {s.name: s for field, result in results.items() for s in _as_columns(field, result)}
+    values = [columns[f] for f in CANONICAL_FIELDS if f in columns]
+    extras = [columns[c] for c in (*DERIVED_COLUMNS, *(f"{f}_status" for f in STATUS_FIELDS))]
+    return df.with_columns(*values, *extras)

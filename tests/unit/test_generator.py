@@ -1,0 +1,235 @@
+"""The sample-data generator: files, determinism, ground truth, checksums and hard negatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import phonenumbers
+import polars as pl
+import pytest
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum
+
+from dq_project.generator import GeneratedSnapshot, generate
+from dq_project.generator.defects import KINDS, PLACEHOLDERS
+from dq_project.generator.entities import build_entities
+from dq_project.generator.writer import HEADERS
+
+SNAPSHOT = dt.date(2025, 6, 30)
+ROWS = 1000
+CANONICAL = ("source", "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number",
+             "company_name", "credit_code", "mobile", "phone", "email", "province", "city", "district",
+             "address", "owner", "tags", "created_at", "updated_at")
+TRUTH_FILES = ("entities.csv", "defects.csv")
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSnapshot:
+    return generate(ROWS, 11, tmp_path_factory.mktemp("gen"), SNAPSHOT)
+
+
+@pytest.fixture(scope="module")
+def records(snapshot: GeneratedSnapshot) -> pl.DataFrame:
+    """Both sources on canonical column names, joined to their true entity."""
+    frames = []
+    for position, source in enumerate(("crm", "erp")):
+        raw = pl.read_csv(snapshot.files[source], infer_schema=False)
+        renamed = raw.rename({names[position]: field for field, names in HEADERS.items()})
+        frames.append(renamed.with_columns(source=pl.lit(source)))
+    truth = pl.read_csv(snapshot.truth_dir / "entities.csv", infer_schema=False)
+    truth = truth.rename({"customer_type": "true_type"})
+    return pl.concat(frames).join(truth, on=["source", "source_record_id"], how="left")
+
+
+@pytest.fixture(scope="module")
+def defects(snapshot: GeneratedSnapshot) -> pl.DataFrame:
+    return pl.read_csv(snapshot.truth_dir / "defects.csv", infer_schema=False)
+
+
+def _flagged(defects: pl.DataFrame, field: str, kind: str) -> set[tuple[str, str]]:
+    rows = defects.filter((pl.col("field") == field) & (pl.col("defect") == kind))
+    return set(rows.select("source", "source_record_id").iter_rows())
+
+
+def _key(row: dict) -> tuple[str, str]:
+    return row["source"], row["source_record_id"]
+
+
+def _present(value: str | None) -> bool:
+    return value is not None and value.strip() != "" and value not in PLACEHOLDERS
+
+
+def _nfkc(value: str) -> str:
+    return unicodedata.normalize("NFKC", value)
+
+
+def test_files_and_headers(snapshot: GeneratedSnapshot) -> None:
+    crm, erp = snapshot.files["crm"], snapshot.files["erp"]
+    assert crm == snapshot.truth_dir.parent / "crm" / "crm_2025-06-30.csv"
+    assert erp == snapshot.truth_dir.parent / "erp" / "erp_2025-06-30.csv"
+    crm_head = crm.read_bytes().split(b"\n", 1)[0].decode("utf-8")
+    erp_bytes = erp.read_bytes()
+    assert erp_bytes.startswith(b"\xef\xbb\xbf") and not crm.read_bytes().startswith(b"\xef\xbb\xbf")
+    erp_head = erp_bytes[3:].split(b"\n", 1)[0].decode("utf-8")
+    assert crm_head.split(",") == [names[0] for names in HEADERS.values()]
+    assert erp_head.split(",") == [names[1] for names in HEADERS.values()]
+    assert erp_head.startswith("客户编号,客户类型,姓名") and crm_head.startswith("customer_id,type,full_name")
+    entities_head = (snapshot.truth_dir / "entities.csv").read_text().split("\n", 1)[0]
+    defects_head = (snapshot.truth_dir / "defects.csv").read_text().split("\n", 1)[0]
+    assert entities_head == "source,source_record_id,entity_id,customer_type"
+    assert defects_head == "source,source_record_id,field,defect"
+
+
+def test_same_seed_same_bytes(tmp_path: Path) -> None:
+    first = generate(500, 5, tmp_path / "a", SNAPSHOT)
+    second = generate(500, 5, tmp_path / "b", SNAPSHOT)
+    other = generate(500, 6, tmp_path / "c", SNAPSHOT)
+    for source in ("crm", "erp"):
+        assert first.files[source].read_bytes() == second.files[source].read_bytes()
+        assert first.files[source].read_bytes() != other.files[source].read_bytes()
+    for name in TRUTH_FILES:
+        assert (first.truth_dir / name).read_bytes() == (second.truth_dir / name).read_bytes()
+
+
+def test_another_snapshot_date_keeps_entities_and_moves_times(tmp_path: Path) -> None:
+    early = generate(500, 5, tmp_path / "a", dt.date(2024, 1, 31))
+    late = generate(500, 5, tmp_path / "b", dt.date(2025, 6, 30))
+    for name in TRUTH_FILES:
+        assert (early.truth_dir / name).read_bytes() == (late.truth_dir / name).read_bytes()
+    times = ["created_time", "last_modified"]
+    a, b = (pl.read_csv(s.files["crm"], infer_schema=False) for s in (early, late))
+    assert a.drop(times).equals(b.drop(times))
+    assert not a.select(times).equals(b.select(times))
+    assert a["created_time"].max() < "2024-02-01" <= b["created_time"].max()
+
+
+def test_entities_cover_every_record(snapshot: GeneratedSnapshot, records: pl.DataFrame) -> None:
+    assert records.height == snapshot.record_count == ROWS
+    assert records["entity_id"].null_count() == 0
+    assert not records.select(pl.struct("source", "source_record_id").is_duplicated().any()).item()
+    assert records["entity_id"].n_unique() == snapshot.entity_count
+    assert 1.25 < ROWS / snapshot.entity_count < 1.5
+    assert 0.48 < (records["source"] == "crm").mean() < 0.62
+    per_entity = records.group_by("entity_id").agg(n=pl.len(), sources=pl.col("source").n_unique())
+    assert per_entity["n"].max() <= 4
+    assert per_entity.filter(pl.col("sources") == 2).height > 0
+    written = records["customer_type"].replace_strict({"person": "person", "个人": "person",
+                                                       "company": "company", "企业": "company"})
+    assert written.equals(records["true_type"], check_names=False)
+    assert 0.12 < (records["true_type"] == "company").mean() < 0.28
+
+
+def test_resident_ids_pass_gb11643_unless_planted(records: pl.DataFrame, defects: pl.DataFrame) -> None:
+    planted = _flagged(defects, "id_number", "invalid_id_checksum")
+    assert planted
+    checked = 0
+    for row in records.filter(pl.col("id_number").is_not_null()).iter_rows(named=True):
+        number = _nfkc(row["id_number"])
+        if len(number) != 18:
+            continue
+        checked += 1
+        if _key(row) in planted:
+            with pytest.raises(InvalidChecksum):
+                ric.validate(number)
+        else:
+            assert ric.is_valid(number), number
+    assert checked > 0.6 * ROWS
+
+
+def test_credit_codes_pass_gb32100_unless_planted(records: pl.DataFrame, defects: pl.DataFrame) -> None:
+    planted = _flagged(defects, "credit_code", "invalid_credit_code")
+    codes = records.filter(pl.col("credit_code").is_not_null())
+    assert codes.height > 0.1 * ROWS
+    for row in codes.filter(~pl.col("credit_code").is_in(PLACEHOLDERS)).iter_rows(named=True):
+        code = row["credit_code"]
+        if _key(row) in planted:
+            with pytest.raises(InvalidChecksum):
+                uscc.validate(code)
+        else:
+            assert uscc.is_valid(code), code
+
+
+def test_mobiles_valid_unless_planted(records: pl.DataFrame, defects: pl.DataFrame) -> None:
+    invalid = _flagged(defects, "mobile", "invalid_mobile")
+    for row in records.filter(pl.col("mobile").is_not_null()).iter_rows(named=True):
+        if not _present(row["mobile"]):
+            continue
+        number = phonenumbers.parse(_nfkc(row["mobile"]), "CN")
+        is_mobile = (phonenumbers.is_valid_number(number)
+                     and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE)
+        assert is_mobile != (_key(row) in invalid), row["mobile"]
+
+
+def test_missing_fullwidth_and_time_defects_are_exact(records: pl.DataFrame, defects: pl.DataFrame) -> None:
+    fullwidth = re.compile("[\uff01-\uff5e]")
+    for field in ("name", "mobile", "email"):
+        missing, wide = _flagged(defects, field, "missing"), _flagged(defects, field, "fullwidth")
+        for row in records.iter_rows(named=True):
+            assert _present(row[field]) != (_key(row) in missing), (field, row[field])
+            assert bool(fullwidth.search(row[field] or "")) == (_key(row) in wide), (field, row[field])
+    backwards = _flagged(defects, "updated_at", "updated_before_created")
+    assert backwards
+    for row in records.iter_rows(named=True):
+        assert (row["updated_at"].replace("/", "-") < row["created_at"].replace("/", "-")) == (
+            _key(row) in backwards)
+
+
+def test_defects_list_real_rows_and_known_kinds(records: pl.DataFrame, defects: pl.DataFrame) -> None:
+    assert defects.height > 0
+    assert set(defects["defect"]) <= set(KINDS)
+    assert set(defects["field"]) <= set(CANONICAL)
+    assert not defects.is_duplicated().any()
+    assert not defects.select(pl.struct("source", "source_record_id", "field").is_duplicated().any()).item()
+    unknown = defects.join(records, on=["source", "source_record_id"], how="anti")
+    assert unknown.height == 0
+    rates = defects.group_by("field", "defect").len().with_columns(rate=pl.col("len") / ROWS)
+    assert rates["rate"].max() < 0.12
+
+
+def test_hard_negatives_present(records: pl.DataFrame) -> None:
+    chinese = records.filter(pl.col("name").str.contains(r"^\p{Han}+$") & pl.col("city").is_not_null())
+    namesakes = chinese.group_by("name", "city").agg(pl.col("entity_id").n_unique().alias("entities"))
+    assert namesakes.filter(pl.col("entities") > 1).height > 0
+    digits = records.with_columns(
+        mobile_digits=pl.col("mobile").map_elements(lambda m: re.sub(r"\D", "", _nfkc(m))[-11:],
+                                                    return_dtype=pl.String))
+    sharing = digits.filter(pl.col("mobile_digits").str.len_chars() == 11).group_by("mobile_digits").agg(
+        pl.col("entity_id").n_unique().alias("entities"))
+    assert sharing.filter(pl.col("entities") > 1).height > 0
+
+
+def test_companies_share_trade_names_across_cities() -> None:
+    entities = build_entities(np.random.default_rng(0), ROWS)
+    firms = entities.filter(pl.col("is_company"))
+    twins = firms.group_by("trade_cn", "industry").agg(
+        pl.col("entity_id").n_unique().alias("entities"), pl.col("city_full").n_unique().alias("cities"))
+    assert twins.filter((pl.col("entities") > 1) & (pl.col("cities") > 1)).height > 0
+    # Within one city a company name is registered once.
+    assert not firms.select(pl.struct("trade_cn", "industry", "city_full").is_duplicated().any()).item()
+
+
+def test_duplicates_vary_like_real_data(records: pl.DataFrame) -> None:
+    assert records["name"].str.contains(r"^[A-Za-z]+( [A-Za-z]+)?$").any()  # pinyin spellings
+    assert records["mobile"].str.starts_with("+86").any() and records["mobile"].str.contains(" ").any()
+    assert records["company_name"].str.ends_with("有限公司").any()
+    assert records["company_name"].drop_nulls().str.ends_with("公司").not_().any()
+    erp = records.filter(pl.col("source") == "erp")
+    blank_region = erp.filter(pl.col("province").is_null())
+    assert blank_region.height > 0 and blank_region["address"].str.contains("省|市").all()
+
+
+@pytest.mark.parametrize("rows", [1, 2, 7])
+def test_tiny_snapshots(tmp_path: Path, rows: int) -> None:
+    result = generate(rows, 3, tmp_path, SNAPSHOT)
+    assert result.record_count == rows and 1 <= result.entity_count <= rows
+
+
+def test_rejects_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        generate(0, 1, tmp_path, SNAPSHOT)
+    with pytest.raises(ValueError):
+        generate(10, 1, tmp_path, dt.date(2017, 6, 1))
