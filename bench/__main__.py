@@ -1,7 +1,7 @@
 """Benchmarks: generator throughput and the whole pipeline on generated data, with accuracy.
 
-    python -m bench generate --rows 1000000
-    python -m bench pipeline --rows 20000
+python -m bench generate --rows 1000000
+python -m bench pipeline --rows 20000
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def bench_pipeline(rows: int, workdir: Path) -> None:
         print(f"  step {step.step_key:<24} {step.end_time - step.start_time:7.1f}s")
     con = duckdb.connect(str(warehouse.settings().warehouse_path), read_only=True)
     clusters = con.sql("select record_key, cluster_key from matching.clusters").pl()
-    (golden,), = con.sql("select count(*) from golden.customers").fetchall()
+    ((golden,),) = con.sql("select count(*) from golden.customers").fetchall()
     con.close()
     truth = pl.read_csv(snapshot.truth_dir / "entities.csv", infer_schema=False).with_columns(
         record_key=pl.format("{}:{}", "source", "source_record_id")
@@ -54,7 +54,8 @@ def bench_pipeline(rows: int, workdir: Path) -> None:
     score = pairwise_score(clusters, truth)
     entities = truth["entity_id"].n_unique()
     print(f"  pairwise precision={score.precision:.4f} recall={score.recall:.4f} f1={score.f1:.4f}")
-    print(f"  golden records={golden:,}  true entities={entities:,}  error={(golden - entities) / entities:+.2%}")
+    error = (golden - entities) / entities
+    print(f"  golden records={golden:,}  true entities={entities:,}  error={error:+.2%}")
 
 
 def main() -> None:

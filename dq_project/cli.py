@@ -45,9 +45,9 @@ def _date(value: str | None) -> dt.date:
 def generate(
     rows: Annotated[int, typer.Option(min=10, help="records across all sources")] = 2000,
     seed: Annotated[int, typer.Option(help="random seed (same seed, same files)")] = 1,
-    out: Annotated[Path, typer.Option(help="landing folder to write <source>/ files and _truth/ into")] = Path(
-        "var/landing"
-    ),
+    out: Annotated[
+        Path, typer.Option(help="landing folder to write <source>/ files and _truth/ into")
+    ] = Path("var/landing"),
     date: DateOption = None,
 ) -> None:
     """Write a realistic CRM + ERP export with ground truth (entities, planted defects)."""
@@ -79,7 +79,9 @@ def run(
     settings = _settings(config, home)
     day = _date(date)
     if not discover(settings):
-        typer.echo(f"landing folder {settings.landing_dir} is empty: generating {settings.demo_rows:,} sample rows")
+        typer.echo(
+            f"landing folder {settings.landing_dir} is empty: generating {settings.demo_rows:,} sample rows"
+        )
         generate_snapshot(settings.demo_rows, 1, settings.landing_dir, day)
     warehouse = WarehouseResource(config_path=str(config) if config else None, home=str(settings.home))
     typer.echo(f"running the pipeline for {day} (warehouse {settings.warehouse_path})")
@@ -99,7 +101,9 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
     con = open_warehouse(settings.warehouse_path)
     try:
         kpis = query_sql(con, "quality/select_kpis", snapshot_date=day.isoformat()).pl()
-        golden, records, merged = query_sql(con, "golden/select_summary", as_of_date=day.isoformat()).fetchall()[0]
+        golden, records, merged = query_sql(
+            con, "golden/select_summary", as_of_date=day.isoformat()
+        ).fetchall()[0]
     finally:
         con.close()
     today = kpis.filter(pl.col("snapshot_date") == day)
@@ -136,7 +140,13 @@ def ui(config: ConfigOption = None, home: HomeOption = None) -> None:
     if config:
         env["DQ_CONFIG"] = str(config.resolve())
     workspace = PROJECT_ROOT / "workspace.yaml"
-    raise typer.Exit(subprocess.call([str(Path(sys.executable).parent / "dagster"), "dev", "-w", str(workspace)], env=env, cwd=PROJECT_ROOT))
+    raise typer.Exit(
+        subprocess.call(
+            [str(Path(sys.executable).parent / "dagster"), "dev", "-w", str(workspace)],
+            env=env,
+            cwd=PROJECT_ROOT,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -51,23 +51,23 @@ def headlines(kpis: pl.DataFrame, snapshot_date: dt.date) -> list[Headline]:
         today = series.filter(pl.col("snapshot_date") == snapshot_date)["measure"]
         before = series.filter(pl.col("snapshot_date") < snapshot_date)["measure"]
         measure = today[0] if len(today) else None
-        change = measure - before[-1] if measure is not None and len(before) and before[-1] is not None else None
+        change = (
+            measure - before[-1] if measure is not None and len(before) and before[-1] is not None else None
+        )
         result.append(Headline(dimension, measure, change))
     return result
 
 
-def trend_points(kpis: pl.DataFrame, dimension: str) -> str:
-    """SVG polyline points of one overall KPI over all dates (y: 0..100%)."""
-    series = kpis.filter((pl.col("scope") == "overall") & (pl.col("dimension") == dimension)).sort(
-        "snapshot_date"
-    )
-    values = [v for v in series["measure"].to_list() if v is not None]
-    if not values:
-        return ""
-    step = CHART_WIDTH / max(len(values) - 1, 1)
-    return " ".join(
-        f"{i * step:.1f},{CHART_HEIGHT - v * CHART_HEIGHT:.1f}" for i, v in enumerate(values)
-    )
+def trend_points(kpis: pl.DataFrame, dimension: str) -> list[tuple[float, float, str, float]]:
+    """Chart coordinates (x, y, date, measure) of one overall KPI over all dates (y: 0..100%)."""
+    series = kpis.filter(
+        (pl.col("scope") == "overall") & (pl.col("dimension") == dimension) & pl.col("measure").is_not_null()
+    ).sort("snapshot_date")
+    step = CHART_WIDTH / max(series.height - 1, 1)
+    return [
+        (round(i * step, 1), round(CHART_HEIGHT - measure * CHART_HEIGHT, 1), day.isoformat(), measure)
+        for i, (day, measure) in enumerate(series.select("snapshot_date", "measure").iter_rows())
+    ]
 
 
 def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date) -> dict:
@@ -75,8 +75,9 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
     day = snapshot_date.isoformat()
     kpis = query_sql(con, "quality/select_kpis", snapshot_date=day).pl()
     rules = query_sql(con, "quality/select_rule_results", snapshot_date=day).pl()
-    samples = query_sql(con, "quality/select_failure_samples", snapshot_date=day,
-                        per_rule=settings.report.failure_samples).pl()
+    samples = query_sql(
+        con, "quality/select_failure_samples", snapshot_date=day, per_rule=settings.report.failure_samples
+    ).pl()
     summary = query_sql(con, "golden/select_summary", as_of_date=day).fetchall()[0]
     return {
         "snapshot_date": day,
@@ -90,7 +91,9 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         "review": query_sql(con, "matching/select_review_sample", as_of_date=day, limit=25).pl().to_dicts(),
         "review_size": query_sql(con, "matching/select_review_size", as_of_date=day).fetchall()[0][0],
         "loads": query_sql(con, "raw/select_partition_loads", snapshot_date=day).pl().to_dicts(),
-        "quarantine": query_sql(con, "raw/select_quarantine_sample", snapshot_date=day, limit=20).pl().to_dicts(),
+        "quarantine": query_sql(con, "raw/select_quarantine_sample", snapshot_date=day, limit=20)
+        .pl()
+        .to_dicts(),
         "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT},
     }
 
@@ -102,7 +105,10 @@ def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_d
     labels = LABELS[settings.report.locale]
     out = settings.reports_dir / snapshot_date.isoformat() / "audit.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(env.get_template("audit.html.j2").render(t=labels, locale=settings.report.locale, **context), encoding="utf-8")
+    out.write_text(
+        env.get_template("audit.html.j2").render(t=labels, locale=settings.report.locale, **context),
+        encoding="utf-8",
+    )
     reports = sorted((p.parent.name for p in settings.reports_dir.glob("*/audit.html")), reverse=True)
     index = env.get_template("index.html.j2").render(t=labels, reports=reports)
     (settings.reports_dir / "index.html").write_text(index, encoding="utf-8")
@@ -111,31 +117,91 @@ def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_d
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
-        "title": "Customer data audit", "snapshot": "Snapshot", "generated": "Generated",
-        "completeness": "Completeness", "validity": "Validity", "consistency": "Consistency",
-        "uniqueness": "Uniqueness", "quality_score": "Quality score", "since_last": "since last run",
-        "trends": "Trends", "days": "days of history", "rules": "Rules", "rule": "Rule",
-        "dimension": "Dimension", "severity": "Severity", "evaluated": "Evaluated", "failed": "Failed",
-        "ratio": "Failing", "status": "Status", "pass": "pass", "fail": "FAIL", "samples": "Masked samples",
-        "duplicates": "Duplicates and golden records", "golden_records": "Golden records",
-        "source_records": "Source records", "merged_entities": "Entities with several records",
-        "review_queue": "Review queue", "pair": "Pair", "probability": "Match probability",
-        "loads": "Loads", "source": "Source", "files": "Files", "rows_loaded": "Rows loaded",
-        "rows_quarantined": "Rows quarantined", "quarantine": "Quarantine", "line": "Line",
-        "reason": "Reason", "file": "File", "index": "Audit reports", "none": "none",
-        "alerts": "Alerts", "alert_rule": "rule failed its threshold",
+        "title": "Customer data audit",
+        "snapshot": "Snapshot",
+        "generated": "Generated",
+        "completeness": "Completeness",
+        "validity": "Validity",
+        "consistency": "Consistency",
+        "uniqueness": "Uniqueness",
+        "quality_score": "Quality score",
+        "since_last": "since last run",
+        "trends": "Trends",
+        "days": "days of history",
+        "rules": "Rules",
+        "rule": "Rule",
+        "dimension": "Dimension",
+        "severity": "Severity",
+        "evaluated": "Evaluated",
+        "failed": "Failed",
+        "ratio": "Failing",
+        "status": "Status",
+        "pass": "pass",
+        "fail": "FAIL",
+        "samples": "Masked samples",
+        "duplicates": "Duplicates and golden records",
+        "golden_records": "Golden records",
+        "source_records": "Source records",
+        "merged_entities": "Entities with several records",
+        "review_queue": "Review queue",
+        "pair": "Pair",
+        "probability": "Match probability",
+        "loads": "Loads",
+        "source": "Source",
+        "files": "Files",
+        "rows_loaded": "Rows loaded",
+        "rows_quarantined": "Rows quarantined",
+        "quarantine": "Quarantine",
+        "line": "Line",
+        "reason": "Reason",
+        "file": "File",
+        "index": "Audit reports",
+        "none": "none",
+        "alerts": "Alerts",
+        "alert_rule": "rule failed its threshold",
     },
     "zh-CN": {
-        "title": "客户数据质量审计报告", "snapshot": "快照日期", "generated": "生成时间",
-        "completeness": "完整性", "validity": "有效性", "consistency": "一致性", "uniqueness": "唯一性",
-        "quality_score": "质量总分", "since_last": "较上次", "trends": "趋势", "days": "天历史",
-        "rules": "规则", "rule": "规则", "dimension": "维度", "severity": "级别", "evaluated": "检查数",
-        "failed": "失败数", "ratio": "失败率", "status": "状态", "pass": "通过", "fail": "未通过",
-        "samples": "脱敏样例", "duplicates": "重复与黄金记录", "golden_records": "黄金记录数",
-        "source_records": "源记录数", "merged_entities": "含多条记录的实体", "review_queue": "待审核队列",
-        "pair": "记录对", "probability": "匹配概率", "loads": "加载", "source": "来源", "files": "文件数",
-        "rows_loaded": "加载行数", "rows_quarantined": "隔离行数", "quarantine": "隔离区", "line": "行号",
-        "reason": "原因", "file": "文件", "index": "审计报告", "none": "无",
-        "alerts": "告警", "alert_rule": "规则超出阈值",
+        "title": "客户数据质量审计报告",
+        "snapshot": "快照日期",
+        "generated": "生成时间",
+        "completeness": "完整性",
+        "validity": "有效性",
+        "consistency": "一致性",
+        "uniqueness": "唯一性",
+        "quality_score": "质量总分",
+        "since_last": "较上次",
+        "trends": "趋势",
+        "days": "天历史",
+        "rules": "规则",
+        "rule": "规则",
+        "dimension": "维度",
+        "severity": "级别",
+        "evaluated": "检查数",
+        "failed": "失败数",
+        "ratio": "失败率",
+        "status": "状态",
+        "pass": "通过",
+        "fail": "未通过",
+        "samples": "脱敏样例",
+        "duplicates": "重复与黄金记录",
+        "golden_records": "黄金记录数",
+        "source_records": "源记录数",
+        "merged_entities": "含多条记录的实体",
+        "review_queue": "待审核队列",
+        "pair": "记录对",
+        "probability": "匹配概率",
+        "loads": "加载",
+        "source": "来源",
+        "files": "文件数",
+        "rows_loaded": "加载行数",
+        "rows_quarantined": "隔离行数",
+        "quarantine": "隔离区",
+        "line": "行号",
+        "reason": "原因",
+        "file": "文件",
+        "index": "审计报告",
+        "none": "无",
+        "alerts": "告警",
+        "alert_rule": "规则超出阈值",
     },
 }

@@ -1,6 +1,5 @@
 """The daily job, its schedule, and the landing-folder sensor."""
 
-
 import hashlib
 import json
 

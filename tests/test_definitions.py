@@ -19,9 +19,18 @@ def test_definitions_resolve() -> None:
     assert defs.resolve_sensor_def("landing_sensor").job_name == "daily_pipeline"
     keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
     assert keys >= {
-        "raw/customer_rows", "raw/quarantine", "staging/customers", "quality/rule_results",
-        "quality/rule_failures", "matching/pairs", "matching/clusters", "matching/review_queue",
-        "golden/customers", "golden/provenance", "quality/kpi_history", "audit/report",
+        "raw/customer_rows",
+        "raw/quarantine",
+        "staging/customers",
+        "quality/rule_results",
+        "quality/rule_failures",
+        "matching/pairs",
+        "matching/clusters",
+        "matching/review_queue",
+        "golden/customers",
+        "golden/provenance",
+        "quality/kpi_history",
+        "audit/report",
     }
 
 

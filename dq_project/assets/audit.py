@@ -1,6 +1,5 @@
 """quality.kpi_history and the audit report: what a steward and a manager read after each run."""
 
-
 import datetime as dt
 
 import dagster as dg
@@ -16,8 +15,12 @@ from dq_project.sql import query_sql, run_sql
 KPI_HISTORY = dg.AssetKey(["quality", "kpi_history"])
 
 
-@dg.asset(key=KPI_HISTORY, deps=[RULE_RESULTS, GOLDEN_CUSTOMERS], partitions_def=daily_snapshots,
-          group_name="quality")
+@dg.asset(
+    key=KPI_HISTORY,
+    deps=[RULE_RESULTS, GOLDEN_CUSTOMERS],
+    partitions_def=daily_snapshots,
+    group_name="quality",
+)
 def kpi_history(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Quality KPIs of the snapshot (grain: snapshot_date x scope x dimension)."""
     day = context.partition_key

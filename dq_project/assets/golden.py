@@ -1,6 +1,5 @@
 """golden.customers / golden.provenance: one survivorship-merged record per entity."""
 
-
 import dagster as dg
 import polars as pl
 
@@ -15,10 +14,18 @@ PROVENANCE = dg.AssetKey(["golden", "provenance"])
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(GOLDEN_CUSTOMERS, deps=[CLUSTERS], group_name="golden",
-                     description="One row per entity, survivorship applied."),
-        dg.AssetSpec(PROVENANCE, deps=[CLUSTERS], group_name="golden",
-                     description="Per golden field: the winning source record and rule."),
+        dg.AssetSpec(
+            GOLDEN_CUSTOMERS,
+            deps=[CLUSTERS],
+            group_name="golden",
+            description="One row per entity, survivorship applied.",
+        ),
+        dg.AssetSpec(
+            PROVENANCE,
+            deps=[CLUSTERS],
+            group_name="golden",
+            description="Per golden field: the winning source record and rule.",
+        ),
     ],
     partitions_def=daily_snapshots,
 )
@@ -26,8 +33,9 @@ def golden_customers(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     """Merge each entity's records (grain: as_of_date x golden_id; provenance x field)."""
     settings = warehouse.settings()
     as_of = context.partition_key
-    trust = pl.DataFrame({"source": [s.name for s in settings.sources],
-                          "trust": [s.trust for s in settings.sources]})
+    trust = pl.DataFrame(
+        {"source": [s.name for s in settings.sources], "trust": [s.trust for s in settings.sources]}
+    )
     with warehouse.connect() as con:
         con.begin()
         con.register("source_trust", trust.to_arrow())
@@ -35,7 +43,9 @@ def golden_customers(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         run_sql(con, "golden/build_customers", as_of_date=as_of)
         con.unregister("source_trust")
         con.commit()
-        (golden, records, merged), = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
-    yield dg.MaterializeResult(asset_key=GOLDEN_CUSTOMERS, metadata={
-        "dagster/row_count": golden, "source_records": records, "merged_entities": merged})
+        ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
+    yield dg.MaterializeResult(
+        asset_key=GOLDEN_CUSTOMERS,
+        metadata={"dagster/row_count": golden, "source_records": records, "merged_entities": merged},
+    )
     yield dg.MaterializeResult(asset_key=PROVENANCE, metadata={"golden_records": golden})

@@ -1,6 +1,5 @@
 """matching.pairs / clusters / review_queue: Splink linkage over the current state of all records."""
 
-
 import dagster as dg
 
 from dq_project.assets.quality import RULE_RESULTS, STAGED_CUSTOMERS
@@ -21,17 +20,30 @@ class MatchingRunConfig(dg.Config):
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(PAIRS, deps=[STAGED_CUSTOMERS, RULE_RESULTS], group_name="matching",
-                     description="Splink pairwise predictions above the floor, with match weights."),
-        dg.AssetSpec(CLUSTERS, deps=[STAGED_CUSTOMERS, RULE_RESULTS], group_name="matching",
-                     description="Record -> entity (cluster_key, golden_id)."),
-        dg.AssetSpec(REVIEW_QUEUE, deps=[STAGED_CUSTOMERS, RULE_RESULTS], group_name="matching",
-                     description="Uncertain pairs for a data steward."),
+        dg.AssetSpec(
+            PAIRS,
+            deps=[STAGED_CUSTOMERS, RULE_RESULTS],
+            group_name="matching",
+            description="Splink pairwise predictions above the floor, with match weights.",
+        ),
+        dg.AssetSpec(
+            CLUSTERS,
+            deps=[STAGED_CUSTOMERS, RULE_RESULTS],
+            group_name="matching",
+            description="Record -> entity (cluster_key, golden_id).",
+        ),
+        dg.AssetSpec(
+            REVIEW_QUEUE,
+            deps=[STAGED_CUSTOMERS, RULE_RESULTS],
+            group_name="matching",
+            description="Uncertain pairs for a data steward.",
+        ),
     ],
     partitions_def=daily_snapshots,
 )
-def entity_resolution(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                      config: MatchingRunConfig):
+def entity_resolution(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: MatchingRunConfig
+):
     """Link current records as of the partition date (grain: as_of_date x pair / x record)."""
     settings = warehouse.settings()
     as_of = context.partition_key
@@ -39,8 +51,10 @@ def entity_resolution(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     with warehouse.connect() as con:
         records = query_sql(con, "staging/select_current_customers", as_of_date=as_of).pl()
         result = resolve_entities(records, settings.models_dir, match_settings, retrain=config.retrain)
-        thresholds = {"merge_threshold": match_settings.merge_threshold,
-                      "review_threshold": match_settings.review_threshold}
+        thresholds = {
+            "merge_threshold": match_settings.merge_threshold,
+            "review_threshold": match_settings.review_threshold,
+        }
         con.begin()
         con.register("pairs_frame", result.pairs.to_arrow())
         con.register("clusters_frame", result.clusters.to_arrow())
@@ -50,12 +64,22 @@ def entity_resolution(context: dg.AssetExecutionContext, warehouse: WarehouseRes
         con.unregister("pairs_frame")
         con.unregister("clusters_frame")
         con.commit()
-        (entities, largest), = query_sql(con, "matching/select_cluster_summary", as_of_date=as_of).fetchall()
-        (review_size,), = query_sql(con, "matching/select_review_size", as_of_date=as_of).fetchall()
+        ((entities, largest),) = query_sql(
+            con, "matching/select_cluster_summary", as_of_date=as_of
+        ).fetchall()
+        ((review_size,),) = query_sql(con, "matching/select_review_size", as_of_date=as_of).fetchall()
     models = {k: str(v) for k, v in result.model_paths.items()}
-    yield dg.MaterializeResult(asset_key=PAIRS, metadata={
-        "dagster/row_count": result.pairs.height, "models": models, "retrained": result.trained})
-    yield dg.MaterializeResult(asset_key=CLUSTERS, metadata={
-        "dagster/row_count": result.clusters.height, "records": records.height, "entities": entities,
-        "largest_cluster": largest})
+    yield dg.MaterializeResult(
+        asset_key=PAIRS,
+        metadata={"dagster/row_count": result.pairs.height, "models": models, "retrained": result.trained},
+    )
+    yield dg.MaterializeResult(
+        asset_key=CLUSTERS,
+        metadata={
+            "dagster/row_count": result.clusters.height,
+            "records": records.height,
+            "entities": entities,
+            "largest_cluster": largest,
+        },
+    )
     yield dg.MaterializeResult(asset_key=REVIEW_QUEUE, metadata={"dagster/row_count": review_size})

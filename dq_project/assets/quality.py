@@ -4,7 +4,6 @@ Every rule of the catalog is also a Dagster asset check on quality/rule_results;
 (failed ratio above its threshold) is a blocking check, so matching and golden records do not run.
 """
 
-
 import datetime as dt
 
 import dagster as dg
@@ -57,10 +56,18 @@ def _with_row_locator(staged: pl.DataFrame) -> pl.DataFrame:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(RULE_RESULTS, deps=[STAGED_CUSTOMERS], group_name="quality",
-                     description="One row per rule per snapshot: evaluated, failed, ratio, passed."),
-        dg.AssetSpec(RULE_FAILURES, deps=[STAGED_CUSTOMERS], group_name="quality",
-                     description="One row per failing record x rule, values masked."),
+        dg.AssetSpec(
+            RULE_RESULTS,
+            deps=[STAGED_CUSTOMERS],
+            group_name="quality",
+            description="One row per rule per snapshot: evaluated, failed, ratio, passed.",
+        ),
+        dg.AssetSpec(
+            RULE_FAILURES,
+            deps=[STAGED_CUSTOMERS],
+            group_name="quality",
+            description="One row per failing record x rule, values masked.",
+        ),
     ],
     check_specs=[
         dg.AssetCheckSpec(rule.id, asset=RULE_RESULTS, blocking=True, description=rule.description_en)
@@ -79,9 +86,9 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         )
         run = run_rules(staged, rules)
         keys = staged.select("record_key", "source", "source_record_id").unique("record_key", keep="first")
-        failures = run.failures.join(run.results.select("rule_id", "severity"), on="rule_id", how="left").join(
-            keys, on="record_key", how="left"
-        )
+        failures = run.failures.join(
+            run.results.select("rule_id", "severity"), on="rule_id", how="left"
+        ).join(keys, on="record_key", how="left")
         con.begin()
         run_sql(con, "quality/delete_rule_results_partition", snapshot_date=snapshot_date)
         con.register("rule_results_frame", run.results.to_arrow())
@@ -102,5 +109,6 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         yield _check_result(row, samples["value_masked"].cast(pl.String).to_list())
     for rule in default_rules():
         if rule.id not in configured:
-            yield dg.AssetCheckResult(asset_key=RULE_RESULTS, check_name=rule.id, passed=True,
-                                      metadata={"disabled": True})
+            yield dg.AssetCheckResult(
+                asset_key=RULE_RESULTS, check_name=rule.id, passed=True, metadata={"disabled": True}
+            )

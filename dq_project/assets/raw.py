@@ -1,6 +1,5 @@
 """raw.customer_rows and raw.quarantine: landed files read exactly once, every row kept."""
 
-
 import datetime as dt
 
 import dagster as dg
@@ -15,10 +14,12 @@ QUARANTINE = dg.AssetKey(["raw", "quarantine"])
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(CUSTOMER_ROWS, description="Every input row as received (JSON of text values).",
-                     group_name="raw"),
-        dg.AssetSpec(QUARANTINE, description="Rows that could not be read, with reason and raw text.",
-                     group_name="raw"),
+        dg.AssetSpec(
+            CUSTOMER_ROWS, description="Every input row as received (JSON of text values).", group_name="raw"
+        ),
+        dg.AssetSpec(
+            QUARANTINE, description="Rows that could not be read, with reason and raw text.", group_name="raw"
+        ),
     ],
     partitions_def=daily_snapshots,
 )

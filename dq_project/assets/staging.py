@@ -1,6 +1,5 @@
 """staging.customers: raw rows mapped onto the canonical schema and normalized, per snapshot date."""
 
-
 import datetime as dt
 
 import dagster as dg
@@ -29,16 +28,18 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
     frames, drift = [], {}
     with warehouse.connect() as con:
         for source in settings.sources:
-            rows = query_sql(con, "raw/select_partition_rows", snapshot_date=str(snapshot_date),
-                             source=source.name).pl()
+            rows = query_sql(
+                con, "raw/select_partition_rows", snapshot_date=str(snapshot_date), source=source.name
+            ).pl()
             if rows.is_empty():
                 continue
             if missing := missing_columns(rows, source):
                 drift[source.name] = missing
                 context.log.warning(f"{source.name}: mapped columns missing from the files: {missing}")
             canonical = to_canonical(rows, source)
-            normalized = normalize_frame(canonical, default_region=source.phone_region,
-                                         date_order=source.date_order)
+            normalized = normalize_frame(
+                canonical, default_region=source.phone_region, date_order=source.date_order
+            )
             frames.append(normalized.with_columns(pl.lit(snapshot_date).alias("snapshot_date")))
         staged_frame = pl.concat(frames, how="diagonal_relaxed") if frames else None
         con.begin()
@@ -48,7 +49,10 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
             run_sql(con, "staging/insert_customers")
             con.unregister("staged_frame")
         con.commit()
-    metadata = {"dagster/row_count": 0 if staged_frame is None else staged_frame.height, "schema_drift": drift}
+    metadata = {
+        "dagster/row_count": 0 if staged_frame is None else staged_frame.height,
+        "schema_drift": drift,
+    }
     if staged_frame is not None:
         for field in STATUS_FIELDS:
             counts = staged_frame[f"{field}_status"].value_counts()

@@ -55,8 +55,13 @@ def _comparison(name: str, null_col: str, *levels: Any) -> CustomComparison:
 
 
 def _near_miss(col: str, label: str) -> cll.CustomLevel:
+    """One substitution (incl. the check character) or one transposition between 18-char codes.
+
+    hamming() first: Damerau-Levenshtein on every sampled pair dominated u estimation.
+    """
     left, right = f'"{col}_l"', f'"{col}_r"'
-    sql = f"substr({left}, 1, 17) = substr({right}, 1, 17) OR damerau_levenshtein({left}, {right}) <= 1"
+    sql = (f"hamming({left}, {right}) <= 1 OR "
+           f"(hamming({left}, {right}) = 2 AND damerau_levenshtein({left}, {right}) <= 1)")
     return cll.CustomLevel(sql, label)
 
 

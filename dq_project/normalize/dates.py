@@ -17,7 +17,7 @@ from typing import Literal
 
 import polars as pl
 
-from dq_project.normalize.text import RAW, clean_text, field_frame, field_status
+from dq_project.normalize.text import RAW, clean_text, field_frame, field_status, keep_if
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
 DATE_ORDERS: tuple[str, ...] = ("YMD", "DMY", "MDY")
@@ -75,12 +75,6 @@ def _to_china_time(parsed: pl.Expr) -> pl.Expr:
     return pl.when(zone.is_null()).then(parsed).otherwise(shifted)
 
 
-def _keep_if(value: pl.Expr, condition: pl.Expr) -> pl.Expr:
-    """`value` where `condition` (written over pl.field("value")) holds, else null; one evaluation."""
-    kept = pl.struct(value=value).struct.with_fields(value=pl.when(condition).then(pl.field("value")))
-    return kept.struct.field("value")
-
-
 def excel_serial_to_datetime(expr: pl.Expr) -> pl.Expr:
     """Excel day serials (1000-80000, fraction = time of day) to Datetime; null for anything else."""
     is_serial = expr.str.contains(r"^\d{4,5}(?:\.\d+)?$") & ~expr.str.contains(_YEAR_LIKE)
@@ -102,11 +96,45 @@ def _year_last(date_order: DateOrder) -> pl.Expr:
 
 def _parse_text(expr: pl.Expr, date_order: DateOrder) -> pl.Expr:
     """The regex route for every layout (see module docstring); null where it does not apply."""
-    parts = expr.str.extract_groups(DATETIME_PATTERN)
-    parsed = pl.coalesce(_compose("y1", "m1", "d1"), _compose("y2", "m2", "d2"), _year_last(date_order))
-    return parts.struct.with_fields(parsed=parsed).struct.with_fields(
-        local=_to_china_time(pl.field("parsed"))
-    ).struct.field("local")
+    year_first = _compose("y", "m", "d")
+    f = pl.field
+    parts = expr.str.extract_groups(DATETIME_PATTERN).struct.with_fields(
+        y=pl.coalesce(f("y1"), f("y2")), m=pl.coalesce(f("m1"), f("m2")), d=pl.coalesce(f("d1"), f("d2"))
+    )
+    parsed = parts.struct.with_fields(parsed=pl.coalesce(year_first, _year_last(date_order)))
+    return parsed.struct.with_fields(local=_to_china_time(f("parsed"))).struct.field("local")
+
+
+def _in_year_range(value: pl.Expr) -> pl.Expr:
+    return keep_if(value, pl.field("value").dt.year().is_between(MIN_YEAR, MAX_YEAR))
+
+
+def _check_order(date_order: str) -> None:
+    if date_order not in DATE_ORDERS:
+        raise ValueError(f"date_order must be one of {DATE_ORDERS}, got {date_order!r}")
+
+
+def parse_canonical_datetime(expr: pl.Expr) -> pl.Expr:
+    """Fast path: 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD' exactly (polars' fixed-width parser);
+    null for every other layout and outside 1900..2100."""
+    date_only = pl.when(expr.str.len_bytes() == 10).then(expr)
+    fast = pl.coalesce(
+        expr.str.strptime(pl.Datetime("us"), _CANONICAL_FORMAT, strict=False),
+        date_only.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(pl.Datetime("us")),
+    )
+    return _in_year_range(fast)
+
+
+def _parse_other(expr: pl.Expr, date_order: DateOrder) -> pl.Expr:
+    """Slow path: Excel serials and the regex route, range-checked."""
+    serial = pl.struct(text=expr).struct.with_fields(value=excel_serial_to_datetime(pl.field("text")))
+    parsed = serial.struct.with_fields(
+        value=pl.coalesce(
+            pl.field("value"),
+            _parse_text(pl.when(pl.field("value").is_null()).then(pl.field("text")), date_order),
+        )
+    )
+    return _in_year_range(parsed.struct.field("value"))
 
 
 def parse_datetime(expr: pl.Expr, date_order: DateOrder = "YMD") -> pl.Expr:
@@ -116,38 +144,43 @@ def parse_datetime(expr: pl.Expr, date_order: DateOrder = "YMD") -> pl.Expr:
     Year-last dates (03/04/2020) follow `date_order`; with 'YMD' they are accepted only when
     unambiguous (13/04/2020, or day == month). Offsets (Z, +08:00) are converted to UTC+8.
     """
-    if date_order not in DATE_ORDERS:
-        raise ValueError(f"date_order must be one of {DATE_ORDERS}, got {date_order!r}")
-    # Canonical text takes polars' fixed-width fast path; only the rest pays for the regex.
-    date_only = pl.when(expr.str.len_bytes() == 10).then(expr)
-    fast = pl.coalesce(
-        expr.str.strptime(pl.Datetime("us"), _CANONICAL_FORMAT, strict=False),
-        date_only.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(pl.Datetime("us")),
-    )
-    kept = pl.struct(fast=fast, text=expr).struct.with_fields(
-        value=pl.coalesce(
-            pl.field("fast"),
-            excel_serial_to_datetime(pl.field("text")),
-            _parse_text(pl.when(pl.field("fast").is_null()).then(pl.field("text")), date_order),
-        )
-    )
-    return _keep_if(
-        kept.struct.field("value"), pl.field("value").dt.year().is_between(MIN_YEAR, MAX_YEAR)
-    )
+    _check_order(date_order)
+    both = pl.struct(text=expr).struct.with_fields(fast=parse_canonical_datetime(pl.field("text")))
+    slow = _parse_other(pl.when(pl.field("fast").is_null()).then(pl.field("text")), date_order)
+    return both.struct.with_fields(value=pl.coalesce(pl.field("fast"), slow)).struct.field("value")
+
+
+def _to_date(value: pl.Expr, not_after: dt.date | None) -> pl.Expr:
+    day = value.dt.date()
+    return day if not_after is None else keep_if(day, pl.field("value") <= pl.lit(not_after))
 
 
 def parse_date(expr: pl.Expr, date_order: DateOrder = "YMD", not_after: dt.date | None = None) -> pl.Expr:
     """Parse cleaned text to Date like parse_datetime (time of day dropped); dates after
     `not_after` (e.g. birth dates in the future) become null."""
-    value = parse_datetime(expr, date_order).dt.date()
-    return value if not_after is None else _keep_if(value, pl.field("value") <= pl.lit(not_after))
+    return _to_date(parse_datetime(expr, date_order), not_after)
 
 
-def _plan(values: pl.Series, parsed: pl.Expr, layout: str) -> pl.LazyFrame:
-    return (
+def _plan(
+    values: pl.Series, date_order: DateOrder, layout: str, as_date: bool, not_after: dt.date | None = None
+) -> pl.LazyFrame:
+    """parse_datetime/parse_date as a plan: the slow path runs only on the distinct values that
+    the fast path did not parse (birth dates repeat a lot; canonical timestamps skip it entirely)."""
+    _check_order(date_order)
+    base = (
         field_frame(values)
         .with_columns(cleaned=clean_text(pl.col(RAW)))
-        .with_columns(value=parsed)
+        .with_columns(fast=parse_canonical_datetime(pl.col("cleaned")))
+    )
+    rest = (
+        base.filter(pl.col("fast").is_null() & pl.col("cleaned").is_not_null())
+        .select(pl.col("cleaned").unique())
+        .with_columns(slow=_parse_other(pl.col("cleaned"), date_order))
+    )
+    parsed = pl.coalesce("fast", "slow")
+    return (
+        base.join(rest, on="cleaned", how="left", maintain_order="left")
+        .with_columns(value=_to_date(parsed, not_after) if as_date else parsed)
         .select(
             "value",
             status=field_status(
@@ -162,7 +195,7 @@ def plan_date(
     values: pl.Series, date_order: DateOrder = "YMD", not_after: dt.date | None = None
 ) -> pl.LazyFrame:
     """Lazy form of normalize_date (see there)."""
-    return _plan(values, parse_date(pl.col("cleaned"), date_order, not_after), "%Y-%m-%d")
+    return _plan(values, date_order, "%Y-%m-%d", as_date=True, not_after=not_after)
 
 
 def normalize_date(
@@ -175,7 +208,7 @@ def normalize_date(
 
 def plan_datetime(values: pl.Series, date_order: DateOrder = "YMD") -> pl.LazyFrame:
     """Lazy form of normalize_datetime (see there)."""
-    return _plan(values, parse_datetime(pl.col("cleaned"), date_order), "%Y-%m-%d %H:%M:%S")
+    return _plan(values, date_order, "%Y-%m-%d %H:%M:%S", as_date=False)
 
 
 def normalize_datetime(values: pl.Series, date_order: DateOrder = "YMD") -> pl.DataFrame:

@@ -22,6 +22,7 @@ PLACEHOLDERS: frozenset[str] = frozenset(
     {"无", "暂无", "没有", "空", "n/a", "na", "null", "none", "-", "--", "—", "——", "/", "?", "??"}
 )
 """Values (compared lower-cased, after folding and trimming) that mean 'no value'."""
+_PLACEHOLDER_MAX_BYTES = max(len(p.encode()) for p in PLACEHOLDERS)
 
 STATUS_OK, STATUS_NORMALIZED, STATUS_MISSING, STATUS_INVALID = "ok", "normalized", "missing", "invalid"
 
@@ -31,9 +32,19 @@ def to_halfwidth(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_many(_FULLWIDTH, _HALFWIDTH)
 
 
+def keep_if(value: pl.Expr, condition: pl.Expr) -> pl.Expr:
+    """`value` where `condition` holds, else null. `condition` refers to the value as
+    pl.field("value"), so the value expression is evaluated only once. Keeps the output name."""
+    kept = pl.struct(value=value).struct.with_fields(value=pl.when(condition).then(pl.field("value")))
+    name = value.meta.output_name(raise_if_undetermined=False)
+    return kept.struct.field("value").alias(name) if name else kept.struct.field("value")
+
+
 def collapse_whitespace(expr: pl.Expr) -> pl.Expr:
     """Drop zero-width characters, collapse runs of Unicode whitespace to one space, and trim."""
-    return expr.str.replace_all(_INVISIBLE, "").str.replace_all(r"\s+", " ").str.strip_chars(" ")
+    # Only runs and non-space whitespace are rewritten: most values have neither, and a pattern
+    # that matches every single space costs twice as much.
+    return expr.str.replace_all(_INVISIBLE, "").str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
 
 
 def null_placeholders(expr: pl.Expr) -> pl.Expr:
@@ -41,8 +52,9 @@ def null_placeholders(expr: pl.Expr) -> pl.Expr:
 
     Expects an already trimmed value (see collapse_whitespace).
     """
-    is_placeholder = expr.str.to_lowercase().is_in(list(PLACEHOLDERS)) | (expr == "")
-    return pl.when(is_placeholder).then(pl.lit(None, pl.String)).otherwise(expr)
+    value = pl.field("value")
+    short = pl.when(value.str.len_bytes() <= _PLACEHOLDER_MAX_BYTES).then(value)
+    return keep_if(expr, ~short.str.to_lowercase().is_in(list(PLACEHOLDERS)).fill_null(False) & (value != ""))
 
 
 def clean_text(expr: pl.Expr) -> pl.Expr:

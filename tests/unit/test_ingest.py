@@ -26,9 +26,11 @@ def _load(settings: Settings, path: Path):
     con = open_warehouse(settings.warehouse_path)
     try:
         landed = LandedFile("crm", path, dt.date(2026, 1, 2))
-        return load_file(con, settings.source("crm"), landed), con.sql(
-            "select row_number, record from raw.customer_rows order by row_number").fetchall(), con.sql(
-            "select line, reason, raw_text from raw.quarantine order by line").fetchall()
+        return (
+            load_file(con, settings.source("crm"), landed),
+            con.sql("select row_number, record from raw.customer_rows order by row_number").fetchall(),
+            con.sql("select line, reason, raw_text from raw.quarantine order by line").fetchall(),
+        )
     finally:
         con.close()
 
@@ -38,8 +40,12 @@ def test_rows_kept_as_received_and_broken_rows_quarantined(settings: Settings) -
     outcome, rows, quarantine = _load(settings, _land(settings, "crm_2026-01-02.csv", text))
     assert outcome.status == "loaded"
     assert (outcome.rows_loaded, outcome.rows_quarantined) == (2, 2)
-    assert json.loads(rows[0][1]) == {"customer_id": "C1", "type": "person", "full_name": "张三",
-                                      "mobile": "138 1234 5678"}
+    assert json.loads(rows[0][1]) == {
+        "customer_id": "C1",
+        "type": "person",
+        "full_name": "张三",
+        "mobile": "138 1234 5678",
+    }
     assert json.loads(rows[1][1])["full_name"] == "Li, Si\nJr"
     assert [q[2] for q in quarantine] == ["C2,person", "C4,a,b,c,d"]
     assert all(q[1] for q in quarantine)

@@ -25,33 +25,41 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_mapping_to_unknown_field_is_a_clear_error(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 [[sources]]
 name = "crm"
 primary_key = "id"
 [sources.mapping]
 source_record_id = "id"
 nmae = "full_name"
-""")
+""",
+    )
     with pytest.raises(SettingsError, match="unknown canonical fields \\['nmae'\\]"):
         load_settings(path, env={})
 
 
 def test_primary_key_must_be_mapped(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 [[sources]]
 name = "crm"
 primary_key = "id"
 [sources.mapping]
 name = "full_name"
-""")
+""",
+    )
     with pytest.raises(SettingsError, match="primary_key 'id' must be mapped"):
         load_settings(path, env={})
 
 
 def test_thresholds_must_be_ordered(tmp_path: Path) -> None:
-    text = (PROJECT_ROOT / "dq.toml").read_text(encoding="utf-8").replace(
-        "review_threshold = 0.6", "review_threshold = 0.99"
+    text = (
+        (PROJECT_ROOT / "dq.toml")
+        .read_text(encoding="utf-8")
+        .replace("review_threshold = 0.6", "review_threshold = 0.99")
     )
     with pytest.raises(SettingsError, match="pair_floor <= review_threshold <= merge_threshold"):
         load_settings(_write(tmp_path, text), env={})

@@ -24,8 +24,10 @@ def test_every_sql_file_is_referenced(name: str) -> None:
 
 def test_warehouse_bootstrap_creates_every_table(tmp_path) -> None:
     con = open_warehouse(tmp_path / "w.duckdb")
-    tables = {f"{s}/{t}" for s, t in con.sql(
-        "select table_schema, table_name from information_schema.tables").fetchall()}
+    tables = {
+        f"{s}/{t}"
+        for s, t in con.sql("select table_schema, table_name from information_schema.tables").fetchall()
+    }
     con.close()
     assert {t for t in TABLES if t != "staging/current_customers"} <= tables
 
