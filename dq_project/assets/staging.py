@@ -38,7 +38,10 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
                 context.log.warning(f"{source.name}: mapped columns missing from the files: {missing}")
             canonical = to_canonical(rows, source)
             normalized = normalize_frame(
-                canonical, default_region=source.phone_region, date_order=source.date_order
+                canonical,
+                default_region=source.phone_region,
+                date_order=source.date_order,
+                today=snapshot_date,  # birth dates after the snapshot are invalid, on re-runs too
             )
             frames.append(normalized.with_columns(pl.lit(snapshot_date).alias("snapshot_date")))
         staged_frame = pl.concat(frames, how="diagonal_relaxed") if frames else None
@@ -55,6 +58,6 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
     }
     if staged_frame is not None:
         for field in STATUS_FIELDS:
-            counts = staged_frame[f"{field}_status"].value_counts()
-            metadata[f"{field}_status"] = dict(zip(counts[f"{field}_status"], counts["count"], strict=True))
+            counts = staged_frame[f"{field}_status"].fill_null("null").value_counts().rows()
+            metadata[f"{field}_status"] = {status: int(n) for status, n in counts}
     return dg.MaterializeResult(metadata=metadata)

@@ -22,6 +22,11 @@ BUILDINGS = [
     "国贸大厦", "金融中心", "科技园", "创业大厦", "世纪中心", "环球中心", "万达广场", "时代广场",
     "国际大厦", "中心大厦", "财富中心", "软件园",
 ]
+# The home/office part: full, alternative wording, terse, none, the estate or building only.
+DETAIL_WEIGHTS = (50, 18, 10, 12, 10)
+# How the house number is written: 88号 or 88#.
+HOUSE_MARKS = ("号", "#")
+HOUSE_MARK_WEIGHTS = (85, 15)
 # Where the free text starts: 0 district, 1 province+city+district, 2 city+district, 3 street only,
 # 4 district with spaces between the parts.
 START_WEIGHTS = (50, 20, 15, 10, 5)
@@ -44,7 +49,8 @@ def draw_addresses(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
 def address_parts(ent: dict[str, np.ndarray]) -> dict[str, pl.Series]:
     """Text pieces of each address, for address_text."""
     return {
-        "street": take(STREETS, ent["street"]) + pl.Series(ent["house_no"]).cast(pl.String) + "号",
+        "street": take(STREETS, ent["street"]),
+        "house": pl.Series(ent["house_no"]).cast(pl.String),
         "community": take(COMMUNITIES, ent["community"]),
         "block": pl.Series(ent["block"]).cast(pl.String),
         "unit": pl.Series(ent["unit"]).cast(pl.String),
@@ -54,10 +60,11 @@ def address_parts(ent: dict[str, np.ndarray]) -> dict[str, pl.Series]:
     }
 
 
-def address_text(is_company: pl.Expr, detail: pl.Expr, start: pl.Expr) -> pl.Expr:
-    """Free-text addresses from columns province_full, city_full, district_name, street, community,
-    block, unit, room, building, floor. `detail` picks the home/office part (0 full, 1 alternative,
-    2 terse, 3 none); `start` picks where the text begins (see START_WEIGHTS)."""
+def address_text(is_company: pl.Expr, detail: pl.Expr, start: pl.Expr, mark: pl.Expr) -> pl.Expr:
+    """Free-text addresses from columns province_full, city_full, district_name, street, house,
+    community, block, unit, room, building, floor. `detail` picks the home/office part (0 full,
+    1 alternative, 2 terse, 3 none, 4 the estate or building only); `start` picks where the text
+    begins (see START_WEIGHTS); `mark` how the house number is written (into HOUSE_MARKS)."""
     c = pl.col
     home = (
         pl.when(detail == 0).then(pl.concat_str(c("community"), c("block"), pl.lit("栋"), c("unit"),
@@ -66,18 +73,22 @@ def address_text(is_company: pl.Expr, detail: pl.Expr, start: pl.Expr) -> pl.Exp
                                               pl.lit("单元"), c("room")))
         .when(detail == 2).then(pl.concat_str(c("community"), c("block"), pl.lit("-"), c("unit"),
                                               pl.lit("-"), c("room")))
+        .when(detail == 4).then(c("community"))
         .otherwise(pl.lit(""))
     )
     office = (
         pl.when(detail == 0).then(pl.concat_str(c("building"), c("floor"), pl.lit("层")))
         .when(detail == 1).then(pl.concat_str(c("building"), c("floor"), pl.lit("楼")))
         .when(detail == 2).then(pl.concat_str(c("building"), pl.lit("F"), c("floor")))
+        .when(detail == 4).then(c("building"))
         .otherwise(pl.lit(""))
     )
     rest = pl.when(is_company).then(office).otherwise(home)
     # A municipality is its own city: write 北京市朝阳区, not 北京市北京市朝阳区.
     city = pl.when(c("city_full") == c("province_full")).then(pl.lit("")).otherwise(c("city_full"))
-    district, street = c("district_name"), c("street")
+    district = c("district_name")
+    house_mark = pl.lit(pl.Series(HOUSE_MARKS)).gather(mark)
+    street = pl.concat_str(c("street"), c("house"), house_mark)
     return (
         pl.when(start == 1).then(pl.concat_str(c("province_full"), city, district, street, rest))
         .when(start == 2).then(pl.concat_str(c("city_full"), district, street, rest))

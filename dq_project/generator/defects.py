@@ -3,9 +3,16 @@
 Each field gets at most one defect, drawn from one uniform per field and record, so the truth is
 exact: a field listed as `missing` is blank or a placeholder, `fullwidth` is the valid value written
 in full-width characters, and every other defect kind leaves a value that fails its check.
-Blank fields a record type never has (a company's resident ID, a person's credit code, an optional
-landline) are not defects. A company record without its contact's name, and a duplicate record
-leaving out the email, count as `missing`.
+Which blanks are `missing` defects: every blank or placeholder in name, mobile and email (fields
+every record should carry: a company record without its contact's name, and a duplicate leaving out
+the email, count too), and the planted blanks in id_number and credit_code. Not defects: fields a
+record type never has (a company's resident ID, a person's credit code, birth date), an optional
+landline, and what a duplicate's source did not collect (see duplicates.py): its resident ID or
+credit code, its birth date. Such a field gets no other defect either, and the first record of an
+entity always collects them, so a blank ID on a first record is always a listed defect.
+Swapped day and month in a duplicate's birth date is a valid date, not listed (a rule comparing it
+with the resident ID can find it). Defects that would leave a duplicate with too little evidence are
+taken back (duplicates.keep_evidence) before any is applied, so the truth lists what was applied.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from dq_project.generator.duplicates import BIRTH_LEFT_OUT
 from dq_project.generator.formats import date_text
 from dq_project.generator.identifiers import RIC_CHECK_CHARS, USCC_ALPHABET
 from dq_project.generator.text import choose, fullwidth
@@ -31,36 +39,41 @@ _RATES: dict[str, tuple[tuple[str, float], ...]] = {
     "birth_date": (("invalid_birth_date", 0.025),),
     "updated_at": (("updated_before_created", 0.03),),
 }
-_PERSON_ONLY, _COMPANY_ONLY = {"id_number", "birth_date"}, {"credit_code"}
 _FLAGS = {(field, kind) for field, kinds in _RATES.items() for kind, _ in kinds}
-_DUPLICATE_DROPS_EMAIL = 0.15
 
 
 def draw_defects(rng: np.random.Generator, work: pl.DataFrame) -> dict[tuple[str, str], np.ndarray]:
-    """Masks of the records that get each (field, kind) defect."""
+    """Masks of the records that get each (field, kind) defect (work: records.draw output)."""
     company = work["is_company"].to_numpy()
+    not_collected = {
+        "id_number": company | work["code_omitted"].to_numpy(),
+        "credit_code": ~company | work["code_omitted"].to_numpy(),
+        "birth_date": company | (work["birth_form"].to_numpy() == BIRTH_LEFT_OUT),
+    }
     masks: dict[tuple[str, str], np.ndarray] = {}
     for field, kinds in _RATES.items():
         u = rng.random(work.height)
-        # u = 1 is above every rate: the field gets no defect on records of the other type.
-        if field in _PERSON_ONLY:
-            u[company] = 1.0
-        elif field in _COMPANY_ONLY:
-            u[~company] = 1.0
+        # u = 1 is above every rate: no defect in a field the record does not carry.
+        if field in not_collected:
+            u[not_collected[field]] = 1.0
         lower = 0.0
         for kind, upper in kinds:
             masks[(field, kind)] = (u >= lower) & (u < upper)
             lower = upper
-    dropped = (work["rank"].to_numpy() > 0) & (rng.random(work.height) < _DUPLICATE_DROPS_EMAIL)
+    dropped = work["email_dropped"].to_numpy()
     masks[("email", "missing")] |= dropped
     for kind, _ in _RATES["email"][1:]:
         masks[("email", kind)] &= ~dropped
     return masks
 
 
-def plant(rng: np.random.Generator, work: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(records with defects applied, truth rows source/source_record_id/field/defect)."""
-    masks = draw_defects(rng, work)
+def plant(
+    rng: np.random.Generator, work: pl.DataFrame, masks: dict[tuple[str, str], np.ndarray]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(records with the defects of `masks` applied, truth rows source/source_record_id/field/defect).
+
+    `rng` draws how each defect looks (which placeholder, which wrong digit).
+    """
     n = work.height
     draws = {
         "placeholder": pl.Series(PLACEHOLDERS, dtype=pl.String).gather(choose(rng, n, _PLACEHOLDER_WEIGHTS)),

@@ -3,6 +3,11 @@
 Hard negatives are distinct entities that look alike and must stay apart in the ground truth:
 namesakes (a very common name, same district), family members (same surname and address, one
 shared mobile and landline) and companies with the same trade name and industry in another city.
+Each still differs from its look-alike in strong identifiers: the resident ID or credit code and the
+email always (mobiles and emails are distinct across entities), the mobile too except in a family,
+where the given name and birth date tell the members apart.
+Besides its registered values an entity has the alternatives its duplicates may show: a second
+mobile (a new number, or a company's second contact's), a second mailbox and a second contact person.
 Nothing here depends on the snapshot date, so every snapshot of one seed has the same entities.
 """
 
@@ -38,6 +43,7 @@ def build_entities(rng: np.random.Generator, rows: int) -> pl.DataFrame:
     ent: dict[str, np.ndarray] = {"records": counts, "is_company": rng.random(n) < COMPANY_SHARE}
     ent["male"] = rng.random(n) < 0.5
     ent["surname"], ent["given1"], ent["given2"] = names.draw_names(rng, ent["male"])
+    ent["contact_cn"] = names.name_text(*names.draw_names(rng, rng.random(n) < 0.5))
     birth = _BIRTH_START + (rng.beta(2.2, 2.0, n) * _BIRTH_DAYS).astype("timedelta64[D]")
     ent["birth_y"] = birth.astype("datetime64[Y]").astype(np.int64) + 1970
     ent["birth_m"] = birth.astype("datetime64[M]").astype(np.int64) % 12 + 1
@@ -95,7 +101,8 @@ def _to_frame(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> pl.DataFr
     frame = pl.DataFrame({
         key: ent[key] for key in ("records", "is_company", "male", "surname", "given1", "given2",
                                   "birth_y", "birth_m", "birth_d", "district", "mobile", "mobile_alt",
-                                  "has_landline", "landline", "hard_negative", "industry", "suffix")
+                                  "has_landline", "landline", "hard_negative", "industry", "suffix",
+                                  "contact_cn")
     }).with_columns(
         entity_id=pl.concat_str(pl.lit("E"), pl.int_range(1, n + 1).cast(pl.String).str.zfill(7)),
         province_full=table.province.gather(ent["district"]),
@@ -106,7 +113,7 @@ def _to_frame(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> pl.DataFr
         trade_cn=companies.trade_text(ent["trade"]),
         id_number=_resident_ids(rng, ent),
         credit_code=_credit_codes(rng, ent),
-        email=_emails(rng, ent),
+        **_emails(rng, ent),
         **addresses.address_parts(ent),
     )
     company = pl.col("is_company")
@@ -130,10 +137,14 @@ def _credit_codes(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> pl.Se
     return identifiers.uscc_text(body, identifiers.uscc_check_values(body))
 
 
-def _emails(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> pl.Series:
+def _emails(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> dict[str, pl.Series]:
+    """email and email_alt (another mailbox of the same customer), all distinct across entities."""
     pinyin = names.name_pinyin(ent["surname"], ent["given1"], ent["given2"])
-    personal = contacts.person_emails(rng, pinyin, ent["birth_y"])
-    business = contacts.company_emails(rng, companies.trade_pinyin(ent["trade"]), pinyin)
-    both = pl.DataFrame({"company": ent["is_company"], "business": business, "personal": personal})
-    chosen = both.select(pl.when("company").then("business").otherwise("personal")).to_series()
-    return contacts.distinct_emails(rng, chosen)
+    trade = companies.trade_pinyin(ent["trade"])
+    company = pl.Series(np.concatenate([ent["is_company"], ent["is_company"]]))
+    personal = pl.concat([contacts.person_emails(rng, pinyin, ent["birth_y"]) for _ in range(2)])
+    business = pl.concat([contacts.company_emails(rng, trade, pinyin) for _ in range(2)])
+    chosen = pl.DataFrame({"company": company, "business": business, "personal": personal}).select(
+        pl.when("company").then("business").otherwise("personal")).to_series()
+    email, alt = np.split(contacts.distinct_emails(rng, chosen).to_numpy(), 2)
+    return {"email": pl.Series(email, dtype=pl.String), "email_alt": pl.Series(alt, dtype=pl.String)}

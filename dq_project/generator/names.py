@@ -1,4 +1,4 @@
-"""Chinese person names: weighted surnames, gendered given names, pinyin spellings, homophones.
+"""Chinese person names: weighted surnames, gendered given names, pinyin spellings, typos.
 
 A name is three index columns: surname (into SURNAMES), given1 and given2 (into the given-name
 character table; given2 = -1 for a one-character given name). Pinyin comes from pypinyin applied
@@ -133,14 +133,18 @@ def draw_common_names(rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...
     return tuple(np.ascontiguousarray(col) for col in table[rng.integers(0, len(table), n)].T)
 
 
-def misheard(g1: np.ndarray, g2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The given name with its last character replaced by a homophone, else dropped (if two long)."""
+def typo(
+    g1: np.ndarray, g2: np.ndarray, second: np.ndarray, other: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The given name with one character replaced (the second where `second` and the name has two):
+    by its homophone where it has one, else by another character (a slip in the input method's
+    candidate list); `other` (random integers) picks that character."""
     homophone = _tables()["homophone"]
-    alt2 = np.where(g2 >= 0, homophone[np.maximum(g2, 0)], -1)
-    new_g2 = np.where(alt2 >= 0, alt2, -1)
-    alt1 = homophone[g1]
-    new_g1 = np.where((g2 < 0) & (alt1 >= 0), alt1, g1)
-    return new_g1, new_g2
+    at2 = second & (g2 >= 0)
+    old = np.where(at2, g2, g1)
+    slip = (old + 1 + other % (len(GIVEN_CHARS) - 1)) % len(GIVEN_CHARS)
+    new = np.where(homophone[old] >= 0, homophone[old], slip)
+    return np.where(at2, g1, new), np.where(at2, new, g2)
 
 
 def name_text(surname: np.ndarray, g1: np.ndarray, g2: np.ndarray) -> pl.Series:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from dq_project.generator import defects, records, writer
+from dq_project.generator import defects, duplicates, records, writer
 from dq_project.generator.entities import build_entities
 from dq_project.generator.formats import draw_timestamps, timestamp_text
 
@@ -46,10 +46,13 @@ def generate(rows: int, seed: int, out_dir: Path, snapshot_date: dt.date) -> Gen
     out_dir = Path(out_dir)
     entities = build_entities(stream(_ENTITIES), rows)
     layout = records.layout(stream(_LAYOUT), entities["records"].to_numpy())
-    work = records.render(stream(_RENDER), entities, layout)
+    work = records.draw(stream(_RENDER), entities, layout)
+    defect_stream = stream(_DEFECTS)
+    masks = defects.draw_defects(defect_stream, work)
+    work = records.render(duplicates.keep_evidence(work, masks))
     created, updated = draw_timestamps(stream(_TIMES), rows, snapshot_date)
     work = work.with_columns(created_ts=pl.Series(created), updated_ts=pl.Series(updated))
-    work, truth = defects.plant(stream(_DEFECTS), work)
+    work, truth = defects.plant(defect_stream, work, masks)
     work = work.with_columns(
         created_at=timestamp_text(pl.col("source"), pl.col("created_ts")),
         updated_at=timestamp_text(pl.col("source"), pl.col("updated_ts")),

@@ -21,21 +21,26 @@ SURNAME_READINGS = {
     "盖": "ge", "乐": "yue", "覃": "qin", "缪": "miao", "翟": "zhai", "员": "yun", "种": "chong",
     "召": "shao", "秘": "bi", "尉迟": "yuchi", "万俟": "moqi", "长孙": "zhangsun", "令狐": "linghu",
 }
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 令狐 夏侯 长孙 宇文 司徒 申屠 澹台 轩辕 万俟 端木 独孤".split()
-)
+COMPOUND_SURNAMES = frozenset((
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
+    "夏侯", "长孙", "宇文", "司徒", "申屠", "澹台", "轩辕", "万俟", "端木", "独孤",
+))
 # Pinyin of common surnames, to split a run-together spelling such as "zhangweiming".
-SURNAME_PINYIN = frozenset(
-    "wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng liang xie "
-    "song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng su wei lv "
-    "ding ren shen yao lu cui zhong tan fan jin shi liao jia xia fu fang bai zou meng xiong qin qiu yin "
-    "xue yan duan lei hou long tao gu mao hao gong shao wan qian shan ouyang sima zhuge shangguan dongfang "
-    "huangfu yuchi gongsun murong linghu xiahou zhangsun yuwen situ kong kang mo tu ni niu ke zhan".split()
-)
-PUBLIC_MAIL_DOMAINS = frozenset(
-    "qq.com 163.com 126.com gmail.com sina.com sina.cn hotmail.com foxmail.com 139.com sohu.com yeah.net "
-    "outlook.com aliyun.com 189.cn 21cn.com yahoo.com icloud.com live.com msn.com".split()
-)
+SURNAME_PINYIN = frozenset((
+    "wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu",
+    "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "xie", "song", "tang", "han", "feng", "deng",
+    "cao", "peng", "zeng", "xiao", "tian", "dong", "yuan", "pan", "yu", "jiang", "cai", "du", "ye", "cheng",
+    "su", "wei", "lv", "ding", "ren", "shen", "yao", "lu", "cui", "zhong", "tan", "fan", "jin", "shi",
+    "liao", "jia", "xia", "fu", "fang", "bai", "zou", "meng", "xiong", "qin", "qiu", "yin", "xue", "yan",
+    "duan", "lei", "hou", "long", "tao", "gu", "mao", "hao", "gong", "shao", "wan", "qian", "shan", "kong",
+    "kang", "mo", "tu", "ni", "niu", "ke", "zhan", "ouyang", "sima", "zhuge", "shangguan", "dongfang",
+    "huangfu", "yuchi", "gongsun", "murong", "linghu", "xiahou", "zhangsun", "yuwen", "situ",
+))
+PUBLIC_MAIL_DOMAINS = frozenset((
+    "qq.com", "163.com", "126.com", "gmail.com", "sina.com", "sina.cn", "hotmail.com", "foxmail.com",
+    "139.com", "sohu.com", "yeah.net", "outlook.com", "aliyun.com", "189.cn", "21cn.com", "yahoo.com",
+    "icloud.com", "live.com", "msn.com",
+))
 _LEGAL_SUFFIX = r"(?:(?:集团)?(?:股份)?有限(?:责任)?公司|集团公司|集团|股份公司|总公司|分公司|公司)$"
 _REGION_PREFIX = (
     r"^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
@@ -47,6 +52,10 @@ _REGION_PREFIX = (
 _ADDRESS_REGIONS = (r"^(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|特别行政区))?(?:[\u4e00-\u9fff]{2,7}?市)?"
                     r"(?:[\u4e00-\u9fff]{1,5}?(?:区|县|旗))?")
 _ADDRESS_CITY = r"^(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?([\u4e00-\u9fff]{2,7}?)市"
+_ADDRESS_FORMS = (
+    (r"(\d+)#", "${1}号"), (r"(\d+)号楼", "${1}栋"), (r"(\d+)-(\d+)-(\d+)", "${1}栋${2}单元${3}"),
+    (r"[Ff](\d+)", "${1}楼"), (r"(\d+)层", "${1}楼"), (r"室$", ""),
+)
 _MUNICIPALITIES = {m: m for m in ("北京", "天津", "上海", "重庆")}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _STATUS_UNUSABLE = ("invalid", "missing")
@@ -132,7 +141,7 @@ def _name_parts(name: str) -> tuple[str, str | None, str | None, str | None]:
         surname, given = tokens[0], "".join(tokens[1:])
     else:
         surname, given = tokens[-1], "".join(tokens[:-1])
-    return name, "".join(tokens), surname, given or None
+    return name, None, surname, given or None
 
 
 def _split_run_together(token: str) -> tuple[str, str]:
@@ -186,8 +195,11 @@ def _company_core(name: pl.Expr, city: pl.Expr, province: pl.Expr) -> pl.Expr:
 
 
 def _address_core(address: pl.Expr) -> pl.Expr:
-    """Street address without spaces and without its leading province / city / district."""
+    """Street address without spaces and its leading province / city / district, in one spelling
+    of the building parts (12# -> 12号, 3号楼 -> 3栋, 3-2-401 -> 3栋2单元401, F17 / 17层 -> 17楼)."""
     core = address.str.replace_all(" ", "").str.replace(_ADDRESS_REGIONS, "")
+    for pattern, replacement in _ADDRESS_FORMS:
+        core = core.str.replace_all(pattern, replacement)
     return pl.when(core != "").then(core)
 
 

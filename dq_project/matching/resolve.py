@@ -42,26 +42,32 @@ def resolve_entities(
 ) -> MatchResult:
     """Link persons and companies separately and cluster them at settings.merge_threshold.
 
-    A type's saved model is reused unless `retrain` is set or it is missing (then it is trained
-    and saved). Records of an unknown customer_type, and types with too few records to train on,
-    stay singletons. Every input record appears exactly once in `clusters`.
+    A type's saved model (model_dir/splink_<type>.json) is reused unless `retrain` is set or it is
+    missing; then it is trained and saved. A type with fewer than settings.min_training_records
+    records is not trained: it uses its saved model if there is one, else stays unlinked (warned).
+    Records of an unknown customer_type stay singletons. Every input record appears exactly once in
+    `clusters`; `model_paths` lists the models used.
     """
+    keys = records["record_key"]
+    if keys.null_count() or keys.n_unique() != records.height:
+        raise ValueError("record_key must be non-null and unique")
     features = prepare_features(records)
     Path(model_dir).mkdir(parents=True, exist_ok=True)
     pairs, clusters, paths, trained = [], [], {}, {}
     for customer_type in CUSTOMER_TYPES:
         frame = features.filter(pl.col("customer_type") == customer_type)
         path = model_path(model_dir, customer_type)
-        type_pairs, type_clusters, trained[customer_type] = _resolve_type(
-            frame, customer_type, path, settings, retrain
-        )
+        model, trained[customer_type] = _model_for(frame, customer_type, path, settings, retrain)
+        if model is None or frame.height < 2:
+            pairs.append(pl.DataFrame(schema=PAIR_SCHEMA))
+            clusters.append(_singletons(frame))
+            continue
+        type_pairs, type_clusters = _predict_and_cluster(frame, customer_type, model, path, settings)
         pairs.append(type_pairs)
         clusters.append(type_clusters)
-        if path.exists():
-            paths[customer_type] = path
-    others = features.filter(pl.col("customer_type").is_in(CUSTOMER_TYPES).not_() |
-                             pl.col("customer_type").is_null())
-    clusters.append(_singletons(others))
+        paths[customer_type] = path
+    unknown = features.filter(pl.col("customer_type").is_in(CUSTOMER_TYPES).not_().fill_null(True))
+    clusters.append(_singletons(unknown))
     return MatchResult(
         pairs=pl.concat(pairs).sort("customer_type", "record_key_l", "record_key_r"),
         clusters=pl.concat(clusters).sort("record_key"),
@@ -70,19 +76,30 @@ def resolve_entities(
     )
 
 
-def _resolve_type(
+def _model_for(
     frame: pl.DataFrame, customer_type: str, path: Path, settings: MatchSettings, retrain: bool
-) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
-    must_train = retrain or not path.exists()
-    if must_train and frame.height < settings.min_training_records:
-        logger.warning("%s: %d records, too few to train a model; left unlinked", customer_type, frame.height)
-        return pl.DataFrame(schema=PAIR_SCHEMA), _singletons(frame), False
-    if frame.height < 2:
-        return pl.DataFrame(schema=PAIR_SCHEMA), _singletons(frame), False
-    model = train_on_features(frame, customer_type, settings) if must_train else str(path)
+) -> tuple[dict | str | None, bool]:
+    """(trained settings dict, or the saved model's path, or None; whether it was trained now)."""
+    enough = frame.height >= settings.min_training_records
+    if enough and (retrain or not path.exists()):
+        return train_on_features(frame, customer_type, settings), True
+    if path.exists():
+        if retrain:
+            logger.warning("%s: %d records, too few to retrain; using %s", customer_type, frame.height, path)
+        return str(path), False
+    if frame.height:
+        logger.warning("%s: %d records and no saved model: left unlinked", customer_type, frame.height)
+    return None, False
+
+
+def _predict_and_cluster(
+    frame: pl.DataFrame, customer_type: str, model: dict | str, path: Path, settings: MatchSettings
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Score the blocked pairs (kept from pair_floor up) and cluster at merge_threshold; a freshly
+    trained model (a dict) is saved to `path` first."""
     with splink_session(frame) as records:
         linker = Linker(records, model, log_level=None)
-        if must_train:
+        if isinstance(model, dict):
             linker.misc.save_model_to_json(str(path), overwrite=True)
         predictions = linker.inference.predict(
             threshold_match_probability=settings.pair_floor, warning_mode="never"
@@ -92,22 +109,17 @@ def _resolve_type(
         )
         pairs = _pairs_frame(predictions, customer_type)
         clusters = clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl()
-    return pairs, _cluster_keys(clusters), must_train
+    return pairs, _cluster_keys(clusters)
 
 
 def _pairs_frame(predictions: SplinkDataFrame, customer_type: str) -> pl.DataFrame:
     """Splink's predictions -> PAIR_SCHEMA; weights = JSON of per-comparison match weights
     (the comparison's mw_ column plus its term-frequency adjustment, if any)."""
     frame = predictions.as_duckdbpyrelation().pl()
-    columns = set(frame.columns)
-    names = [c[3:] for c in frame.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
-    weights = [
-        (pl.col(f"mw_{n}") + (pl.col(f"mw_tf_adj_{n}").fill_null(0.0) if f"mw_tf_adj_{n}" in columns else 0.0))
-        .round(4).alias(n)
-        for n in names
-    ]
     if frame.is_empty():
         return pl.DataFrame(schema=PAIR_SCHEMA)
+    names = [c[3:] for c in frame.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
+    weights = [(pl.col(f"mw_{n}") + _tf_adjustment(frame, n)).round(4).alias(n) for n in names]
     return frame.select(
         pl.col("record_key_l", "record_key_r").cast(pl.String),
         pl.lit(customer_type).alias("customer_type"),
@@ -115,6 +127,11 @@ def _pairs_frame(predictions: SplinkDataFrame, customer_type: str) -> pl.DataFra
         pl.col("match_weight").cast(pl.Float64),
         pl.struct(weights).struct.json_encode().alias("weights"),
     )
+
+
+def _tf_adjustment(frame: pl.DataFrame, name: str) -> pl.Expr:
+    column = f"mw_tf_adj_{name}"
+    return pl.col(column).fill_null(0.0) if column in frame.columns else pl.lit(0.0)
 
 
 def _cluster_keys(clusters: pl.DataFrame) -> pl.DataFrame:

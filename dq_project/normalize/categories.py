@@ -55,14 +55,13 @@ def plan_customer_type(values: pl.Series, has_company: pl.Series | None = None) 
     flags = pl.Series("has_company", has_company if has_company is not None else [False] * len(values))
     inferred = pl.when(pl.col("has_company")).then(pl.lit("company")).otherwise(pl.lit("person"))
     blank = pl.col("cleaned").is_null()
+    status = field_status(pl.col(RAW), pl.col("cleaned"), pl.col("code").is_not_null(), pl.col("value"))
     return (
         _plan_codes(values, CUSTOMER_TYPE_CODES)
         .with_columns(flags.fill_null(False))
         .select(
             value=pl.when(blank).then(inferred).otherwise("value"),
-            status=pl.when(blank)
-            .then(pl.lit(STATUS_NORMALIZED))
-            .otherwise(field_status(pl.col(RAW), pl.col("cleaned"), pl.col("code").is_not_null(), "value")),
+            status=pl.when(blank).then(pl.lit(STATUS_NORMALIZED)).otherwise(status),
         )
     )
 

@@ -1,13 +1,13 @@
 """Dates and timestamps in the formats CRM/ERP exports use, parsed vectorized.
 
-Text already in the canonical layout (2023-01-05 10:22:33 or 2023-01-05) takes polars' fixed-width
-`str.strptime` fast path. Everything else goes through one regex that splits it into parts
-(year-first with - / . 年月日 separators, compact 20230105, or year-last 05/01/2023 resolved by
-`date_order`, optional time and UTC offset); the parts are checked and assembled with integer
-arithmetic, so impossible dates (1990-02-30) come back null. A list of raw strptime formats was not
-used: polars' format fast paths disagree on padding (`%Y-%m-%d` rejects 2023-1-5 while `%Y/%m/%d`
-accepts 2023/1/5) and each format costs a full pass. Excel serial day numbers (44931 ->
-2023-01-05) are accepted too.
+The layouts the two sources write (2023-01-05 10:22:33, 2023/01/05 10:22, 1985-03-12, 1985/3/12)
+are parsed by a short list of `str.strptime(strict=False)` formats, coalesced. The distinct values
+left over go through one regex that splits them into parts (year-first with - / . 年月日
+separators, compact 20230105, or year-last 05/01/2023 resolved by `date_order`, optional time and
+UTC offset); the parts are checked and assembled with integer arithmetic, so impossible dates
+(1990-02-30) come back null. A long format list alone was not used: each format is a full pass,
+and polars' parsers disagree on padding (`%Y-%m-%d` rejects 2023-1-5, `%Y/%m/%d` accepts 2023/1/5).
+Excel serial day numbers (44931 -> 2023-01-05) are accepted too.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Literal
 
 import polars as pl
 
-from dq_project.normalize.text import RAW, clean_text, field_frame, field_status, keep_if
+from dq_project.normalize.text import RAW, clean_text, field_frame, field_status, keep_if, once
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
 DATE_ORDERS: tuple[str, ...] = ("YMD", "DMY", "MDY")
@@ -33,7 +33,14 @@ _DATE = (
 _TIME = r"(?:(?:\s*T\s*|\s+)(?P<hh>\d{1,2}):(?P<mi>\d{1,2})(?::(?P<ss>\d{1,2})(?:[.,](?P<fr>\d{1,9}))?)?)?"
 _ZONE = r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?"
 DATETIME_PATTERN = f"^{_DATE}{_TIME}{_ZONE}$"
-_CANONICAL_FORMAT = "%Y-%m-%d %H:%M:%S"
+# (strptime layout, parsed type, shortest and longest text it can match): cheap length checks keep
+# each format from scanning values it cannot parse.
+FAST_FORMATS: tuple[tuple[str, pl.DataType, int, int], ...] = (
+    ("%Y-%m-%d %H:%M:%S", pl.Datetime("us"), 19, 19),
+    ("%Y/%m/%d %H:%M", pl.Datetime("us"), 14, 16),
+    ("%Y-%m-%d", pl.Date(), 10, 10),
+    ("%Y/%m/%d", pl.Date(), 8, 10),
+)
 # A bare year (1985) is far more likely than an Excel serial in 1905: not read as a serial.
 _YEAR_LIKE = r"^(?:19\d\d|20\d\d|2100)$"
 _EXCEL_EPOCH_OFFSET_DAYS = 25569  # days from 1899-12-30 (Excel day 0) to 1970-01-01
@@ -42,26 +49,17 @@ _MICROS_PER_DAY = 86_400_000_000
 
 def _days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    return (
-        pl.when(month == 2)
-        .then(28 + leap.cast(pl.Int32))
-        .when(month.is_in([4, 6, 9, 11]))
-        .then(30)
-        .otherwise(31)
-    )
+    short = pl.when(month.is_in([4, 6, 9, 11])).then(30).otherwise(31)
+    return pl.when(month == 2).then(28 + leap.cast(pl.Int32)).otherwise(short)
 
 
 def _compose(year: str, month: str, day: str) -> pl.Expr:
-    """Datetime from the regex parts named year/month/day (plus hh, mi, ss, fr); null when those
-    parts are null or do not form a real date and time. Integer arithmetic, no string building."""
-    y, m, d = (pl.field(name).cast(pl.Int32, strict=False) for name in (year, month, day))
-    hh, mi, ss = (pl.field(name).cast(pl.Int32, strict=False).fill_null(0) for name in ("hh", "mi", "ss"))
-    micros = pl.field("fr").str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int32, strict=False).fill_null(0)
-    real = (
-        m.is_between(1, 12) & d.is_between(1, _days_in_month(y, m)) & (hh <= 23) & (mi <= 59) & (ss <= 59)
-    )
+    """Datetime from the integer struct fields year/month/day and hh/mi/ss/us; null when those
+    are null or do not form a real date and time."""
+    y, m, d, hh, mi, ss = (pl.field(name) for name in (year, month, day, "hh", "mi", "ss"))
+    real = m.is_between(1, 12) & d.is_between(1, _days_in_month(y, m)) & (hh <= 23) & (mi <= 59) & (ss <= 59)
     # A null year makes the whole datetime null, so impossible components never reach pl.datetime.
-    return pl.datetime(pl.when(real).then(y), m, d, hh, mi, ss, micros)
+    return pl.datetime(pl.when(real).then(y), m, d, hh, mi, ss, pl.field("us"))
 
 
 def _to_china_time(parsed: pl.Expr) -> pl.Expr:
@@ -78,35 +76,47 @@ def _to_china_time(parsed: pl.Expr) -> pl.Expr:
 def excel_serial_to_datetime(expr: pl.Expr) -> pl.Expr:
     """Excel day serials (1000-80000, fraction = time of day) to Datetime; null for anything else."""
     is_serial = expr.str.contains(r"^\d{4,5}(?:\.\d+)?$") & ~expr.str.contains(_YEAR_LIKE)
-    serial = expr.cast(pl.Float64, strict=False)
-    micros = ((serial - _EXCEL_EPOCH_OFFSET_DAYS) * _MICROS_PER_DAY).round(0).cast(pl.Int64)
-    in_range = serial.is_between(*EXCEL_SERIAL_RANGE)
-    return pl.when(is_serial & in_range).then(micros.cast(pl.Datetime("us")))
+
+    def to_datetime(serial: pl.Expr) -> pl.Expr:
+        micros = ((serial - _EXCEL_EPOCH_OFFSET_DAYS) * _MICROS_PER_DAY).round(0).cast(pl.Int64)
+        return pl.when(serial.is_between(*EXCEL_SERIAL_RANGE)).then(micros.cast(pl.Datetime("us")))
+
+    return once(pl.when(is_serial).then(expr).cast(pl.Float64), to_datetime)
+
+
+_YEAR_LAST = {"DMY": ("dmy",), "MDY": ("mdy",), "YMD": ("dmy", "mdy")}
 
 
 def _year_last(date_order: DateOrder) -> pl.Expr:
-    """Year-last dates (a3/b3/y3) by `date_order`; 'YMD' keeps only unambiguous ones."""
-    if date_order == "DMY":
-        return _compose("y3", "b3", "a3")
-    if date_order == "MDY":
-        return _compose("y3", "a3", "b3")
-    dmy, mdy = _compose("y3", "b3", "a3"), _compose("y3", "a3", "b3")
+    """The year-last reading (fields dmy/mdy) for `date_order`; 'YMD' keeps unambiguous ones."""
+    dmy, mdy = pl.field("dmy"), pl.field("mdy")
+    if date_order != "YMD":
+        return pl.field(_YEAR_LAST[date_order][0])
     return pl.when(dmy.is_null() | (dmy == mdy)).then(mdy).when(mdy.is_null()).then(dmy)
 
 
 def _parse_text(expr: pl.Expr, date_order: DateOrder) -> pl.Expr:
     """The regex route for every layout (see module docstring); null where it does not apply."""
-    year_first = _compose("y", "m", "d")
     f = pl.field
-    parts = expr.str.extract_groups(DATETIME_PATTERN).struct.with_fields(
-        y=pl.coalesce(f("y1"), f("y2")), m=pl.coalesce(f("m1"), f("m2")), d=pl.coalesce(f("d1"), f("d2"))
+    readings = {"dmy": _compose("y3", "b3", "a3"), "mdy": _compose("y3", "a3", "b3")}
+    parsed = (
+        expr.str.extract_groups(DATETIME_PATTERN)
+        .struct.with_fields(
+            *(f(name).cast(pl.Int32) for name in ("y1", "m1", "d1", "y2", "m2", "d2", "a3", "b3", "y3")),
+            *(f(name).cast(pl.Int32).fill_null(0) for name in ("hh", "mi", "ss")),
+            us=f("fr").str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int32).fill_null(0),
+        )
+        .struct.with_fields(y=pl.coalesce(f("y1"), f("y2")), m=pl.coalesce(f("m1"), f("m2")),
+                            d=pl.coalesce(f("d1"), f("d2")))
+        .struct.with_fields(year_first=_compose("y", "m", "d"),
+                            **{name: readings[name] for name in _YEAR_LAST[date_order]})
+        .struct.with_fields(parsed=pl.coalesce(f("year_first"), _year_last(date_order)))
     )
-    parsed = parts.struct.with_fields(parsed=pl.coalesce(year_first, _year_last(date_order)))
     return parsed.struct.with_fields(local=_to_china_time(f("parsed"))).struct.field("local")
 
 
 def _in_year_range(value: pl.Expr) -> pl.Expr:
-    return keep_if(value, pl.field("value").dt.year().is_between(MIN_YEAR, MAX_YEAR))
+    return keep_if(value, lambda stamp: stamp.dt.year().is_between(MIN_YEAR, MAX_YEAR))
 
 
 def _check_order(date_order: str) -> None:
@@ -114,27 +124,27 @@ def _check_order(date_order: str) -> None:
         raise ValueError(f"date_order must be one of {DATE_ORDERS}, got {date_order!r}")
 
 
-def parse_canonical_datetime(expr: pl.Expr) -> pl.Expr:
-    """Fast path: 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD' exactly (polars' fixed-width parser);
-    null for every other layout and outside 1900..2100."""
-    date_only = pl.when(expr.str.len_bytes() == 10).then(expr)
-    fast = pl.coalesce(
-        expr.str.strptime(pl.Datetime("us"), _CANONICAL_FORMAT, strict=False),
-        date_only.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(pl.Datetime("us")),
-    )
-    return _in_year_range(fast)
+def parse_common_datetime(expr: pl.Expr) -> pl.Expr:
+    """Fast path: the layouts the sources mostly write (FAST_FORMATS), by `str.strptime`; null for
+    every other layout and outside 1900..2100."""
+
+    def parse(text: pl.Expr) -> pl.Expr:
+        length = text.str.len_bytes()
+        return pl.coalesce(
+            pl.when(length.is_between(shortest, longest)).then(text).str.strptime(dtype, layout, strict=False)
+            .cast(pl.Datetime("us"))
+            for layout, dtype, shortest, longest in FAST_FORMATS
+        )
+
+    return _in_year_range(once(expr, parse))
 
 
 def _parse_other(expr: pl.Expr, date_order: DateOrder) -> pl.Expr:
-    """Slow path: Excel serials and the regex route, range-checked."""
-    serial = pl.struct(text=expr).struct.with_fields(value=excel_serial_to_datetime(pl.field("text")))
-    parsed = serial.struct.with_fields(
-        value=pl.coalesce(
-            pl.field("value"),
-            _parse_text(pl.when(pl.field("value").is_null()).then(pl.field("text")), date_order),
-        )
-    )
-    return _in_year_range(parsed.struct.field("value"))
+    """Slow path: Excel serials, then the regex route, range-checked."""
+    staged = pl.struct(text=expr).struct.with_fields(serial=excel_serial_to_datetime(pl.field("text")))
+    regex = _parse_text(pl.when(pl.field("serial").is_null()).then(pl.field("text")), date_order)
+    value = staged.struct.with_fields(value=pl.coalesce(pl.field("serial"), regex)).struct.field("value")
+    return _in_year_range(value)
 
 
 def parse_datetime(expr: pl.Expr, date_order: DateOrder = "YMD") -> pl.Expr:
@@ -145,14 +155,16 @@ def parse_datetime(expr: pl.Expr, date_order: DateOrder = "YMD") -> pl.Expr:
     unambiguous (13/04/2020, or day == month). Offsets (Z, +08:00) are converted to UTC+8.
     """
     _check_order(date_order)
-    both = pl.struct(text=expr).struct.with_fields(fast=parse_canonical_datetime(pl.field("text")))
+    staged = pl.struct(text=expr).struct.with_fields(fast=parse_common_datetime(pl.field("text")))
     slow = _parse_other(pl.when(pl.field("fast").is_null()).then(pl.field("text")), date_order)
-    return both.struct.with_fields(value=pl.coalesce(pl.field("fast"), slow)).struct.field("value")
+    value = staged.struct.with_fields(value=pl.coalesce(pl.field("fast"), slow)).struct.field("value")
+    name = expr.meta.output_name(raise_if_undetermined=False)
+    return value.alias(name) if name else value
 
 
 def _to_date(value: pl.Expr, not_after: dt.date | None) -> pl.Expr:
     day = value.dt.date()
-    return day if not_after is None else keep_if(day, pl.field("value") <= pl.lit(not_after))
+    return day if not_after is None else keep_if(day, lambda date: date <= pl.lit(not_after))
 
 
 def parse_date(expr: pl.Expr, date_order: DateOrder = "YMD", not_after: dt.date | None = None) -> pl.Expr:
@@ -170,7 +182,7 @@ def _plan(
     base = (
         field_frame(values)
         .with_columns(cleaned=clean_text(pl.col(RAW)))
-        .with_columns(fast=parse_canonical_datetime(pl.col("cleaned")))
+        .with_columns(fast=parse_common_datetime(pl.col("cleaned")))
     )
     rest = (
         base.filter(pl.col("fast").is_null() & pl.col("cleaned").is_not_null())

@@ -27,7 +27,7 @@ def email_is_valid(expr: pl.Expr) -> pl.Expr:
     return (
         expr.str.contains(EMAIL_PATTERN)
         & (expr.str.len_bytes() <= 254)
-        & (expr.str.split_exact("@", 1).struct.field("field_0").str.len_bytes() <= 64)
+        & (expr.str.find("@", literal=True) <= 64)
     )
 
 

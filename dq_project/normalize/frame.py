@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import polars as pl
 
@@ -26,22 +25,18 @@ DERIVED_COLUMNS: tuple[str, ...] = ("id_birth_date", "id_gender")
 _RESULT_RENAMES = {"birth_date": "id_birth_date", "gender": "id_gender"}
 
 
-def _field_plans(
-    df: pl.DataFrame, date_order: DateOrder, today: dt.date
-) -> dict[str, Callable[[], pl.LazyFrame]]:
+def _field_plans(df: pl.DataFrame, date_order: DateOrder, today: dt.date) -> dict[str, pl.LazyFrame]:
     """Lazy plan per field (customer_type, mobile and phone are handled separately)."""
-    plans: dict[str, Callable[[], pl.LazyFrame]] = {f: (lambda f=f: plan_text(df[f])) for f in TEXT_FIELDS}
-    plans |= {
-        "gender": lambda: plan_gender(df["gender"]),
-        "birth_date": lambda: plan_date(df["birth_date"], date_order, not_after=today),
-        "id_number": lambda: plan_resident_id(df["id_number"], today),
-        "credit_code": lambda: plan_credit_code(df["credit_code"]),
-        "email": lambda: plan_email(df["email"]),
-        "tags": lambda: plan_tags(df["tags"]),
-        "created_at": lambda: plan_datetime(df["created_at"], date_order),
-        "updated_at": lambda: plan_datetime(df["updated_at"], date_order),
+    return {f: plan_text(df[f]) for f in TEXT_FIELDS} | {
+        "gender": plan_gender(df["gender"]),
+        "birth_date": plan_date(df["birth_date"], date_order, not_after=today),
+        "id_number": plan_resident_id(df["id_number"], today),
+        "credit_code": plan_credit_code(df["credit_code"]),
+        "email": plan_email(df["email"]),
+        "tags": plan_tags(df["tags"]),
+        "created_at": plan_datetime(df["created_at"], date_order),
+        "updated_at": plan_datetime(df["updated_at"], date_order),
     }
-    return plans
 
 
 def _as_columns(field: str, result: pl.DataFrame) -> list[pl.Series]:
@@ -75,7 +70,8 @@ def normalize_frame(
         *(pl.col(f).cast(pl.String) for f in CANONICAL_FIELDS if f not in absent),
     )
     plans = _field_plans(df, date_order, today)
-    results = dict(zip(plans, pl.collect_all([plan() for plan in plans.values()]), strict=True))
+    # collect_all runs the field plans in parallel.
+    results = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
     results["mobile"] = normalize_mobile(df["mobile"], default_region)
     results["phone"] = normalize_phone(df["phone"], default_region)
     has_company = (results["company_name"]["status"] != STATUS_MISSING) | (

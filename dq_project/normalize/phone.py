@@ -15,7 +15,7 @@ import phonenumbers
 import polars as pl
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from dq_project.normalize.text import RAW, clean_text, field_frame, field_status
+from dq_project.normalize.text import RAW, clean_text, field_frame, field_status, keep_if, once
 
 MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 LANDLINE_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
@@ -38,11 +38,21 @@ def dial_string(expr: pl.Expr, default_region: str = "CN") -> pl.Expr:
     for region CN also 86-1xx.., bare 11-digit 1xx.. (mainland mobile) and 0-prefixed landlines
     -> +86 (libphonenumber has misread new mobile prefixes as foreign numbers without it).
     Null when anything but digits and one leading '+' remains."""
-    dial = expr.str.replace_all(_SEPARATORS, "").str.replace(r"^0086", "+86")
-    if default_region == "CN":
-        mobile, landline = r"^(?:86)?(1\d{10})$", r"^0([1-9]\d{8,10})$"
-        dial = dial.str.replace(mobile, "+86${1}").str.replace(landline, "+86${1}")
-    return pl.when(dial.str.contains(_DIALABLE)).then(dial)
+
+    def canonical(digits: pl.Expr) -> pl.Expr:
+        length = digits.str.len_bytes()
+        dial = pl.when(digits.str.starts_with("0086")).then(pl.lit("+") + digits.str.slice(2))
+        if default_region == "CN":
+            dial = (
+                dial.when((length == 11) & digits.str.starts_with("1")).then(pl.lit("+86") + digits)
+                .when((length == 13) & digits.str.starts_with("861")).then(pl.lit("+") + digits)
+                .when(length.is_between(10, 12) & digits.str.starts_with("0") & ~digits.str.starts_with("00"))
+                .then(pl.lit("+86") + digits.str.slice(1))
+            )
+        return dial.otherwise(digits)
+
+    dial = once(expr.str.replace_all(_SEPARATORS, ""), canonical)
+    return keep_if(dial, lambda text: text.str.contains(_DIALABLE))
 
 
 def _classify_one(dial: str, default_region: str) -> tuple[str | None, int]:

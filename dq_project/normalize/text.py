@@ -5,6 +5,8 @@ Everything here is a polars expression (vectorized); the per-field modules build
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 RAW = "raw"
@@ -32,12 +34,21 @@ def to_halfwidth(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_many(_FULLWIDTH, _HALFWIDTH)
 
 
-def keep_if(value: pl.Expr, condition: pl.Expr) -> pl.Expr:
-    """`value` where `condition` holds, else null. `condition` refers to the value as
-    pl.field("value"), so the value expression is evaluated only once. Keeps the output name."""
-    kept = pl.struct(value=value).struct.with_fields(value=pl.when(condition).then(pl.field("value")))
-    name = value.meta.output_name(raise_if_undetermined=False)
-    return kept.struct.field("value").alias(name) if name else kept.struct.field("value")
+def once(expr: pl.Expr, build: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """`build(x)` with x standing for `expr` evaluated a single time; keeps expr's output name.
+
+    Polars evaluates a subexpression again at each place it occurs inside one expression (a
+    17-term checksum over one parsed number parsed it 17 times); a struct field computes it once.
+    `build` must refer to nothing but its argument and expressions independent of any struct.
+    """
+    result = pl.struct(x=expr).struct.with_fields(x=build(pl.field("x"))).struct.field("x")
+    name = expr.meta.output_name(raise_if_undetermined=False)
+    return result.alias(name) if name else result
+
+
+def keep_if(expr: pl.Expr, predicate: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """`expr` where `predicate(expr)` holds, else null (expr evaluated once)."""
+    return once(expr, lambda value: pl.when(predicate(value)).then(value))
 
 
 def collapse_whitespace(expr: pl.Expr) -> pl.Expr:
@@ -52,9 +63,12 @@ def null_placeholders(expr: pl.Expr) -> pl.Expr:
 
     Expects an already trimmed value (see collapse_whitespace).
     """
-    value = pl.field("value")
-    short = pl.when(value.str.len_bytes() <= _PLACEHOLDER_MAX_BYTES).then(value)
-    return keep_if(expr, ~short.str.to_lowercase().is_in(list(PLACEHOLDERS)).fill_null(False) & (value != ""))
+
+    def is_value(text: pl.Expr) -> pl.Expr:
+        short = pl.when(text.str.len_bytes() <= _PLACEHOLDER_MAX_BYTES).then(text)
+        return ~short.str.to_lowercase().is_in(list(PLACEHOLDERS)).fill_null(False) & (text != "")
+
+    return keep_if(expr, is_value)
 
 
 def clean_text(expr: pl.Expr) -> pl.Expr:

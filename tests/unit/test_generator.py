@@ -11,16 +11,20 @@ import numpy as np
 import phonenumbers
 import polars as pl
 import pytest
+from pypinyin import lazy_pinyin
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum
 
-from dq_project.generator import GeneratedSnapshot, generate
+from dq_project.generator import GeneratedSnapshot, duplicates, generate
 from dq_project.generator.defects import KINDS, PLACEHOLDERS
+from dq_project.generator.divisions import divisions
 from dq_project.generator.entities import build_entities
+from dq_project.generator.names import SURNAMES
 from dq_project.generator.writer import HEADERS
 
 SNAPSHOT = dt.date(2025, 6, 30)
 ROWS = 1000
+LARGE_ROWS = 20_000  # for shares of duplicates: about 4,400 person and 900 company duplicates
 CANONICAL = ("source", "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number",
              "company_name", "credit_code", "mobile", "phone", "email", "province", "city", "district",
              "address", "owner", "tags", "created_at", "updated_at")
@@ -32,9 +36,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSnapshot:
     return generate(ROWS, 11, tmp_path_factory.mktemp("gen"), SNAPSHOT)
 
 
-@pytest.fixture(scope="module")
-def records(snapshot: GeneratedSnapshot) -> pl.DataFrame:
-    """Both sources on canonical column names, joined to their true entity."""
+def _read(snapshot: GeneratedSnapshot) -> pl.DataFrame:
     frames = []
     for position, source in enumerate(("crm", "erp")):
         raw = pl.read_csv(snapshot.files[source], infer_schema=False)
@@ -46,8 +48,21 @@ def records(snapshot: GeneratedSnapshot) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def records(snapshot: GeneratedSnapshot) -> pl.DataFrame:
+    """Both sources on canonical column names, joined to their true entity."""
+    return _read(snapshot)
+
+
+@pytest.fixture(scope="module")
 def defects(snapshot: GeneratedSnapshot) -> pl.DataFrame:
     return pl.read_csv(snapshot.truth_dir / "defects.csv", infer_schema=False)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(records, defects) of a 20k-row snapshot."""
+    snap = generate(LARGE_ROWS, 2, tmp_path_factory.mktemp("large"), SNAPSHOT)
+    return _read(snap), pl.read_csv(snap.truth_dir / "defects.csv", infer_schema=False)
 
 
 def _flagged(defects: pl.DataFrame, field: str, kind: str) -> set[tuple[str, str]]:
@@ -233,3 +248,148 @@ def test_rejects_bad_arguments(tmp_path: Path) -> None:
         generate(0, 1, tmp_path, SNAPSHOT)
     with pytest.raises(ValueError):
         generate(10, 1, tmp_path, dt.date(2017, 6, 1))
+
+
+def _listed(records: pl.DataFrame, defects: pl.DataFrame, kinds: dict[str, tuple[str, ...]],
+            name: str) -> pl.DataFrame:
+    """records plus a boolean column `name`: a defect of one of `kinds` (field -> defects) is listed."""
+    listed = defects.filter(pl.any_horizontal([(pl.col("field") == f) & pl.col("defect").is_in(k)
+                                               for f, k in kinds.items()]))
+    flags = listed.select("source", "source_record_id").unique().with_columns(pl.lit(True).alias(name))
+    joined = records.join(flags, on=["source", "source_record_id"], how="left")
+    return joined.with_columns(pl.col(name).fill_null(False))
+
+
+def _blank(value: pl.Expr) -> pl.Expr:
+    text = value.cast(pl.String).str.strip_chars()
+    return text.is_null() | (text == "") | text.is_in([p for p in PLACEHOLDERS if p])
+
+
+def test_duplicates_without_resident_id_or_credit_code(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    records, defects = large
+    for kind, field, rate in (("person", "id_number", duplicates.DUP_WITHOUT_ID),
+                              ("company", "credit_code", duplicates.DUP_WITHOUT_CREDIT_CODE)):
+        rows = _listed(records.filter(pl.col("true_type") == kind), defects, {field: ("missing",)}, "listed")
+        assert not rows.filter("listed").select(_blank(pl.col(field)).not_().any()).item()
+        rows = rows.with_columns(uncollected=_blank(pl.col(field)) & ~pl.col("listed"))
+        # First records always carry the code: only duplicates lack it without a listed defect.
+        per_entity = rows.group_by("entity_id").agg(n=pl.len(), uncollected=pl.col("uncollected").sum())
+        assert (per_entity["uncollected"] < per_entity["n"]).all()
+        share = rows["uncollected"].sum() / (rows.height - per_entity.height)
+        assert abs(share - rate) < 0.03 if kind == "person" else 0.05, (kind, share)
+
+
+def test_duplicates_carry_other_mobiles(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    records, defects = large
+    usable = _listed(records, defects, {"mobile": ("missing", "invalid_mobile")}, "spoiled")
+    usable = usable.filter(~pl.col("spoiled") & pl.col("mobile").is_not_null()).with_columns(
+        number=pl.col("mobile").str.normalize("NFKC").str.replace_all(r"\D", "").str.slice(-11))
+    per_entity = usable.group_by("entity_id").agg(pl.col("number").n_unique().alias("numbers"), n=pl.len())
+    multi = per_entity.filter(pl.col("n") > 1)
+    changed = multi.filter(pl.col("numbers") > 1)
+    assert 0.08 < changed.height / multi.height < 0.35, changed.height / multi.height
+    for number in usable.join(changed, on="entity_id")["number"].unique():
+        assert phonenumbers.is_valid_number(phonenumbers.parse(number, "CN")), number
+
+
+_CITY_PREFIX = "|".join(sorted({c.removesuffix("市") for c in divisions().city}, key=len, reverse=True))
+_SURNAME_PINYIN = dict(sorted(((s, p) for s, p, _ in SURNAMES), key=lambda sp: -len(sp[0])))
+_TRADE_NAME = (pl.col("company_name").str.replace_all(r"[（(].*?[）)]", "")
+               .str.replace(rf"^(?:{_CITY_PREFIX})市?", "")
+               .str.replace(r"(?:(?:集团|股份)?有限(?:责任)?公司|集团公司|公司)$", ""))
+# Evidence field -> (its normalized value, the defects that spoil it).
+_EVIDENCE = {
+    "name": (pl.when(pl.col("true_type") == "company").then(_TRADE_NAME).otherwise("person_key"),
+             {"name": ("missing",)}),
+    "birth": (pl.concat_str([pl.col("birth_date").str.extract(r"^(\d{4})\D(\d{1,2})\D(\d{1,2})", g)
+                             .cast(pl.Int32) for g in (1, 2, 3)], separator="-"),
+              {"birth_date": ("invalid_birth_date",)}),
+    "mobile": (pl.col("mobile").str.normalize("NFKC").str.replace_all(r"\D", "").str.slice(-11),
+               {"mobile": ("missing", "invalid_mobile")}),
+    "email": (pl.col("email").str.normalize("NFKC").str.to_lowercase(),
+              {"email": ("missing", "invalid_email")}),
+    "code": (pl.coalesce("id_number", "credit_code").str.normalize("NFKC").str.to_uppercase(),
+             {"id_number": ("missing", "invalid_id_checksum"),
+              "credit_code": ("missing", "invalid_credit_code")}),
+}
+
+
+def _name_key(name: str) -> str:
+    """Sorted letters of the pinyin: 张伟明, "Zhang Weiming" and "Weiming Zhang" share one key."""
+    if re.search(r"[\u4e00-\u9fff]", name):
+        surname = next((s for s in _SURNAME_PINYIN if name.startswith(s)), "")
+        name = _SURNAME_PINYIN.get(surname, "") + "".join(lazy_pinyin(name[len(surname):]))
+    return "".join(sorted(c for c in name.lower() if c.isalpha()))
+
+
+def _evidence(records: pl.DataFrame, defects: pl.DataFrame) -> pl.DataFrame:
+    """Per record its normalized evidence values; null where blank or spoiled by a listed defect
+    (a company's name evidence is its trade name, which no defect touches)."""
+    names = records["name"].drop_nulls().unique()
+    frame = records.join(pl.DataFrame({"name": names, "person_key": [_name_key(n) for n in names]}),
+                         on="name", how="left")
+    for key, (_, kinds) in _EVIDENCE.items():
+        frame = _listed(frame, defects, kinds, f"bad_{key}")
+    frame = frame.with_columns(bad_name=pl.col("bad_name") & (pl.col("true_type") == "person"))
+    return frame.select("source", "source_record_id", "entity_id", "district", *[
+        pl.when(~_blank(value) & ~pl.col(f"bad_{key}")).then(value).alias(key)
+        for key, (value, _) in _EVIDENCE.items()])
+
+
+def _pairs(evidence: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """Ordered pairs of distinct records with equal `on` values."""
+    pairs = evidence.drop_nulls(on).join(evidence.drop_nulls(on), on=on, suffix="_o")
+    same = [pl.col(c) == pl.col(f"{c}_o") for c in ("source", "source_record_id")]
+    return pairs.filter(~(same[0] & same[1]))
+
+
+def test_every_duplicate_keeps_two_pieces_of_evidence(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    """Stricter than needed: the address (always the same place) is not counted."""
+    evidence = _evidence(*large)
+    pairs = _pairs(evidence, ["entity_id"]).with_columns(shared=pl.sum_horizontal(
+        [(pl.col(f) == pl.col(f"{f}_o")).fill_null(False) for f in _EVIDENCE]))
+    best = pairs.group_by("source", "source_record_id").agg(pl.col("shared").max())
+    assert best.height == evidence.filter(pl.col("entity_id").is_duplicated()).height
+    assert best["shared"].min() >= duplicates.MIN_EVIDENCE, best.sort("shared").head(5)
+    # ...and duplicates are hard: most pairs lack part of the evidence.
+    assert (pairs["shared"] < len(_EVIDENCE)).mean() > 0.5
+
+
+def test_hard_negative_records_differ_in_a_strong_identifier(
+        large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    """Namesakes (same name and district), families (one mobile), twins (same trade name): every
+    pair of their records has a strong identifier present in both and different."""
+    evidence = _evidence(*large)
+    for on in (["name", "district"], ["mobile"]):
+        pairs = _pairs(evidence, on).filter(pl.col("entity_id") != pl.col("entity_id_o"))
+        assert pairs.height > 0, on
+        strong = [f for f in _EVIDENCE if f not in on]
+        differ = pl.any_horizontal([(pl.col(f) != pl.col(f"{f}_o")).fill_null(False) for f in strong])
+        assert pairs.filter(~differ).height == 0, on
+
+
+def test_duplicate_variations_occur(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    records, evidence = large[0], _evidence(*large)
+    per_entity = evidence.group_by("entity_id").agg(
+        *[pl.col(f).drop_nulls().n_unique().alias(f) for f in ("name", "birth", "email")])
+    for field in ("name", "birth", "email"):  # a typo, day and month swapped, another mailbox
+        assert per_entity.filter(pl.col(field) > 1).height > 0, field
+    assert records["address"].str.contains("#").any() and records["address"].str.contains("号").any()
+    firms = records.filter(pl.col("true_type") == "company")
+    contacts = firms.group_by("entity_id").agg(pl.col("name").drop_nulls().n_unique().alias("contacts"))
+    assert contacts.filter(pl.col("contacts") > 1).height > 0
+    assert firms["company_name"].str.ends_with("有限责任公司").any()
+    assert firms["company_name"].str.contains(rf"^(?:{_CITY_PREFIX})市").any()
+
+
+def test_entities_keep_look_alikes_apart() -> None:
+    entities = build_entities(np.random.default_rng(1), 20_000)
+    for kind, key in ((1, ("name_cn", "district_name")), (2, ("mobile",)), (3, ("trade_cn", "industry"))):
+        alike = entities.filter((pl.col("hard_negative") == kind) & pl.struct(key).is_duplicated())
+        assert alike.height > 0, kind
+        for field in ("id_number", "credit_code", "email"):
+            assert alike[field].drop_nulls().is_unique().all(), (kind, field)
+    # Only families share a mobile; new numbers and second mailboxes are nobody else's.
+    assert entities.filter(pl.col("hard_negative") != 2)["mobile"].is_unique().all()
+    assert pl.concat([entities["mobile_alt"], entities["mobile"].unique()]).is_unique().all()
+    assert pl.concat([entities["email"], entities["email_alt"]]).is_unique().all()
