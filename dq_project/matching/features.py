@@ -1,7 +1,7 @@
 """Matching features: staged customer records -> the comparison columns Splink reads.
 
-Evidence policy: mobile, phone and email with status 'invalid' (or 'missing') are nulled, so a
-mistyped number never counts for or against a match. Resident IDs and credit codes that have the
+Evidence policy: mobile, phone, email and gender with status 'invalid' (or 'missing') are nulled,
+so a mistyped value never counts for or against a match. Resident IDs and credit codes that have the
 right shape but a wrong check character are kept: they are usually one typo away from the true
 code, and the models give them only the weak "near miss" level against the correct one.
 Python-only work (pinyin) runs once per distinct name, everything else is polars expressions.
@@ -15,6 +15,7 @@ from functools import cache
 import polars as pl
 from pypinyin import lazy_pinyin
 
+# fmt: off
 # Surnames whose reading differs from the character's everyday one (pypinyin reads 曾 as "ceng").
 SURNAME_READINGS = {
     "单": "shan", "曾": "zeng", "仇": "qiu", "解": "xie", "查": "zha", "区": "ou", "朴": "piao",
@@ -41,6 +42,7 @@ PUBLIC_MAIL_DOMAINS = frozenset((
     "139.com", "sohu.com", "yeah.net", "outlook.com", "aliyun.com", "189.cn", "21cn.com", "yahoo.com",
     "icloud.com", "live.com", "msn.com",
 ))
+# fmt: on
 _LEGAL_SUFFIX = r"(?:(?:集团)?(?:股份)?有限(?:责任)?公司|集团公司|集团|股份公司|总公司|分公司|公司)$"
 _REGION_PREFIX = (
     r"^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
@@ -49,16 +51,23 @@ _REGION_PREFIX = (
     r"(?:省|市|自治区|特别行政区)?"
 )
 # Leading administrative parts of an address: province, city, district/county (CJK only, short).
-_ADDRESS_REGIONS = (r"^(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|特别行政区))?(?:[\u4e00-\u9fff]{2,7}?市)?"
-                    r"(?:[\u4e00-\u9fff]{1,5}?(?:区|县|旗))?")
+_ADDRESS_REGIONS = (
+    r"^(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|特别行政区))?(?:[\u4e00-\u9fff]{2,7}?市)?"
+    r"(?:[\u4e00-\u9fff]{1,5}?(?:区|县|旗))?"
+)
 _ADDRESS_CITY = r"^(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?([\u4e00-\u9fff]{2,7}?)市"
 _ADDRESS_FORMS = (
-    (r"(\d+)#", "${1}号"), (r"(\d+)号楼", "${1}栋"), (r"(\d+)-(\d+)-(\d+)", "${1}栋${2}单元${3}"),
-    (r"[Ff](\d+)", "${1}楼"), (r"(\d+)层", "${1}楼"), (r"室$", ""),
+    (r"(\d+)#", "${1}号"),
+    (r"(\d+)号楼", "${1}栋"),
+    (r"(\d+)-(\d+)-(\d+)", "${1}栋${2}单元${3}"),
+    (r"[Ff](\d+)", "${1}楼"),
+    (r"(\d+)层", "${1}楼"),
+    (r"室$", ""),
 )
 _MUNICIPALITIES = {m: m for m in ("北京", "天津", "上海", "重庆")}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _STATUS_UNUSABLE = ("invalid", "missing")
+# fmt: off
 FEATURE_COLUMNS = (
     "record_key", "customer_type", "name_chars", "name_key", "name_py", "surname_py", "gender",
     "birth_date", "id_number", "mobile", "mobile_last8", "email", "email_local", "email_domain", "phone",
@@ -70,6 +79,7 @@ _INPUT_COLUMNS = {
     "email": pl.String, "province": pl.String, "city": pl.String, "district": pl.String,
     "address": pl.String, "id_birth_date": pl.Date, "id_gender": pl.String,
 }
+# fmt: on
 
 
 def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
@@ -87,7 +97,7 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
         pl.col("record_key"),
         pl.col("customer_type"),
         text["name"].alias("name_clean"),
-        pl.coalesce(pl.col("gender"), pl.col("id_gender")).str.to_uppercase().alias("gender"),
+        pl.coalesce(_usable(frame, "gender", pl.col("gender")), pl.col("id_gender")).alias("gender"),
         pl.coalesce(pl.col("birth_date"), pl.col("id_birth_date")).alias("birth_date"),
         _shaped(frame, "id_number", r"^\d{17}[\dX]$").alias("id_number"),
         _shaped(frame, "credit_code", r"^[0-9A-Z]{18}$").alias("credit_code"),

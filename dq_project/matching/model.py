@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from logging.handlers import BufferingHandler
 from typing import Any
 
 import duckdb
@@ -52,20 +53,24 @@ class UntrainedLevelWarning(UserWarning):
 
 
 def _comparison(name: str, null_col: str, *levels: Any) -> CustomComparison:
-    return CustomComparison(
-        [cll.NullLevel(null_col), *levels, cll.ElseLevel()], output_column_name=name
-    )
+    return CustomComparison([cll.NullLevel(null_col), *levels, cll.ElseLevel()], output_column_name=name)
 
 
-def _near_miss(col: str, label: str) -> cll.CustomLevel:
+def _exact(col: str, tf: bool = False) -> cll.ExactMatchLevel:
+    return cll.ExactMatchLevel(col, term_frequency_adjustments=tf)
+
+
+def _near_miss(col: str) -> cll.CustomLevel:
     """One substitution (incl. the check character) or one transposition between 18-char codes.
 
     hamming() first: Damerau-Levenshtein on every sampled pair dominated u estimation.
     """
     left, right = f'"{col}_l"', f'"{col}_r"'
-    sql = (f"hamming({left}, {right}) <= 1 OR "
-           f"(hamming({left}, {right}) = 2 AND damerau_levenshtein({left}, {right}) <= 1)")
-    return cll.CustomLevel(sql, label)
+    sql = (
+        f"hamming({left}, {right}) <= 1 OR "
+        f"(hamming({left}, {right}) = 2 AND damerau_levenshtein({left}, {right}) <= 1)"
+    )
+    return cll.CustomLevel(sql, f"{col} near miss (one typo)")
 
 
 def _mobile_address(fuzzy: float) -> CustomComparison:
@@ -76,7 +81,8 @@ def _mobile_address(fuzzy: float) -> CustomComparison:
     both_mobiles = '"mobile_l" IS NOT NULL AND "mobile_r" IS NOT NULL'
     missing = cll.CustomLevel(
         '("mobile_l" IS NULL OR "mobile_r" IS NULL) AND ("address_l" IS NULL OR "address_r" IS NULL)'
-        ' AND ("city_l" IS NULL OR "city_r" IS NULL)', "Mobile and address missing",
+        ' AND ("city_l" IS NULL OR "city_r" IS NULL)',
+        "Mobile and address missing",
     ).configure(is_null_level=True)
     levels = [
         cll.CustomLevel(f'"mobile_l" = "mobile_r" AND {same_place}', "Same mobile and address"),
@@ -84,10 +90,12 @@ def _mobile_address(fuzzy: float) -> CustomComparison:
         cll.CustomLevel('"mobile_last8_l" = "mobile_last8_r"', "Same last 8 mobile digits"),
         cll.CustomLevel(f"{same_place} AND {both_mobiles}", "Same address, mobiles differ"),
         cll.CustomLevel(same_place, "Same address, a mobile missing"),
-        cll.CustomLevel(f'jaro_winkler_similarity("address_l", "address_r") >= {fuzzy} AND {city_agrees}',
-                        f"Similar address (Jaro-Winkler >= {fuzzy})"),
+        cll.CustomLevel(
+            f'jaro_winkler_similarity("address_l", "address_r") >= {fuzzy} AND {city_agrees}',
+            f"Similar address (Jaro-Winkler >= {fuzzy})",
+        ),
         cll.CustomLevel('"city_l" = "city_r" AND "district_l" = "district_r"', "Same city and district"),
-        cll.ExactMatchLevel("city", term_frequency_adjustments=True),
+        _exact("city", tf=True),
     ]
     return CustomComparison([missing, *levels, cll.ElseLevel()], output_column_name="mobile_address")
 
@@ -108,81 +116,82 @@ def _person_comparisons() -> list[CustomComparison]:
     py_typo = cll.CustomLevel('damerau_levenshtein("name_py_l", "name_py_r") <= 1', "Pinyin one letter apart")
     birth_swapped = cll.CustomLevel(
         'year("birth_date_l") = year("birth_date_r") AND month("birth_date_l") = day("birth_date_r")'
-        ' AND day("birth_date_l") = month("birth_date_r")', "Day and month swapped",
+        ' AND day("birth_date_l") = month("birth_date_r")',
+        "Day and month swapped",
     )
     digits = "strftime(\"birth_date_{}\", '%Y%m%d')"
     birth_typo = cll.CustomLevel(
         f"damerau_levenshtein({digits.format('l')}, {digits.format('r')}) <= 1", "Birth dates one digit apart"
     )
     return [
-        _comparison("id_number", "id_number", cll.ExactMatchLevel("id_number"),
-                    _near_miss("id_number", "ID near miss (one typo)")),
-        _comparison("email", "email", cll.ExactMatchLevel("email"),
-                    cll.ExactMatchLevel("email_local", term_frequency_adjustments=True)),
-        _comparison("name", "name_key", cll.ExactMatchLevel("name_chars", term_frequency_adjustments=True),
-                    cll.ExactMatchLevel("name_key", term_frequency_adjustments=True), name_prefix, one_char,
-                    py_typo),
-        _comparison("birth_date", "birth_date", cll.ExactMatchLevel("birth_date"), birth_swapped, birth_typo),
-        _comparison("gender", "gender", cll.ExactMatchLevel("gender")),
+        _comparison("id_number", "id_number", _exact("id_number"), _near_miss("id_number")),
+        _comparison("email", "email", _exact("email"), _exact("email_local", tf=True)),
+        _comparison(
+            "name",
+            "name_key",
+            _exact("name_chars", tf=True),
+            _exact("name_key", tf=True),
+            name_prefix,
+            one_char,
+            py_typo,
+        ),
+        _comparison("birth_date", "birth_date", _exact("birth_date"), birth_swapped, birth_typo),
+        _comparison("gender", "gender", _exact("gender")),
         _mobile_address(0.9),
     ]
 
 
 def _company_comparisons() -> list[CustomComparison]:
     return [
-        _comparison("credit_code", "credit_code", cll.ExactMatchLevel("credit_code"),
-                    _near_miss("credit_code", "Credit code near miss (one typo)")),
-        _comparison("company_name", "company_core",
-                    cll.ExactMatchLevel("company_core", term_frequency_adjustments=True),
-                    cll.JaroWinklerLevel("company_core", 0.9)),
-        _comparison("contact_name", "name_key", cll.ExactMatchLevel("name_key")),
-        _comparison("phone", "phone", cll.ExactMatchLevel("phone")),
-        _comparison("email", "email", cll.ExactMatchLevel("email"), cll.ExactMatchLevel("email_domain")),
+        _comparison("credit_code", "credit_code", _exact("credit_code"), _near_miss("credit_code")),
+        _comparison(
+            "company_name",
+            "company_core",
+            _exact("company_core", tf=True),
+            cll.JaroWinklerLevel("company_core", 0.9),
+        ),
+        _comparison("contact_name", "name_key", _exact("name_key")),
+        _comparison("phone", "phone", _exact("phone")),
+        _comparison("email", "email", _exact("email"), _exact("email_domain")),
         _mobile_address(0.85),
     ]
 
 
-@dataclass(frozen=True)
-class _Design:
-    """A customer type's model: comparisons, prediction blocking, prior rules, EM blocking."""
+_COMPARISONS = {"person": _person_comparisons, "company": _company_comparisons}
+# Blocking rules (columns or expressions) per type: prediction, the prior's near-certain matches, and EM.
+# Person EM blocks on the ID (pure matches) and name + birth date; blocking on the mobile instead
+# would teach EM that family members sharing a number are duplicates.
+# fmt: off
+_RULES = {
+    "person": {
+        "predict": [("id_number",), ("mobile",), ("email",), ("name_key", "city"),
+                    ("birth_date", "surname_py"), ("birth_date", "district"), ("substr(id_number, 1, 17)",)],
+        "prior": [("id_number",), ("mobile", "name_key")],
+        "em": [("id_number",), ("name_key", "birth_date")],
+    },
+    "company": {
+        "predict": [("credit_code",), ("company_core",), ("phone",), ("mobile",), ("email_domain",),
+                    ("substr(credit_code, 1, 17)",)],
+        "prior": [("credit_code",), ("company_core", "city")],
+        "em": [("credit_code",), ("company_core",)],
+    },
+}
+# fmt: on
 
-    comparisons: list[CustomComparison]
-    blocking: list[BlockingRuleCreator]
-    deterministic: list[BlockingRuleCreator]  # near-certain matches, for the prior
-    em: list[BlockingRuleCreator]  # together these leave no comparison without m estimates
 
-
-def _design(customer_type: str) -> _Design:
-    if customer_type == "person":
-        # EM blocks on the ID (pure matches) and name + birth date: blocking on the mobile instead
-        # would teach EM that family members sharing a number are duplicates.
-        return _Design(
-            comparisons=_person_comparisons(),
-            blocking=[block_on("id_number"), block_on("mobile"), block_on("email"),
-                      block_on("name_key", "city"), block_on("birth_date", "surname_py"),
-                      block_on("birth_date", "district"), block_on("substr(id_number, 1, 17)")],
-            deterministic=[block_on("id_number"), block_on("mobile", "name_key")],
-            em=[block_on("id_number"), block_on("name_key", "birth_date")],
-        )
-    if customer_type == "company":
-        return _Design(
-            comparisons=_company_comparisons(),
-            blocking=[block_on("credit_code"), block_on("company_core"), block_on("phone"),
-                      block_on("mobile"), block_on("email_domain"), block_on("substr(credit_code, 1, 17)")],
-            deterministic=[block_on("credit_code"), block_on("company_core", "city")],
-            em=[block_on("credit_code"), block_on("company_core")],
-        )
-    raise ValueError(f"unknown customer type {customer_type!r}; expected one of {CUSTOMER_TYPES}")
+def _rules(customer_type: str, purpose: str) -> list[BlockingRuleCreator]:
+    if customer_type not in _RULES:
+        raise ValueError(f"unknown customer type {customer_type!r}; expected one of {CUSTOMER_TYPES}")
+    return [block_on(*columns) for columns in _RULES[customer_type][purpose]]
 
 
 def model_settings(customer_type: str) -> SettingsCreator:
     """The untrained Splink settings for a customer type ('person' or 'company')."""
-    design = _design(customer_type)
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="record_key",
-        comparisons=design.comparisons,
-        blocking_rules_to_generate_predictions=design.blocking,
+        blocking_rules_to_generate_predictions=_rules(customer_type, "predict"),
+        comparisons=_COMPARISONS[customer_type](),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,  # keeps the mw_* columns
     )
@@ -206,31 +215,29 @@ def train_model(records: pl.DataFrame, customer_type: str, settings: MatchSettin
 
 def train_on_features(features: pl.DataFrame, customer_type: str, settings: MatchSettings) -> dict:
     """Prior from deterministic rules, u by random sampling, m by EM over two blocking rules."""
-    design = _design(customer_type)
     with splink_session(features) as records, _captured_splink_warnings() as splink_warnings:
         linker = Linker(records, model_settings(customer_type), log_level=None)
         training = linker.training
-        training.estimate_probability_two_random_records_match(
-            design.deterministic, recall=settings.prior_recall
-        )
+        prior_rules = _rules(customer_type, "prior")
+        training.estimate_probability_two_random_records_match(prior_rules, recall=settings.prior_recall)
         training.estimate_u_using_random_sampling(max_pairs=settings.max_pairs_u, seed=settings.seed)
-        for rule in design.em:
+        for rule in _rules(customer_type, "em"):
             training.estimate_parameters_using_expectation_maximisation(rule)
         model = linker.misc.save_model_to_json()
     sampled = min(settings.max_pairs_u, features.height * (features.height - 1) / 2)
     return complete_parameters(model, customer_type, max(sampled, 1.0), splink_warnings)
 
 
-def complete_parameters(model: dict, customer_type: str, sampled_pairs: float,
-                        notes: list[str] | None = None) -> dict:
+def complete_parameters(
+    model: dict, customer_type: str, sampled_pairs: float, notes: list[str] | None = None
+) -> dict:
     """Give unobserved levels explicit values so predictions survive a save/load round trip.
 
-    A level never seen among random pairs gets u = 1/sampled_pairs (rarer than anything observed).
-    A level never seen among EM's matches gets m = min(u, UNOBSERVED_M): it never counts for a
-    match, and a common level (different IDs, "all other") counts strongly against one. That is
-    also the floor for every m, so no single level can veto a match outright. A
-    comparison whose column is empty ends up neutral; one with u values but no m value at all
-    means no EM blocking rule covered it (a design error): ModelTrainingError.
+    A level never seen among random pairs gets u = 1/sampled_pairs. A level never seen among EM's
+    matches gets m = min(u, UNOBSERVED_M): it never counts for a match, and a common one ("all
+    other") counts strongly against. That is also every m's floor, so no single level vetoes a
+    match. A comparison with u values but no m at all was missed by every EM blocking rule (a
+    design error): ModelTrainingError.
     """
     filled: list[str] = []
     for comparison in model["comparisons"]:
@@ -247,33 +254,29 @@ def complete_parameters(model: dict, customer_type: str, sampled_pairs: float,
             if "m_probability" not in level:
                 filled.append(f"{name}: {label} (m)")
             # EM also returns m values like 1e-27 (weight -88): one typo would veto any match.
-            level["m_probability"] = max(level.get("m_probability", 0.0),
-                                         min(level["u_probability"], UNOBSERVED_M))
+            level["m_probability"] = max(
+                level.get("m_probability", 0.0), min(level["u_probability"], UNOBSERVED_M)
+            )
     if filled:
-        message = (f"{customer_type} model: {len(filled)} level(s) not observed in training, given "
-                   f"fallback values: {'; '.join(filled)}")
+        message = (
+            f"{customer_type} model: {len(filled)} level(s) not observed in training, given "
+            f"fallback values: {'; '.join(filled)}"
+        )
         logger.warning(message)
         logger.debug("Splink training warnings:%s", "".join(f"\n  {n}" for n in notes or []))
         warnings.warn(message, UntrainedLevelWarning, stacklevel=3)
     return model
 
 
-class _ListHandler(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(" ".join(record.getMessage().split()))
-
-
 @contextmanager
 def _captured_splink_warnings() -> Iterator[list[str]]:
     """Collect Splink's training warnings (they would go to stderr) for one summary message."""
-    splink_logger = logging.getLogger("splink")
-    handler = _ListHandler()
+    splink_logger, handler = logging.getLogger("splink"), BufferingHandler(capacity=10_000)
+    handler.setLevel(logging.WARNING)
     splink_logger.addHandler(handler)
+    messages: list[str] = []
     try:
-        yield handler.messages
+        yield messages
     finally:
         splink_logger.removeHandler(handler)
+        messages.extend(" ".join(r.getMessage().split()) for r in handler.buffer)

@@ -16,8 +16,12 @@ from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, splink_sess
 logger = logging.getLogger(__name__)
 
 PAIR_SCHEMA = {
-    "record_key_l": pl.String, "record_key_r": pl.String, "customer_type": pl.String,
-    "match_probability": pl.Float64, "match_weight": pl.Float64, "weights": pl.String,
+    "record_key_l": pl.String,
+    "record_key_r": pl.String,
+    "customer_type": pl.String,
+    "match_probability": pl.Float64,
+    "match_weight": pl.Float64,
+    "weights": pl.String,
 }
 CLUSTER_SCHEMA = {"record_key": pl.String, "cluster_key": pl.String}
 

@@ -19,6 +19,7 @@ from dq_project.matching import (
 )
 from dq_project.matching.model import UNOBSERVED_M, complete_parameters
 
+# fmt: off
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀英华平刚桂兰建国志文海东晓红玉梅"
 PLACES = [("北京市", "北京市", "海淀区"), ("北京市", "北京市", "朝阳区"), ("上海市", "上海市", "浦东新区"),
@@ -27,6 +28,7 @@ STREETS = ["中山路", "人民路", "解放路", "建设路", "和平路", "新
 TRADES = ["华为", "腾讯", "恒达", "鑫源", "宏图", "盛世", "天成", "博远", "金泰",
           "瑞丰", "海纳", "中科", "东方", "新程", "万通", "汇丰", "德信", "正元"]
 INDUSTRIES = ["科技", "贸易", "实业", "物流", "建设", "咨询"]
+# fmt: on
 SETTINGS = MatchSettings(max_pairs_u=2e5, min_training_records=20)
 
 
@@ -48,14 +50,20 @@ def _person_entities(rng: np.random.Generator, n: int) -> list[dict]:
     for i in range(n):
         place = PLACES[rng.integers(len(PLACES))]
         given = "".join(rng.choice(list(GIVEN), size=rng.integers(1, 3)))
-        people.append({
-            "entity": f"P{i}", "name": SURNAMES[rng.integers(len(SURNAMES))] + given,
-            "gender": "MF"[rng.integers(2)],
-            "birth_date": dt.date(1950, 1, 1) + dt.timedelta(int(rng.integers(0, 20000))),
-            "id_number": f"{rng.integers(10**16, 10**17 - 1)}{rng.integers(10)}", "mobile": _mobile(rng),
-            "province": place[0], "city": place[1], "district": place[2],
-            "address": f"{STREETS[rng.integers(len(STREETS))]}{rng.integers(1, 300)}号",
-        })
+        people.append(
+            {
+                "entity": f"P{i}",
+                "name": SURNAMES[rng.integers(len(SURNAMES))] + given,
+                "gender": "MF"[rng.integers(2)],
+                "birth_date": dt.date(1950, 1, 1) + dt.timedelta(int(rng.integers(0, 20000))),
+                "id_number": f"{rng.integers(10**16, 10**17 - 1)}{rng.integers(10)}",
+                "mobile": _mobile(rng),
+                "province": place[0],
+                "city": place[1],
+                "district": place[2],
+                "address": f"{STREETS[rng.integers(len(STREETS))]}{rng.integers(1, 300)}号",
+            }
+        )
     return people
 
 
@@ -64,8 +72,12 @@ def _person_records(rng: np.random.Generator, people: list[dict]) -> list[dict]:
     for p in people:
         email = f"{''.join(lazy_pinyin(p['name']))}{rng.integers(10, 99)}@qq.com"
         for k in range(int(rng.choice([1, 2, 3], p=[0.5, 0.35, 0.15]))):
-            row = {**p, "record_key": _record_key(k, p["entity"]), "customer_type": "person",
-                   "email": email if rng.random() < 0.5 else None}
+            row = {
+                **p,
+                "record_key": _record_key(k, p["entity"]),
+                "customer_type": "person",
+                "email": email if rng.random() < 0.5 else None,
+            }
             if k and rng.random() < 0.4:
                 row["name"] = _pinyin(p["name"], reverse=rng.random() < 0.3)
             for field, drop in (("id_number", 0.3), ("mobile", 0.25), ("address", 0.3), ("birth_date", 0.2)):
@@ -86,16 +98,22 @@ def _company_records(rng: np.random.Generator, n: int) -> list[dict]:
         for k in range(int(rng.choice([1, 2, 3], p=[0.5, 0.35, 0.15]))):
             prefix = place[1].removesuffix("市") if rng.random() < 0.5 else ""
             suffix = ["有限公司", "股份有限公司", "有限责任公司"][rng.integers(3)]
-            rows.append({
-                "entity": f"C{i}", "record_key": _record_key(k, f"C{i}"),
-                "customer_type": "company", "company_name": prefix + core + suffix,
-                "credit_code": code if k == 0 or rng.random() < 0.7 else None,
-                "phone": phone if rng.random() < 0.7 else None,
-                "mobile": mobile if rng.random() < 0.5 else None,
-                "name": contact if rng.random() < 0.6 else None,
-                "province": place[0], "city": place[1], "district": place[2],
-                "address": f"{STREETS[rng.integers(len(STREETS))]}{rng.integers(1, 300)}号",
-            })
+            rows.append(
+                {
+                    "entity": f"C{i}",
+                    "record_key": _record_key(k, f"C{i}"),
+                    "customer_type": "company",
+                    "company_name": prefix + core + suffix,
+                    "credit_code": code if k == 0 or rng.random() < 0.7 else None,
+                    "phone": phone if rng.random() < 0.7 else None,
+                    "mobile": mobile if rng.random() < 0.5 else None,
+                    "name": contact if rng.random() < 0.6 else None,
+                    "province": place[0],
+                    "city": place[1],
+                    "district": place[2],
+                    "address": f"{STREETS[rng.integers(len(STREETS))]}{rng.integers(1, 300)}号",
+                }
+            )
     return rows
 
 
@@ -106,17 +124,64 @@ FAMILY = {"mobile": "+8618912345678", "address": "长江路88号"}
 SPECIAL = [
     ("crm:dup-id-a", "E1", {"name": "李秀英", "id_number": "110105196203041226", "gender": "F"}),
     ("erp:dup-id-b", "E1", {"name": "Li Xiuying", "id_number": "110105196203041226", "gender": "F"}),
-    ("crm:dup-mob-a", "E2", {"name": "陈静", "mobile": "+8613911112222", "city": "上海市", "gender": "F",
-                             "birth_date": dt.date(1985, 6, 1)}),
+    (
+        "crm:dup-mob-a",
+        "E2",
+        {
+            "name": "陈静",
+            "mobile": "+8613911112222",
+            "city": "上海市",
+            "gender": "F",
+            "birth_date": dt.date(1985, 6, 1),
+        },
+    ),
     ("erp:dup-mob-b", "E2", {"name": "chenjing", "mobile": "+8613911112222", "city": "上海市"}),
-    ("crm:ns-a", "E3", {"name": "张伟", "id_number": "110108198001015678", "mobile": "+8613800001111",
-                        "birth_date": dt.date(1980, 1, 1), "gender": "M", **BEIJING}),
-    ("erp:ns-b", "E4", {"name": "张伟", "id_number": "110108199205203456", "mobile": "+8613600002222",
-                        "birth_date": dt.date(1992, 5, 20), "gender": "M", **BEIJING}),
-    ("crm:fam-a", "E5", {"name": "王建国", "id_number": "310115196005051234",
-                         "birth_date": dt.date(1960, 5, 5), "gender": "M", **FAMILY}),
-    ("crm:fam-b", "E6", {"name": "王晓明", "id_number": "310115198809091111",
-                         "birth_date": dt.date(1988, 9, 9), "gender": "M", **FAMILY}),
+    (
+        "crm:ns-a",
+        "E3",
+        {
+            "name": "张伟",
+            "id_number": "110108198001015678",
+            "mobile": "+8613800001111",
+            "birth_date": dt.date(1980, 1, 1),
+            "gender": "M",
+            **BEIJING,
+        },
+    ),
+    (
+        "erp:ns-b",
+        "E4",
+        {
+            "name": "张伟",
+            "id_number": "110108199205203456",
+            "mobile": "+8613600002222",
+            "birth_date": dt.date(1992, 5, 20),
+            "gender": "M",
+            **BEIJING,
+        },
+    ),
+    (
+        "crm:fam-a",
+        "E5",
+        {
+            "name": "王建国",
+            "id_number": "310115196005051234",
+            "birth_date": dt.date(1960, 5, 5),
+            "gender": "M",
+            **FAMILY,
+        },
+    ),
+    (
+        "crm:fam-b",
+        "E6",
+        {
+            "name": "王晓明",
+            "id_number": "310115198809091111",
+            "birth_date": dt.date(1988, 9, 9),
+            "gender": "M",
+            **FAMILY,
+        },
+    ),
     ("erp:fam-c", "E7", {"name": "王晓红", "birth_date": dt.date(1990, 3, 1), "gender": "F", **FAMILY}),
 ]
 
@@ -213,21 +278,28 @@ def test_saved_model_is_reused_and_predicts_the_same(staged, resolved, monkeypat
 
 def test_pinyin_keys_join_characters_and_spellings() -> None:
     names = ["张伟", "Zhang Wei", "zhangwei", "Wei Zhang", "ZHANG Wei", "张 伟", "曾国藩"]
-    records = pl.DataFrame({"record_key": [str(i) for i in range(len(names))], "customer_type": "person",
-                            "name": names})
+    records = pl.DataFrame(
+        {"record_key": [str(i) for i in range(len(names))], "customer_type": "person", "name": names}
+    )
     keys = prepare_features(records)["name_key"].to_list()
     assert len(set(keys[:-1])) == 1
     assert keys[-1] == "guofanzeng"  # the surname reading, not the everyday "ceng"
 
 
 def test_invalid_contact_values_are_not_evidence() -> None:
-    records = pl.DataFrame({
-        "record_key": ["a", "b"], "customer_type": "company", "mobile": ["+8613812345678", "12345"],
-        "mobile_status": ["ok", "invalid"], "email": ["x@@y", "info@acme.cn"],
-        "email_status": ["invalid", "ok"],
-        "company_name": ["北京恒达科技有限公司", "恒达科技(北京)股份有限公司"],
-        "city": ["北京市", "北京"], "id_number": ["11010119900101123X", "1101"],
-    })
+    records = pl.DataFrame(
+        {
+            "record_key": ["a", "b"],
+            "customer_type": "company",
+            "mobile": ["+8613812345678", "12345"],
+            "mobile_status": ["ok", "invalid"],
+            "email": ["x@@y", "info@acme.cn"],
+            "email_status": ["invalid", "ok"],
+            "company_name": ["北京恒达科技有限公司", "恒达科技(北京)股份有限公司"],
+            "city": ["北京市", "北京"],
+            "id_number": ["11010119900101123X", "1101"],
+        }
+    )
     features = prepare_features(records)
     assert features["mobile"].to_list() == ["+8613812345678", None]
     assert features["email"].to_list() == [None, "info@acme.cn"]
@@ -237,12 +309,19 @@ def test_invalid_contact_values_are_not_evidence() -> None:
 
 
 def test_unobserved_levels_get_fallback_values_and_untrained_comparisons_raise() -> None:
-    model = {"comparisons": [{"output_column_name": "mobile", "comparison_levels": [
-        {"sql_condition": "null", "is_null_level": True},
-        {"sql_condition": "exact", "m_probability": 0.9, "u_probability": 0.001},
-        {"sql_condition": "last8", "label_for_charts": "last 8", "u_probability": 0.002},
-        {"sql_condition": "ELSE", "m_probability": 1e-27},
-    ]}]}
+    model = {
+        "comparisons": [
+            {
+                "output_column_name": "mobile",
+                "comparison_levels": [
+                    {"sql_condition": "null", "is_null_level": True},
+                    {"sql_condition": "exact", "m_probability": 0.9, "u_probability": 0.001},
+                    {"sql_condition": "last8", "label_for_charts": "last 8", "u_probability": 0.002},
+                    {"sql_condition": "ELSE", "m_probability": 1e-27},
+                ],
+            }
+        ]
+    }
     with pytest.warns(UntrainedLevelWarning, match="last 8"):
         filled = complete_parameters(model, "person", 1e6)
     levels = filled["comparisons"][0]["comparison_levels"]
@@ -256,10 +335,14 @@ def test_unobserved_levels_get_fallback_values_and_untrained_comparisons_raise()
 
 
 def test_unknown_types_and_untrainable_types_stay_singletons(tmp_path) -> None:
-    records = pl.DataFrame({
-        "record_key": ["a", "b", "c", "d"], "customer_type": ["person", "person", "company", None],
-        "name": ["张伟", "张伟", None, "李娜"], "id_number": ["110108198001015678"] * 2 + [None, None],
-    })
+    records = pl.DataFrame(
+        {
+            "record_key": ["a", "b", "c", "d"],
+            "customer_type": ["person", "person", "company", None],
+            "name": ["张伟", "张伟", None, "李娜"],
+            "id_number": ["110108198001015678"] * 2 + [None, None],
+        }
+    )
     result = resolve_entities(records, tmp_path, SETTINGS)  # 2 persons < min_training_records
     assert result.clusters["cluster_key"].to_list() == ["a", "b", "c", "d"]
     assert result.trained == {"person": False, "company": False}
