@@ -73,8 +73,6 @@ def run(
     """Run the whole pipeline for one snapshot date (sample data is generated if nothing has landed)."""
     from dq_project.generator import generate as generate_snapshot
     from dq_project.ingest import discover
-    from dq_project.resources import WarehouseResource
-    from dq_project.runner import local_instance, run_daily
 
     settings = _settings(config, home)
     day = _date(date)
@@ -83,15 +81,33 @@ def run(
             f"landing folder {settings.landing_dir} is empty: generating {settings.demo_rows:,} sample rows"
         )
         generate_snapshot(settings.demo_rows, 1, settings.landing_dir, day)
+    if not _run_one(settings, config, day, retrain=retrain):
+        raise typer.Exit(1)
+
+
+def _run_one(
+    settings: Settings, config: Path | None, day: dt.date, *, retrain: bool, quiet: bool = False
+) -> bool:
+    """Run the pipeline for one date on the data home's Dagster instance; print the outcome."""
+    from dq_project.resources import WarehouseResource
+    from dq_project.runner import local_instance, run_daily
+
     warehouse = WarehouseResource(config_path=str(config) if config else None, home=str(settings.home))
     typer.echo(f"running the pipeline for {day} (warehouse {settings.warehouse_path})")
     started = time.perf_counter()
-    result = run_daily(warehouse, day, instance=local_instance(settings.dagster_home), retrain=retrain)
+    result = run_daily(
+        warehouse,
+        day,
+        instance=local_instance(settings.dagster_home),
+        retrain=retrain,
+        log_level="WARNING" if quiet else "INFO",
+    )
     elapsed = time.perf_counter() - started
     if not result.success:
-        typer.secho(f"run failed after {elapsed:.0f}s; see the Dagster event log above", fg="red", err=True)
-        raise typer.Exit(1)
+        typer.secho(f"{day}: run failed after {elapsed:.0f}s; see the Dagster event log", fg="red", err=True)
+        return False
     _print_summary(settings, day, elapsed)
+    return True
 
 
 def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
@@ -112,6 +128,94 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
         typer.echo(f"  {row['dimension']:<14} {row['measure'] * 100:6.1f}%")
     typer.echo(f"  {records:,} current records -> {golden:,} golden records ({merged:,} merged entities)")
     typer.echo(f"audit report: {settings.reports_dir / day.isoformat() / 'audit.html'}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files to land", exists=True, dir_okay=False)],
+    source: Annotated[str, typer.Option(help="the configured source the files come from")],
+    date: DateOption = None,
+    run_pipeline: Annotated[bool, typer.Option("--run/--no-run", help="run the pipeline afterwards")] = True,
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Land files for a source (copied into its landing folder), load them into raw, run their dates."""
+    from dq_project.ingest import land, load_file
+    from dq_project.resources import open_warehouse
+
+    settings = _settings(config, home)
+    try:
+        source_settings = settings.source(source)
+    except SettingsError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    day = _date(date) if date else None
+    con = open_warehouse(settings.warehouse_path)
+    try:
+        dates = set()
+        for path in paths:
+            landed = land(settings, source_settings, path, day)
+            outcome = load_file(con, source_settings, landed)
+            dates.add(landed.snapshot_date)
+            typer.echo(
+                f"{path.name} -> {landed.path} ({landed.snapshot_date}): {outcome.status}, "
+                f"{outcome.rows_loaded:,} rows, {outcome.rows_quarantined:,} quarantined"
+            )
+    finally:
+        con.close()
+    if run_pipeline:
+        for snapshot_date in sorted(dates):
+            _run_one(settings, config, snapshot_date, retrain=False)
+
+
+@app.command()
+def backfill(
+    start: Annotated[str, typer.Option("--from", help="first snapshot date YYYY-MM-DD")],
+    end: Annotated[str, typer.Option("--to", help="last snapshot date YYYY-MM-DD")],
+    retrain: Annotated[bool, typer.Option(help="retrain the Splink models on the first date")] = False,
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Re-run every daily partition from --from to --to, in date order (after a bulk import)."""
+    settings = _settings(config, home)
+    first, last = _date(start), _date(end)
+    if last < first:
+        raise typer.BadParameter(f"--to {last} is before --from {first}")
+    failed = []
+    for offset in range((last - first).days + 1):
+        day = first + dt.timedelta(days=offset)
+        if not _run_one(settings, config, day, retrain=retrain and offset == 0, quiet=True):
+            failed.append(day.isoformat())
+    if failed:
+        typer.secho(f"{len(failed)} partition(s) failed: {', '.join(failed)}", fg="red", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    what: Annotated[str, typer.Argument(help="clusters | failures | golden")],
+    out: Annotated[Path, typer.Option(help="output file: .csv, .xlsx or .parquet")],
+    date: Annotated[str | None, typer.Option("--date", help="as of this date (default: latest)")] = None,
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Export clusters, rule failures or golden records for stewards or CRM re-import."""
+    from dq_project.export import export, latest_date
+    from dq_project.resources import open_warehouse
+
+    settings = _settings(config, home)
+    con = open_warehouse(settings.warehouse_path)
+    try:
+        as_of = _date(date) if date else latest_date(con)
+        if as_of is None:
+            typer.secho("nothing to export yet: run the pipeline first", fg="red", err=True)
+            raise typer.Exit(1)
+        try:
+            rows = export(con, what, out, as_of)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    finally:
+        con.close()
+    typer.echo(f"{what} as of {as_of}: {rows:,} rows -> {out}")
 
 
 @app.command()

@@ -1,21 +1,25 @@
 """Landing-folder discovery and loading of source files into raw, exactly once per file content.
 
-A file's snapshot date comes from its name (the source's `snapshot_date_regex`), else from its
-modification time. A file whose SHA-256 is already in raw.loads for that source is not read again.
-Each load runs in one transaction: rows, quarantine and the load-log row land together or not at all.
+A file's snapshot date comes from its name, a date column, or the day it landed (per source). A
+file whose SHA-256 is already in raw.loads for that source is not read again. Each load runs in one
+transaction: rows, quarantine and the load-log row land together or not at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
-from dataclasses import dataclass
+import shutil
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
-from dq_project.settings import Settings, SourceSettings
+from dq_project.readers import LoadParams, read_to_raw
+from dq_project.settings import Settings, SettingsError, SourceSettings
 from dq_project.sql import query_sql, run_sql
 
 
@@ -33,24 +37,46 @@ class LoadOutcome:
     status: str  # "loaded" | "already_loaded"
     rows_loaded: int
     rows_quarantined: int
+    missing_columns: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+    encoding: str | None = None
 
 
 def snapshot_date_of(path: Path, source: SourceSettings) -> dt.date:
-    """The snapshot date in the file name, else the file's modification date (UTC)."""
-    match = re.search(source.snapshot_date_regex, path.name)
-    if match:
-        try:
-            return dt.date.fromisoformat(match.group(1))
-        except ValueError:
-            pass
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).date()
+    """The file's snapshot date, found as the source says (file name, a column, or the load date).
+
+    A file name without a date, or a column without any parseable date, falls back to the date the
+    file landed (its modification time, UTC).
+    """
+    landed_on = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).date()
+    if source.snapshot_date_from == "filename":
+        match = re.search(source.snapshot_date_regex, path.name)
+        if match:
+            try:
+                return dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                pass
+    elif source.snapshot_date_from == "column":
+        return latest_date_in_column(path, source) or landed_on
+    return landed_on
+
+
+def latest_date_in_column(path: Path, source: SourceSettings) -> dt.date | None:
+    """The latest ISO date (or date-time) in the source's snapshot_date_column of a CSV file."""
+    if source.format != "csv" or path.stat().st_size == 0:
+        raise SettingsError(f"{source.name}: snapshot_date_from = 'column' is supported for CSV files only")
+    column = pl.col(source.snapshot_date_column).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    frame = pl.scan_csv(
+        path, infer_schema=False, separator=source.delimiter, quote_char=source.quote, encoding="utf8-lossy"
+    )
+    return frame.select(column.max()).collect().item()
 
 
 def discover(settings: Settings) -> list[LandedFile]:
     """Every file in the landing folder that some source's pattern claims, sorted."""
     found = []
     for source in settings.sources:
-        folder = settings.landing_dir / source.name
+        folder = settings.source_landing(source)
         for path in sorted(folder.glob(source.pattern)) if folder.is_dir() else []:
             if path.is_file() and not path.name.startswith("."):
                 found.append(LandedFile(source.name, path, snapshot_date_of(path, source)))
@@ -69,30 +95,90 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class SchemaDriftError(ValueError):
+    """A file lacks columns its source's mapping requires; nothing of it was loaded."""
+
+
+def drift(columns: list[str], source: SourceSettings) -> tuple[list[str], list[str]]:
+    """(mapped columns the file lacks, file columns the mapping does not know)."""
+    present = set(columns)
+    missing = [c for c in source.source_columns if c not in present]
+    extra = [c for c in columns if c not in set(source.source_columns)]
+    return missing, extra
+
+
 def load_file(con: duckdb.DuckDBPyConnection, source: SourceSettings, landed: LandedFile) -> LoadOutcome:
-    """Land one file into raw.customer_rows / raw.quarantine / raw.loads, unless already loaded."""
+    """Land one file into raw.customer_rows / raw.quarantine / raw.loads, unless already loaded.
+
+    Raises SchemaDriftError (and loads nothing) when a required column is missing; other missing
+    mapped columns stay null downstream and unknown extra columns are kept in raw; both are logged
+    in raw.loads.
+    """
     file_hash = file_sha256(landed.path)
     previous = query_sql(con, "raw/select_load_by_hash", source=source.name, file_hash=file_hash).fetchall()
     if previous:
         load_id, _name, _date, rows_loaded, rows_quarantined = previous[0]
         return LoadOutcome(landed, load_id, "already_loaded", rows_loaded, rows_quarantined)
-    load_id = f"{source.name}-{landed.snapshot_date.isoformat()}-{file_hash[:16]}"
-    params = {
-        "load_id": load_id,
-        "source": source.name,
-        "file_name": landed.path.name,
-        "snapshot_date": landed.snapshot_date.isoformat(),
-    }
+    params = LoadParams(
+        load_id=f"{source.name}-{landed.snapshot_date.isoformat()}-{file_hash[:16]}",
+        source=source.name,
+        file_name=landed.path.name,
+        snapshot_date=landed.snapshot_date.isoformat(),
+    )
     con.begin()
     try:
-        if landed.path.stat().st_size > 0:
-            run_sql(con, "raw/reset_rejects")
-            run_sql(con, "raw/insert_csv_rows", path=str(landed.path), delimiter=source.delimiter, **params)
-            run_sql(con, "raw/quarantine_rejects", **params)
-        run_sql(con, "raw/insert_load", file_hash=file_hash, file_bytes=landed.path.stat().st_size, **params)
+        result = read_to_raw(con, landed.path, source, params)
+        missing, extra = drift(result.columns, source) if result.columns else ([], [])
+        lacking = [c for c in source.required if c in missing]
+        if lacking:
+            raise SchemaDriftError(
+                f"{landed.path}: required column(s) {lacking} missing (source {source.name!r} maps "
+                f"{source.source_columns}; the file has {result.columns}); nothing was loaded"
+            )
+        run_sql(
+            con,
+            "raw/insert_load",
+            file_hash=file_hash,
+            file_bytes=landed.path.stat().st_size,
+            encoding=result.encoding,
+            missing_columns=missing,
+            extra_columns=extra,
+            **asdict(params),
+        )
         con.commit()
     except Exception:
         con.rollback()
         raise
     row = query_sql(con, "raw/select_load_by_hash", source=source.name, file_hash=file_hash).fetchall()[0]
-    return LoadOutcome(landed, load_id, "loaded", rows_loaded=row[3], rows_quarantined=row[4])
+    return LoadOutcome(
+        landed,
+        params.load_id,
+        "loaded",
+        rows_loaded=row[3],
+        rows_quarantined=row[4],
+        missing_columns=missing,
+        extra_columns=extra,
+        encoding=result.encoding,
+    )
+
+
+def land(settings: Settings, source: SourceSettings, path: Path, snapshot_date: dt.date | None) -> LandedFile:
+    """Copy a file into the source's landing folder so discovery puts it in the right partition.
+
+    With an explicit date, a file-name-dated source gets the date in the landed name and a
+    load-date source gets it as the file's modification time.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    folder = settings.source_landing(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    if snapshot_date is not None and source.snapshot_date_from == "filename":
+        match = re.search(source.snapshot_date_regex, path.name)
+        if not match or match.group(1) != snapshot_date.isoformat():
+            target = folder / f"{path.stem}_{snapshot_date.isoformat()}{path.suffix}"
+    shutil.copyfile(path, target)
+    if snapshot_date is not None and source.snapshot_date_from == "load_date":
+        noon = dt.datetime.combine(snapshot_date, dt.time(12), tzinfo=dt.UTC).timestamp()
+        os.utime(target, (noon, noon))
+    return LandedFile(source.name, target, snapshot_date_of(target, source))

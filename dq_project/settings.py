@@ -36,24 +36,60 @@ class SourceSettings(_Strict):
     """One source system's exports: where they land and how they map onto the canonical schema."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    landing: Path | None = Field(
+        default=None, description="folder of this source's files; default landing/<name>"
+    )
     pattern: str = "*.csv"
-    format: Literal["csv"] = "csv"
-    encoding: Literal["utf-8", "utf-8-sig"] = "utf-8"
-    delimiter: str = ","
+    format: Literal["csv", "xlsx", "jsonl", "parquet"] = "csv"
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    quote: str = Field(default='"', min_length=1, max_length=1)
+    sheet: str | int | None = Field(
+        default=None, description="xlsx: sheet name or 0-based index; default first"
+    )
     primary_key: str
-    mapping: dict[str, str]
+    mapping: dict[str, str | list[str]]
+    required_columns: list[str] | None = Field(
+        default=None, description="source columns whose absence stops the load; default: the primary key"
+    )
     date_order: Literal["YMD", "DMY", "MDY"] = "YMD"
     phone_region: str = "CN"
+    snapshot_date_from: Literal["filename", "column", "load_date"] = "filename"
     snapshot_date_regex: str = r"(\d{4}-\d{2}-\d{2})"
+    snapshot_date_column: str | None = None
     trust: int = Field(default=50, ge=0, le=100, description="survivorship: higher wins ties")
 
     @field_validator("mapping")
     @classmethod
-    def _mapping_targets_canonical_fields(cls, mapping: dict[str, str]) -> dict[str, str]:
+    def _mapping_targets_canonical_fields(
+        cls, mapping: dict[str, str | list[str]]
+    ) -> dict[str, str | list[str]]:
         unknown = sorted(set(mapping) - set(CANONICAL_FIELDS))
         if unknown:
             raise ValueError(f"mapping names unknown canonical fields {unknown}; known: {CANONICAL_FIELDS}")
+        empty = sorted(field for field, columns in mapping.items() if not columns)
+        if empty:
+            raise ValueError(f"mapping of {empty} names no column")
         return mapping
+
+    def mapped_columns(self, field: str) -> list[str]:
+        """The source columns feeding a canonical field (several are joined with a space)."""
+        columns = self.mapping.get(field, [])
+        return [columns] if isinstance(columns, str) else list(columns)
+
+    @property
+    def source_columns(self) -> list[str]:
+        return sorted({c for field in self.mapping for c in self.mapped_columns(field)})
+
+    @property
+    def required(self) -> list[str]:
+        return self.required_columns if self.required_columns is not None else [self.primary_key]
+
+    @model_validator(mode="after")
+    def _snapshot_column_given(self) -> SourceSettings:
+        if self.snapshot_date_from == "column" and not self.snapshot_date_column:
+            raise ValueError("snapshot_date_from = 'column' needs snapshot_date_column")
+        return self
 
     @model_validator(mode="after")
     def _primary_key_is_mapped(self) -> SourceSettings:
@@ -130,6 +166,10 @@ class Settings(_Strict):
     @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
+
+    def source_landing(self, source: SourceSettings) -> Path:
+        folder = source.landing or Path(source.name)
+        return folder if folder.is_absolute() else self.landing_dir / folder
 
     def source(self, name: str) -> SourceSettings:
         for source in self.sources:

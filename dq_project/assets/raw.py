@@ -36,8 +36,13 @@ def customer_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             outcome = load_file(con, settings.source(landed.source), landed)
             context.log.info(
                 f"{landed.source}/{landed.path.name}: {outcome.status}, {outcome.rows_loaded} rows, "
-                f"{outcome.rows_quarantined} quarantined"
+                f"{outcome.rows_quarantined} quarantined, encoding {outcome.encoding}"
             )
+            if outcome.missing_columns or outcome.extra_columns:
+                context.log.warning(
+                    f"{landed.source}/{landed.path.name}: schema drift: mapped columns missing "
+                    f"{outcome.missing_columns}, unknown columns kept in raw {outcome.extra_columns}"
+                )
             outcomes.append(outcome)
     loaded = sum(o.rows_loaded for o in outcomes)
     quarantined = sum(o.rows_quarantined for o in outcomes)

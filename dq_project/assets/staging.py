@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from dq_project.assets.raw import CUSTOMER_ROWS
-from dq_project.mapping import missing_columns, to_canonical
+from dq_project.mapping import to_canonical
 from dq_project.normalize import normalize_frame
 from dq_project.partitions import daily_snapshots
 from dq_project.resources import WarehouseResource
@@ -25,7 +25,7 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
     """Canonical, normalized customers (grain: one row per raw row; key: snapshot_date, record_key)."""
     settings = warehouse.settings()
     snapshot_date = dt.date.fromisoformat(context.partition_key)
-    frames, drift = [], {}
+    frames = []
     with warehouse.connect() as con:
         for source in settings.sources:
             rows = query_sql(
@@ -33,9 +33,6 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
             ).pl()
             if rows.is_empty():
                 continue
-            if missing := missing_columns(rows, source):
-                drift[source.name] = missing
-                context.log.warning(f"{source.name}: mapped columns missing from the files: {missing}")
             canonical = to_canonical(rows, source)
             normalized = normalize_frame(
                 canonical,
@@ -54,7 +51,6 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
         con.commit()
     metadata = {
         "dagster/row_count": 0 if staged_frame is None else staged_frame.height,
-        "schema_drift": drift,
     }
     if staged_frame is not None:
         for field in STATUS_FIELDS:

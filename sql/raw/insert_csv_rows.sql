@@ -13,6 +13,7 @@ from read_csv(
     all_varchar = true,
     header = true,
     delim = $delimiter,
+    quote = $quote,
     strict_mode = true,
     ignore_errors = true,
     store_rejects = true,

@@ -9,5 +9,8 @@ create table if not exists raw.loads (
     snapshot_date     date not null,
     rows_loaded       bigint not null,
     rows_quarantined  bigint not null,
+    encoding          varchar,
+    missing_columns   varchar[],
+    extra_columns     varchar[],
     loaded_at         timestamp not null default current_timestamp
 );
