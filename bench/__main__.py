@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from bench import ingest
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
 from dq_project.resources import WarehouseResource
@@ -60,12 +61,14 @@ def bench_pipeline(rows: int, workdir: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("what", choices=["generate", "pipeline", "all"], nargs="?", default="all")
+    parser.add_argument("what", choices=["generate", "ingest", "pipeline", "all"], nargs="?", default="all")
     parser.add_argument("--rows", type=int, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.what in ("generate", "all"):
             bench_generate(args.rows or 1_000_000, Path(tmp) / "g")
+        if args.what in ("ingest", "all"):
+            ingest.main(args.rows or 1_000_000, Path(tmp) / "i")
         if args.what in ("pipeline", "all"):
             bench_pipeline(args.rows or 20_000, Path(tmp) / "p")
 

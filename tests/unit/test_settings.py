@@ -9,7 +9,8 @@ def test_project_config_loads_with_home_override(tmp_path: Path) -> None:
     settings = load_settings(PROJECT_ROOT / "dq.toml", home=tmp_path, env={})
     assert settings.home == tmp_path
     assert settings.warehouse_path == tmp_path / "warehouse.duckdb"
-    assert [s.name for s in settings.sources] == ["crm", "erp"]
+    assert [s.name for s in settings.sources] == ["crm", "erp", "fake_1000"]
+    assert settings.source("fake_1000").mapped_columns("name") == ["first_name", "surname"]
     assert settings.source("erp").mapping["name"] == "姓名"
 
 
