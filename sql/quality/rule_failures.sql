@@ -8,5 +8,6 @@ create table if not exists quality.rule_failures (
     source_record_id  varchar,
     record_key        varchar,
     field             varchar,
-    value_masked      varchar
+    value_masked      varchar,
+    reason            varchar
 );
