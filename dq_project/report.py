@@ -8,19 +8,22 @@ Customer values shown are the masked ones stored in quality.rule_failures.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
 import jinja2
 import polars as pl
 
+from dq_project.charts import Chart, line_chart
 from dq_project.settings import Settings
 from dq_project.sql import query_sql
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "reports"
-DIMENSIONS = ("completeness", "validity", "consistency", "uniqueness", "quality_score")
-CHART_WIDTH, CHART_HEIGHT = 320, 90
+DIMENSIONS = ("completeness", "validity", "consistency", "uniqueness", "timeliness", "quality_score")
+COUNTS = ("records", "golden_records", "duplicate_rate", "review_queue", "quarantined_rows")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,12 @@ class Headline:
     dimension: str
     measure: float | None
     change: float | None
+
+
+@cache
+def locale_labels(locale: str) -> dict[str, str]:
+    """The report's words in one locale (reports/locales/<locale>.toml)."""
+    return tomllib.loads((TEMPLATES_DIR / "locales" / f"{locale}.toml").read_text(encoding="utf-8"))
 
 
 def template_environment() -> jinja2.Environment:
@@ -38,63 +47,82 @@ def template_environment() -> jinja2.Environment:
     )
     env.filters["pct"] = lambda v: "–" if v is None else f"{v * 100:.1f}%"
     env.filters["signed_pct"] = lambda v: "" if v is None else f"{v * 100:+.1f} pt"
-    env.filters["thousands"] = lambda v: f"{int(v):,}"
+    env.filters["thousands"] = lambda v: "–" if v is None else f"{int(v):,}"
     return env
 
 
-def headlines(kpis: pl.DataFrame, snapshot_date: dt.date) -> list[Headline]:
+def headlines(kpis: pl.DataFrame, snapshot_date: dt.date, scope: str = "overall") -> list[Headline]:
     """Each dimension's measure on the date and its change since the previous date with KPIs."""
-    overall = kpis.filter(pl.col("scope") == "overall")
+    scoped = kpis.filter(pl.col("scope") == scope)
     result = []
     for dimension in DIMENSIONS:
-        series = overall.filter(pl.col("dimension") == dimension).sort("snapshot_date")
+        series = scoped.filter(pl.col("dimension") == dimension).sort("snapshot_date")
         today = series.filter(pl.col("snapshot_date") == snapshot_date)["measure"]
-        before = series.filter(pl.col("snapshot_date") < snapshot_date)["measure"]
+        before = series.filter(pl.col("snapshot_date") < snapshot_date)["measure"].drop_nulls()
         measure = today[0] if len(today) else None
-        change = (
-            measure - before[-1] if measure is not None and len(before) and before[-1] is not None else None
-        )
+        change = measure - before[-1] if measure is not None and len(before) else None
         result.append(Headline(dimension, measure, change))
     return result
 
 
-def trend_points(kpis: pl.DataFrame, dimension: str) -> list[tuple[float, float, str, float]]:
-    """Chart coordinates (x, y, date, measure) of one overall KPI over all dates (y: 0..100%)."""
-    series = kpis.filter(
-        (pl.col("scope") == "overall") & (pl.col("dimension") == dimension) & pl.col("measure").is_not_null()
-    ).sort("snapshot_date")
-    step = CHART_WIDTH / max(series.height - 1, 1)
+def trend_charts(kpis: pl.DataFrame, labels: dict[str, str]) -> list[Chart]:
+    """Per dimension: the overall KPI and each source's, over all dates."""
+    scoped = kpis.filter((pl.col("scope") == "overall") | pl.col("scope").str.starts_with("source:"))
     return [
-        (round(i * step, 1), round(CHART_HEIGHT - measure * CHART_HEIGHT, 1), day.isoformat(), measure)
-        for i, (day, measure) in enumerate(series.select("snapshot_date", "measure").iter_rows())
+        line_chart(scoped.filter(pl.col("dimension") == d), labels[d])
+        for d in DIMENSIONS
+        if scoped.filter(pl.col("dimension") == d).height
     ]
+
+
+def scorecards(kpis: pl.DataFrame, snapshot_date: dt.date, prefix: str) -> list[dict]:
+    """One row per owner (or source) with each dimension's measure and the record count, worst first."""
+    today = kpis.filter((pl.col("snapshot_date") == snapshot_date) & pl.col("scope").str.starts_with(prefix))
+    if today.is_empty():
+        return []
+    wide = today.pivot(on="dimension", index="scope", values="measure", aggregate_function="first")
+    sizes = today.filter(pl.col("dimension") == "completeness").select("scope", records="denominator")
+    wide = wide.join(sizes, on="scope", how="left").with_columns(pl.col("scope").str.strip_prefix(prefix))
+    for dimension in DIMENSIONS:
+        if dimension not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, pl.Float64).alias(dimension))
+    return wide.sort("quality_score", nulls_last=True).to_dicts()
 
 
 def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date) -> dict:
     """Everything the template shows, as plain Python values."""
     day = snapshot_date.isoformat()
+    labels = locale_labels(settings.report.locale)
     kpis = query_sql(con, "quality/select_kpis", snapshot_date=day).pl()
-    rules = query_sql(con, "quality/select_rule_results", snapshot_date=day).pl()
+    today = kpis.filter((pl.col("snapshot_date") == snapshot_date) & (pl.col("scope") == "overall"))
     samples = query_sql(
         con, "quality/select_failure_samples", snapshot_date=day, per_rule=settings.report.failure_samples
     ).pl()
-    summary = query_sql(con, "golden/select_summary", as_of_date=day).fetchall()[0]
+    drops = query_sql(
+        con,
+        "quality/select_kpi_drops",
+        snapshot_date=day,
+        max_drop=settings.kpis.max_drop,
+        baseline_days=settings.kpis.baseline_days,
+    ).pl()
     return {
         "snapshot_date": day,
         "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "headlines": headlines(kpis, snapshot_date),
-        "trends": {d: trend_points(kpis, d) for d in DIMENSIONS},
+        "counts": {r["dimension"]: r["measure"] for r in today.to_dicts() if r["dimension"] in COUNTS},
+        "charts": trend_charts(kpis, labels),
         "history_days": kpis["snapshot_date"].n_unique(),
-        "rules": rules.to_dicts(),
+        "drops": drops.to_dicts(),
+        "rules": query_sql(con, "quality/select_rule_results", snapshot_date=day).pl().to_dicts(),
         "samples": {r: g.to_dicts() for (r,), g in samples.group_by("rule_id", maintain_order=True)},
-        "golden": dict(zip(("golden_records", "source_records", "merged_entities"), summary, strict=True)),
+        "changes": query_sql(con, "quality/select_failure_changes", snapshot_date=day).pl().to_dicts(),
+        "owners": scorecards(kpis, snapshot_date, "owner:"),
+        "sources": scorecards(kpis, snapshot_date, "source:"),
         "review": query_sql(con, "matching/select_review_sample", as_of_date=day, limit=25).pl().to_dicts(),
-        "review_size": query_sql(con, "matching/select_review_size", as_of_date=day).fetchall()[0][0],
         "loads": query_sql(con, "raw/select_partition_loads", snapshot_date=day).pl().to_dicts(),
         "quarantine": query_sql(con, "raw/select_quarantine_sample", snapshot_date=day, limit=20)
         .pl()
         .to_dicts(),
-        "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT},
     }
 
 
@@ -102,106 +130,14 @@ def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_d
     """Write <home>/reports/<date>/audit.html and refresh <home>/reports/index.html."""
     env = template_environment()
     context = gather(con, settings, snapshot_date)
-    labels = LABELS[settings.report.locale]
+    labels = locale_labels(settings.report.locale)
     out = settings.reports_dir / snapshot_date.isoformat() / "audit.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        env.get_template("audit.html.j2").render(t=labels, locale=settings.report.locale, **context),
-        encoding="utf-8",
+    html = env.get_template("audit.html.j2").render(
+        t=labels, locale=settings.report.locale, dimensions=DIMENSIONS, **context
     )
+    out.write_text(html, encoding="utf-8")
     reports = sorted((p.parent.name for p in settings.reports_dir.glob("*/audit.html")), reverse=True)
     index = env.get_template("index.html.j2").render(t=labels, reports=reports)
     (settings.reports_dir / "index.html").write_text(index, encoding="utf-8")
     return out
-
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Customer data audit",
-        "snapshot": "Snapshot",
-        "generated": "Generated",
-        "completeness": "Completeness",
-        "validity": "Validity",
-        "consistency": "Consistency",
-        "uniqueness": "Uniqueness",
-        "quality_score": "Quality score",
-        "since_last": "since last run",
-        "trends": "Trends",
-        "days": "days of history",
-        "rules": "Rules",
-        "rule": "Rule",
-        "dimension": "Dimension",
-        "severity": "Severity",
-        "evaluated": "Evaluated",
-        "failed": "Failed",
-        "ratio": "Failing",
-        "status": "Status",
-        "pass": "pass",
-        "fail": "FAIL",
-        "samples": "Masked samples",
-        "duplicates": "Duplicates and golden records",
-        "golden_records": "Golden records",
-        "source_records": "Source records",
-        "merged_entities": "Entities with several records",
-        "review_queue": "Review queue",
-        "pair": "Pair",
-        "probability": "Match probability",
-        "loads": "Loads",
-        "source": "Source",
-        "files": "Files",
-        "rows_loaded": "Rows loaded",
-        "rows_quarantined": "Rows quarantined",
-        "quarantine": "Quarantine",
-        "line": "Line",
-        "reason": "Reason",
-        "file": "File",
-        "index": "Audit reports",
-        "none": "none",
-        "alerts": "Alerts",
-        "alert_rule": "rule failed its threshold",
-    },
-    "zh-CN": {
-        "title": "客户数据质量审计报告",
-        "snapshot": "快照日期",
-        "generated": "生成时间",
-        "completeness": "完整性",
-        "validity": "有效性",
-        "consistency": "一致性",
-        "uniqueness": "唯一性",
-        "quality_score": "质量总分",
-        "since_last": "较上次",
-        "trends": "趋势",
-        "days": "天历史",
-        "rules": "规则",
-        "rule": "规则",
-        "dimension": "维度",
-        "severity": "级别",
-        "evaluated": "检查数",
-        "failed": "失败数",
-        "ratio": "失败率",
-        "status": "状态",
-        "pass": "通过",
-        "fail": "未通过",
-        "samples": "脱敏样例",
-        "duplicates": "重复与黄金记录",
-        "golden_records": "黄金记录数",
-        "source_records": "源记录数",
-        "merged_entities": "含多条记录的实体",
-        "review_queue": "待审核队列",
-        "pair": "记录对",
-        "probability": "匹配概率",
-        "loads": "加载",
-        "source": "来源",
-        "files": "文件数",
-        "rows_loaded": "加载行数",
-        "rows_quarantined": "隔离行数",
-        "quarantine": "隔离区",
-        "line": "行号",
-        "reason": "原因",
-        "file": "文件",
-        "index": "审计报告",
-        "none": "无",
-        "alerts": "告警",
-        "alert_rule": "规则超出阈值",
-    },
-}

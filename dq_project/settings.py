@@ -123,6 +123,29 @@ class ReportSettings(_Strict):
     failure_samples: int = Field(default=5, ge=0, le=50)
 
 
+KPI_DIMENSIONS = ("completeness", "validity", "consistency", "uniqueness", "timeliness")
+
+
+class KpiSettings(_Strict):
+    """Quality score weighting and the drop that raises an alert."""
+
+    weights: dict[str, float] = {
+        "completeness": 0.25, "validity": 0.25, "consistency": 0.15, "uniqueness": 0.20, "timeliness": 0.15,
+    }  # fmt: skip
+    max_drop: float = Field(default=0.02, ge=0, le=1, description="absolute fall vs the baseline")
+    baseline_days: int = Field(default=1, ge=1, le=90, description="1: previous run; N: mean of N runs")
+
+    @field_validator("weights")
+    @classmethod
+    def _known_non_negative_weights(cls, weights: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(weights) - set(KPI_DIMENSIONS))
+        if unknown:
+            raise ValueError(f"weights name unknown dimensions {unknown}; known: {KPI_DIMENSIONS}")
+        if any(w < 0 for w in weights.values()) or not sum(weights.values()):
+            raise ValueError("weights must be >= 0 and not all zero")
+        return weights
+
+
 class RuleOverride(_Strict):
     severity: Literal["ERROR", "WARN"] | None = None
     threshold: float | None = Field(default=None, ge=0, le=1)
@@ -136,6 +159,7 @@ class Settings(_Strict):
     sources: list[SourceSettings]
     matching: MatchingSettings = MatchingSettings()
     report: ReportSettings = ReportSettings()
+    kpis: KpiSettings = KpiSettings()
     rules: dict[str, RuleOverride] = {}
     demo_rows: int = Field(default=5000, ge=10)
 

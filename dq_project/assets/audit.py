@@ -20,19 +20,53 @@ KPI_HISTORY = dg.AssetKey(["quality", "kpi_history"])
     deps=[RULE_RESULTS, GOLDEN_CUSTOMERS],
     partitions_def=daily_snapshots,
     group_name="quality",
+    check_specs=[
+        dg.AssetCheckSpec(
+            "kpis_within_drop_threshold",
+            asset=KPI_HISTORY,
+            description="No KPI (overall or per source) fell more than kpis.max_drop below its baseline.",
+        )
+    ],
 )
-def kpi_history(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Quality KPIs of the snapshot (grain: snapshot_date x scope x dimension)."""
+def kpi_history(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Quality KPIs of the snapshot (grain: snapshot_date x scope x metric)."""
+    settings = warehouse.settings()
     day = context.partition_key
+    weights = pl.DataFrame(
+        {"dimension": list(settings.kpis.weights), "weight": list(settings.kpis.weights.values())}
+    )
     with warehouse.connect() as con:
         con.begin()
+        con.register("kpi_weights", weights.to_arrow())
         run_sql(con, "quality/build_kpi_history", snapshot_date=day, run_id=context.run_id)
+        con.unregister("kpi_weights")
         con.commit()
         kpis = query_sql(con, "quality/select_kpis", snapshot_date=day).pl()
-    today = kpis.filter(pl.col("snapshot_date") == dt.date.fromisoformat(day))
+        drops = query_sql(
+            con,
+            "quality/select_kpi_drops",
+            snapshot_date=day,
+            max_drop=settings.kpis.max_drop,
+            baseline_days=settings.kpis.baseline_days,
+        ).pl()
+    today = kpis.filter(
+        (pl.col("snapshot_date") == dt.date.fromisoformat(day)) & (pl.col("scope") == "overall")
+    )
     # Float metadata under stable names lets the Dagster UI plot each KPI across partitions.
     metadata = {f"kpi_{r['dimension']}": dg.FloatMetadataValue(r["measure"]) for r in today.to_dicts()}
-    return dg.MaterializeResult(metadata={"dagster/row_count": today.height, **metadata})
+    yield dg.MaterializeResult(metadata={"dagster/row_count": today.height, **metadata})
+    yield dg.AssetCheckResult(
+        check_name="kpis_within_drop_threshold",
+        passed=drops.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "max_drop": settings.kpis.max_drop,
+            "drops": [
+                f"{r['scope']} {r['dimension']}: {r['baseline']:.3f} -> {r['measure']:.3f}"
+                for r in drops.to_dicts()
+            ],
+        },
+    )
 
 
 @dg.asset(key=["audit", "report"], deps=[KPI_HISTORY], partitions_def=daily_snapshots, group_name="audit")

@@ -36,9 +36,12 @@ def read_to_raw(
     con: duckdb.DuckDBPyConnection, path: Path, source: SourceSettings, params: LoadParams
 ) -> ReadResult:
     """Read one landed file of `source` into raw (format from the source's config)."""
-    from dq_project.readers import csv
+    from dq_project.readers import csv, excel, jsonl, parquet
 
-    readers = {"csv": csv.read_csv}
-    if source.format not in readers:
-        raise NotImplementedError(f"format {source.format!r} has no reader yet")
+    readers = {
+        "csv": csv.read_csv,
+        "xlsx": excel.read_xlsx,
+        "jsonl": jsonl.read_jsonl,
+        "parquet": parquet.read_parquet,
+    }
     return readers[source.format](con, path, source, params)

@@ -1,0 +1,51 @@
+"""Inline SVG line charts for the audit report: coordinates only, the template draws them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+WIDTH, HEIGHT = 320, 110
+COLORS = ("#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2", "#be185d")
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    color: str
+    points: list[tuple[float, float, str, float]]  # x, y, date, value
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    series: list[Series]
+    y_min: float
+    y_max: float
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def line_chart(frame: pl.DataFrame, title: str, by: str = "scope") -> Chart:
+    """One series per value of `by` over snapshot_date (columns snapshot_date, measure, by).
+
+    The y axis spans the observed range (padded, capped to 0..1) so small changes stay visible.
+    """
+    data = frame.filter(pl.col("measure").is_not_null()).sort("snapshot_date")
+    dates = sorted(set(data["snapshot_date"].to_list()))
+    values = data["measure"].to_list()
+    low = max(0.0, min(values, default=0.0) - 0.02)
+    high = min(1.0, max(values, default=1.0) + 0.02)
+    if high - low < 0.05:
+        low = max(0.0, high - 0.05)
+    step = WIDTH / max(len(dates) - 1, 1)
+    x_of = {day: round(i * step, 1) for i, day in enumerate(dates)}
+    series = []
+    for i, (label, group) in enumerate(data.group_by(by, maintain_order=True)):
+        points = [
+            (x_of[day], round(HEIGHT - (value - low) / (high - low) * HEIGHT, 1), day.isoformat(), value)
+            for day, value in group.select("snapshot_date", "measure").iter_rows()
+        ]
+        series.append(Series(str(label[0]), COLORS[i % len(COLORS)], points))
+    return Chart(title, series, low, high)

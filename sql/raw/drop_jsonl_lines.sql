@@ -1,0 +1,1 @@
+drop table if exists dq_jsonl_lines;

@@ -1,0 +1,10 @@
+-- Quarantine lines a reader rejected itself (undecodable bytes, broken JSON), given as parallel lists.
+insert into raw.quarantine
+select
+    $load_id,
+    $source,
+    $file_name,
+    unnest(cast($lines as bigint[])),
+    cast($snapshot_date as date),
+    unnest(cast($reasons as varchar[])),
+    unnest(cast($raw_texts as varchar[]));
