@@ -35,9 +35,19 @@ def test_definitions_resolve() -> None:
 
 
 def test_every_rule_is_a_blocking_asset_check() -> None:
-    specs = {s.name: s for a in defs.resolve_asset_graph().assets_defs for s in a.check_specs}
+    specs = {
+        s.name: s
+        for a in defs.resolve_asset_graph().assets_defs
+        for s in a.check_specs
+        if s.asset_key.to_user_string() == "quality/rule_results"
+    }
     assert set(specs) == {rule.id for rule in default_rules()}
     assert all(spec.blocking for spec in specs.values())
+
+
+def test_kpi_drop_check_exists() -> None:
+    checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
+    assert "kpis_within_drop_threshold" in checks
 
 
 def test_todays_partition_exists() -> None:

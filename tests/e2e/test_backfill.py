@@ -37,7 +37,8 @@ def test_bulk_import_then_backfill(home: Path, settings: Settings, tmp_path: Pat
 
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     kpi_days = con.sql(
-        "select snapshot_date, count(*) from quality.kpi_history where dimension = 'quality_score' group by 1"
+        "select snapshot_date, count(*) from quality.kpi_history "
+        "where dimension = 'quality_score' and scope = 'overall' group by 1"
     ).fetchall()
     loads = con.sql(
         "select snapshot_date, count(*), sum(rows_loaded) from raw.loads group by 1 order by 1"

@@ -19,6 +19,10 @@ pytestmark = pytest.mark.e2e
 
 DAY = dt.date(2026, 11, 20)
 ROWS = 2000
+# One hostile record on top of the generated ones: markup in its key and name, an invalid mobile (so
+# it shows up among the report's failure samples).
+HOSTILE_ID = "<script>alert(1)</script>"
+HOSTILE_ROW = f'"{HOSTILE_ID}",person,<img src=x onerror=alert(2)>,M,,,,,12345,,,,,,,,,,\n'
 
 # Planted defect kind -> the rule that must find it.
 DEFECT_RULES = {
@@ -36,6 +40,8 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
     """Generate a snapshot, run the whole graph once, hand the outcome to every test."""
     home = tmp_path_factory.mktemp("e2e") / "home"
     snapshot = generate(ROWS, 7, home / "landing", DAY)
+    with snapshot.files["crm"].open("a", encoding="utf-8") as crm:
+        crm.write(HOSTILE_ROW)
     warehouse = WarehouseResource(config_path=str(Path(__file__).parents[2] / "dq.toml"), home=str(home))
     instance = dg.DagsterInstance.ephemeral()
     result = run_daily(warehouse, DAY, instance=instance)
@@ -67,7 +73,7 @@ def test_run_succeeds_and_every_check_is_evaluated(pipeline) -> None:
 
 def test_every_input_row_is_in_raw(pipeline) -> None:
     input_rows = sum(pl.read_csv(p, infer_schema=False).height for p in pipeline["snapshot"].files.values())
-    assert input_rows == ROWS
+    assert input_rows == ROWS + 1
     ((raw_rows,),) = pipeline["con"].sql("select count(*) from raw.customer_rows").fetchall()
     ((quarantined,),) = pipeline["con"].sql("select count(*) from raw.quarantine").fetchall()
     ((staged,),) = pipeline["con"].sql("select count(*) from staging.customers").fetchall()
@@ -112,7 +118,7 @@ def test_missing_person_names_are_found(pipeline) -> None:
 def test_clustering_matches_truth(pipeline) -> None:
     truth = _truth(pipeline["snapshot"], "entities.csv")
     clusters = pipeline["con"].sql("select record_key, cluster_key from matching.clusters").pl()
-    assert clusters.height == ROWS
+    assert clusters.height == ROWS + 1
     score = pairwise_score(clusters, truth)
     assert score.f1 >= 0.9, f"pairwise precision {score.precision:.3f} recall {score.recall:.3f}"
 
@@ -136,13 +142,22 @@ def test_golden_records_close_to_true_entities(pipeline) -> None:
 def test_kpis_written_and_shown_in_report(pipeline) -> None:
     kpis = (
         pipeline["con"]
-        .sql("select dimension, measure from quality.kpi_history where snapshot_date = $d", params={"d": DAY})
+        .sql(
+            "select scope, kind, dimension, measure from quality.kpi_history where snapshot_date = $d",
+            params={"d": DAY},
+        )
         .pl()
     )
-    assert set(kpis["dimension"]) >= {"completeness", "validity", "uniqueness", "quality_score"}
+    overall = kpis.filter((pl.col("scope") == "overall") & pl.col("kind").is_in(["dimension", "score"]))
+    assert set(overall["dimension"]) >= {"completeness", "validity", "uniqueness", "quality_score"}
+    assert set(kpis["scope"]) >= {"overall", "source:crm", "source:erp"}
+    assert kpis.filter(pl.col("scope").str.starts_with("owner:")).height > 0
     html = (pipeline["settings"].reports_dir / DAY.isoformat() / "audit.html").read_text(encoding="utf-8")
-    for measure in kpis["measure"]:
+    for measure in overall["measure"]:
         assert f"{measure * 100:.1f}%" in html
+    counts = kpis.filter(pl.col("kind") == "count")
+    golden = counts.filter(pl.col("dimension") == "golden_records")["measure"].item()
+    assert f"{int(golden):,}" in html
 
 
 def test_report_masks_pii(pipeline) -> None:
@@ -155,6 +170,12 @@ def test_report_masks_pii(pipeline) -> None:
     for column in ("mobile", "id_number", "email"):
         leaked = [v for v in staged[column].drop_nulls().to_list() if v in html]
         assert not leaked, f"unmasked {column} values in the report: {leaked[:3]}"
+
+
+def test_report_escapes_customer_markup(pipeline) -> None:
+    html = (pipeline["settings"].reports_dir / DAY.isoformat() / "audit.html").read_text(encoding="utf-8")
+    assert HOSTILE_ID not in html and "onerror=alert(2)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_rerun_is_idempotent(pipeline) -> None:
