@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from bench import ingest
+from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
 from dq_project.resources import WarehouseResource
@@ -61,7 +62,7 @@ def bench_pipeline(rows: int, workdir: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("what", choices=["generate", "ingest", "pipeline", "all"], nargs="?", default="all")
+    parser.add_argument("what", choices=["generate", "ingest", "pipeline", "matching", "all"], nargs="?", default="all")
     parser.add_argument("--rows", type=int, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,6 +72,8 @@ def main() -> None:
             ingest.main(args.rows or 1_000_000, Path(tmp) / "i")
         if args.what in ("pipeline", "all"):
             bench_pipeline(args.rows or 20_000, Path(tmp) / "p")
+        if args.what in ("matching", "all"):
+            bench_matching(args.rows or 20_000)
 
 
 if __name__ == "__main__":

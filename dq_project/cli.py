@@ -13,11 +13,13 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from dq_project.cli_review import review_app
 from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 
 # Commands import what they use: `dq generate` should not pay for loading Dagster and Great Expectations.
 
 app = typer.Typer(help="dq: data quality for customer records.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="project config (default: dq.toml)")]
 HomeOption = Annotated[Path | None, typer.Option("--home", help="data home (default: config / DQ_HOME)")]

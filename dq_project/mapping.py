@@ -8,10 +8,10 @@ from dq_project.settings import CANONICAL_FIELDS, SourceSettings
 
 
 def _field(source: SourceSettings, field: str) -> pl.Expr:
-    """One canonical field: its source column, several joined by a space, or null if unmapped."""
+    """One canonical field: its source column, several joined by a space, else the source's default."""
     columns = source.mapped_columns(field)
     if not columns:
-        return pl.lit(None, pl.String).alias(field)
+        return pl.lit(source.defaults.get(field), pl.String).alias(field)
     if len(columns) == 1:
         return pl.col(columns[0]).alias(field)
     joined = pl.concat_str([pl.col(c).str.strip_chars() for c in columns], separator=" ", ignore_nulls=True)

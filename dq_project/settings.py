@@ -49,6 +49,9 @@ class SourceSettings(_Strict):
     )
     primary_key: str
     mapping: dict[str, str | list[str]]
+    defaults: dict[str, str] = Field(
+        default_factory=dict, description="constant canonical values for fields the source lacks"
+    )
     required_columns: list[str] | None = Field(
         default=None, description="source columns whose absence stops the load; default: the primary key"
     )
@@ -71,6 +74,14 @@ class SourceSettings(_Strict):
         if empty:
             raise ValueError(f"mapping of {empty} names no column")
         return mapping
+
+    @field_validator("defaults")
+    @classmethod
+    def _defaults_name_canonical_fields(cls, defaults: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(defaults) - set(CANONICAL_FIELDS))
+        if unknown:
+            raise ValueError(f"defaults name unknown canonical fields {unknown}")
+        return defaults
 
     def mapped_columns(self, field: str) -> list[str]:
         """The source columns feeding a canonical field (several are joined with a space)."""
@@ -109,12 +120,19 @@ class MatchingSettings(_Strict):
     pair_floor: float = Field(default=0.3, gt=0, lt=1)
     seed: int = 42
     max_pairs_u: float = 2e6
+    max_cluster_size: int = Field(default=8, ge=2, description="larger clusters go to review")
 
     @model_validator(mode="after")
     def _bands_are_ordered(self) -> MatchingSettings:
         if not self.pair_floor <= self.review_threshold <= self.merge_threshold:
             raise ValueError("need pair_floor <= review_threshold <= merge_threshold")
         return self
+
+
+class GoldenSettings(_Strict):
+    """Survivorship per golden field: most_trusted_source | most_recent | most_complete | most_frequent."""
+
+    survivorship: dict[str, str] = {}
 
 
 class ReportSettings(_Strict):
@@ -160,6 +178,7 @@ class Settings(_Strict):
     matching: MatchingSettings = MatchingSettings()
     report: ReportSettings = ReportSettings()
     kpis: KpiSettings = KpiSettings()
+    golden: GoldenSettings = GoldenSettings()
     rules: dict[str, RuleOverride] = {}
     demo_rows: int = Field(default=5000, ge=10)
 

@@ -4,9 +4,11 @@ import dagster as dg
 import polars as pl
 
 from dq_project.assets.matching import CLUSTERS
+from dq_project.matching.survivorship import survivorship_rules
 from dq_project.partitions import daily_snapshots
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql, run_sql
+from dq_project.stewardship import ensure_tables
 
 GOLDEN_CUSTOMERS = dg.AssetKey(["golden", "customers"])
 PROVENANCE = dg.AssetKey(["golden", "provenance"])
@@ -24,28 +26,40 @@ PROVENANCE = dg.AssetKey(["golden", "provenance"])
             PROVENANCE,
             deps=[CLUSTERS],
             group_name="golden",
-            description="Per golden field: the winning source record and rule.",
+            description="Per golden field: the winning source record and rule (survivorship per "
+            "field, or a steward override).",
         ),
     ],
     partitions_def=daily_snapshots,
 )
 def golden_customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Merge each entity's records (grain: as_of_date x golden_id; provenance x field)."""
+    """Merge each entity's records (grain: as_of_date x golden_id; provenance x field).
+
+    Survivorship follows each field's rule (dq_project.matching.survivorship); a steward's
+    override_field decision wins over it.
+    """
     settings = warehouse.settings()
     as_of = context.partition_key
     trust = pl.DataFrame(
         {"source": [s.name for s in settings.sources], "trust": [s.trust for s in settings.sources]}
     )
+    rules = survivorship_rules(settings.golden.survivorship)
     with warehouse.connect() as con:
+        ensure_tables(con)
         con.begin()
         con.register("source_trust", trust.to_arrow())
+        con.register("field_rules", rules.to_arrow())
         run_sql(con, "golden/build_provenance", as_of_date=as_of)
         run_sql(con, "golden/build_customers", as_of_date=as_of)
         con.unregister("source_trust")
+        con.unregister("field_rules")
         con.commit()
         ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
     yield dg.MaterializeResult(
         asset_key=GOLDEN_CUSTOMERS,
         metadata={"dagster/row_count": golden, "source_records": records, "merged_entities": merged},
     )
-    yield dg.MaterializeResult(asset_key=PROVENANCE, metadata={"golden_records": golden})
+    yield dg.MaterializeResult(
+        asset_key=PROVENANCE,
+        metadata={"golden_records": golden, "survivorship": dict(rules.iter_rows())},
+    )

@@ -42,6 +42,7 @@ class MatchSettings:
     max_pairs_u: float = 2e6  # u estimation sample size
     prior_recall: float = 0.8  # assumed recall of the deterministic rules that estimate the prior
     min_training_records: int = 50  # fewer records of a type (and no saved model): no linkage
+    max_cluster_size: int = 8  # larger entities are flagged into the review queue
 
 
 class ModelTrainingError(RuntimeError):
@@ -168,12 +169,16 @@ _RULES = {
                     ("birth_date", "surname_py"), ("birth_date", "district"), ("substr(id_number, 1, 17)",)],
         "prior": [("id_number",), ("mobile", "name_key")],
         "em": [("id_number",), ("name_key", "birth_date")],
+        "prior_fallback": [("name_key", "birth_date"), ("email",)],
+        "em_fallback": [("email",)],
     },
     "company": {
         "predict": [("credit_code",), ("company_core",), ("phone",), ("mobile",), ("email_domain",),
                     ("substr(credit_code, 1, 17)",)],
         "prior": [("credit_code",), ("company_core", "city")],
         "em": [("credit_code",), ("company_core",)],
+        "prior_fallback": [("company_core",), ("phone",)],
+        "em_fallback": [("phone",), ("email",)],
     },
 }
 # fmt: on
@@ -183,6 +188,22 @@ def _rules(customer_type: str, purpose: str) -> list[BlockingRuleCreator]:
     if customer_type not in _RULES:
         raise ValueError(f"unknown customer type {customer_type!r}; expected one of {CUSTOMER_TYPES}")
     return [block_on(*columns) for columns in _RULES[customer_type][purpose]]
+
+
+def _training_rules(features: pl.DataFrame, customer_type: str, purpose: str) -> list[BlockingRuleCreator]:
+    """The type's training rules that find at least one pair in `features`. When one finds none
+    (data without resident IDs, say), the usable `<purpose>_fallback` rules are added."""
+
+    def usable(columns: tuple[str, ...]) -> bool:
+        frame = features.select(columns).drop_nulls()
+        return frame.height > frame.unique().height
+
+    rules = _RULES[customer_type]
+    chosen = [c for c in rules[purpose] if usable(c)]
+    if len(chosen) < len(rules[purpose]):
+        chosen += [c for c in rules[f"{purpose}_fallback"] if usable(c) and c not in chosen]
+        logger.warning("%s: %s rules without pairs; training with %s", customer_type, purpose, chosen)
+    return [block_on(*columns) for columns in chosen]
 
 
 def model_settings(customer_type: str) -> SettingsCreator:
@@ -218,10 +239,10 @@ def train_on_features(features: pl.DataFrame, customer_type: str, settings: Matc
     with splink_session(features) as records, _captured_splink_warnings() as splink_warnings:
         linker = Linker(records, model_settings(customer_type), log_level=None)
         training = linker.training
-        prior_rules = _rules(customer_type, "prior")
+        prior_rules = _training_rules(features, customer_type, "prior")
         training.estimate_probability_two_random_records_match(prior_rules, recall=settings.prior_recall)
         training.estimate_u_using_random_sampling(max_pairs=settings.max_pairs_u, seed=settings.seed)
-        for rule in _rules(customer_type, "em"):
+        for rule in _training_rules(features, customer_type, "em"):
             training.estimate_parameters_using_expectation_maximisation(rule)
         model = linker.misc.save_model_to_json()
     sampled = min(settings.max_pairs_u, features.height * (features.height - 1) / 2)

@@ -10,6 +10,7 @@ import polars as pl
 from splink import Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from dq_project.matching.constraints import apply_constraints, decision_constraints, id_labels
 from dq_project.matching.features import prepare_features
 from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, splink_session, train_on_features
 
@@ -42,7 +43,11 @@ def model_path(model_dir: Path, customer_type: str) -> Path:
 
 
 def resolve_entities(
-    records: pl.DataFrame, model_dir: Path, settings: MatchSettings, retrain: bool = False
+    records: pl.DataFrame,
+    model_dir: Path,
+    settings: MatchSettings,
+    retrain: bool = False,
+    decisions: pl.DataFrame | None = None,
 ) -> MatchResult:
     """Link persons and companies separately and cluster them at settings.merge_threshold.
 
@@ -50,7 +55,9 @@ def resolve_entities(
     missing; then it is trained and saved. A type with fewer than settings.min_training_records
     records is not trained: it uses its saved model if there is one, else stays unlinked (warned).
     Records of an unknown customer_type stay singletons. Every input record appears exactly once in
-    `clusters`; `model_paths` lists the models used.
+    `clusters`; `model_paths` lists the models used. Splink's clusters are then cut along
+    conflicting valid IDs and steward `decisions` (matching.steward_decisions rows), see
+    dq_project.matching.constraints.
     """
     keys = records["record_key"]
     if keys.null_count() or keys.n_unique() != records.height:
@@ -72,12 +79,30 @@ def resolve_entities(
         paths[customer_type] = path
     unknown = features.filter(pl.col("customer_type").is_in(CUSTOMER_TYPES).not_().fill_null(True))
     clusters.append(_singletons(unknown))
+    all_pairs = pl.concat(pairs).sort("customer_type", "record_key_l", "record_key_r")
     return MatchResult(
-        pairs=pl.concat(pairs).sort("customer_type", "record_key_l", "record_key_r"),
-        clusters=pl.concat(clusters).sort("record_key"),
+        pairs=all_pairs,
+        clusters=_constrained(pl.concat(clusters), all_pairs, records, decisions, settings),
         model_paths=paths,
         trained=trained,
     )
+
+
+def _constrained(
+    clusters: pl.DataFrame,
+    pairs: pl.DataFrame,
+    records: pl.DataFrame,
+    decisions: pl.DataFrame | None,
+    settings: MatchSettings,
+) -> pl.DataFrame:
+    """Splink's clusters cut along conflicting valid IDs and joined / cut by steward decisions."""
+    labels = id_labels(records)
+    forced = pl.DataFrame(schema={"record_key_l": pl.String, "record_key_r": pl.String})
+    if decisions is not None and decisions.height:
+        steward_labels, forced = decision_constraints(decisions)
+        labels = pl.concat([labels, steward_labels])
+    edges = pairs.filter(pl.col("match_probability") >= settings.merge_threshold)
+    return apply_constraints(clusters, edges, labels, forced).sort("record_key")
 
 
 def _model_for(

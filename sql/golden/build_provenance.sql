@@ -1,9 +1,12 @@
 -- Survivorship, per entity and field, among the members' non-missing values:
 --   1. a valid value (status ok/normalized) beats an invalid one;
---   2. then the more trusted source (sources.trust in the config; `source_trust` is registered);
---   3. then the most recently updated record; 4. then the smallest record key (deterministic).
--- rule says why the value won: consensus (all candidates agree), valid>trust>recency, or
--- invalid_only (no valid candidate; kept so a steward sees it, flagged by the rule name).
+--   2. then the field's rule (`field_rules`, see dq_project/matching/survivorship.py):
+--      most_trusted_source, most_recent, most_complete (record with most valid fields),
+--      most_frequent (value held by most records);
+--   3. then trust (`source_trust`), recency, and the smallest record key (deterministic).
+-- rule says why the value won: consensus (all candidates agree), the field's rule, invalid_only
+-- (no valid candidate; kept so a steward sees it), or steward_override (the latest override_field
+-- decision on the golden ID and field; source 'steward', source_record_id = the decision id).
 delete from golden.provenance where as_of_date = cast($as_of_date as date);
 insert into golden.provenance by name
 with members as (
@@ -35,18 +38,43 @@ candidates as (
        (owner, owner_status) as owner
     into name field value value, status
 ),
+scored as (
+    select
+        c.*,
+        coalesce(f.rule, 'most_trusted_source') as field_rule,
+        count(*) filter (where c.status in ('ok', 'normalized')) over (partition by c.golden_id, c.record_key)
+            as completeness,
+        count(*) over (partition by c.golden_id, c.field, c.value) as frequency
+    from candidates as c
+    left join field_rules as f on f.field = c.field
+    where c.value is not null
+),
 ranked as (
     select
         *,
         row_number() over (
             partition by golden_id, field
-            order by status in ('ok', 'normalized') desc, trust desc, updated_at desc nulls last, record_key
+            order by
+                status in ('ok', 'normalized') desc,
+                case field_rule
+                    when 'most_trusted_source' then cast(trust as double)
+                    when 'most_recent' then epoch(updated_at)
+                    when 'most_complete' then cast(completeness as double)
+                    when 'most_frequent' then cast(frequency as double)
+                end desc nulls last,
+                trust desc, updated_at desc nulls last, record_key
         ) as position,
         count(*) over (partition by golden_id, field) as candidates,
         count(distinct value) over (partition by golden_id, field) as distinct_values
-    from candidates
-    where value is not null
-)
+    from scored
+),
+overrides as (
+    select golden_id, field, value, decision_id
+    from matching.steward_decisions
+    where action = 'override_field'
+    qualify row_number() over (partition by golden_id, field order by decided_at desc, decision_id desc) = 1
+),
+computed as (
 select
     cast($as_of_date as date) as as_of_date,
     golden_id,
@@ -57,8 +85,17 @@ select
     case
         when status not in ('ok', 'normalized') then 'invalid_only'
         when distinct_values = 1 then 'consensus'
-        else 'valid>trust>recency'
+        else field_rule
     end as rule,
     candidates
 from ranked
-where position = 1;
+where position = 1
+)
+select c.* from computed as c
+where not exists (select 1 from overrides as o where o.golden_id = c.golden_id and o.field = c.field)
+union all
+select cast($as_of_date as date), o.golden_id, o.field, o.value, 'steward', o.decision_id, 'steward_override',
+       coalesce(c.candidates, 0)
+from overrides as o
+join (select distinct golden_id from members) as g on g.golden_id = o.golden_id
+left join computed as c on c.golden_id = o.golden_id and c.field = o.field;

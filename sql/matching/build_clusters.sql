@@ -1,12 +1,105 @@
--- `clusters_frame` (record_key, cluster_key) comes from Splink's clustering; every record appears once.
+-- Stable golden IDs. `clusters_frame` (record_key, cluster_key) holds the final clusters; the
+-- previous state is matching.clusters at the latest as_of_date before this one.
+--   * every previous ID goes to the current cluster holding most of its records (its heir);
+--   * a cluster keeps, among the IDs it is heir to, the one sharing most records, then the larger
+--     previous entity, then the older ID (first new/split date), then the smaller ID; the other
+--     IDs retire into it (merge);
+--   * a cluster without a kept ID gets a new one: 'G' + 12 hex digits of md5(smallest record key),
+--     or of md5(smallest key '@' date) when that ID was used before; it is a split of the previous
+--     entity it shares most records with, or new if it shares none.
 delete from matching.clusters where as_of_date = cast($as_of_date as date);
+delete from matching.golden_id_changes where as_of_date = cast($as_of_date as date);
+create or replace temp table golden_assignment as
+with
+previous as (
+    select record_key, golden_id, count(*) over (partition by golden_id) as previous_size
+    from matching.clusters
+    where as_of_date = (select max(as_of_date) from matching.clusters where as_of_date < cast($as_of_date as date))
+),
+born as (
+    select golden_id, min(as_of_date) as born
+    from matching.golden_id_changes
+    where change in ('new', 'split') and as_of_date < cast($as_of_date as date)
+    group by golden_id
+),
+overlap as (
+    select c.cluster_key, p.golden_id, count(*) as shared, any_value(p.previous_size) as previous_size
+    from clusters_frame as c
+    join previous as p on p.record_key = c.record_key
+    group by c.cluster_key, p.golden_id
+),
+heirs as (
+    select *, row_number() over (partition by golden_id order by shared desc, cluster_key) = 1 as is_heir
+    from overlap
+),
+kept as (
+    select h.cluster_key, h.golden_id
+    from heirs as h
+    left join born as b on b.golden_id = h.golden_id
+    where h.is_heir
+    qualify row_number() over (
+        partition by h.cluster_key
+        order by h.shared desc, h.previous_size desc, b.born nulls last, h.golden_id
+    ) = 1
+),
+origin as (
+    select cluster_key, golden_id as from_id
+    from overlap
+    qualify row_number() over (partition by cluster_key order by shared desc, golden_id) = 1
+),
+used as (
+    select golden_id from matching.golden_id_changes where as_of_date < cast($as_of_date as date)
+    union
+    select golden_id from previous
+),
+entities as (
+    select cluster_key, count(*) as size, 'G' || upper(substr(md5(min(record_key)), 1, 12)) as candidate,
+           'G' || upper(substr(md5(min(record_key) || '@' || cast($as_of_date as varchar)), 1, 12)) as fallback
+    from clusters_frame
+    group by cluster_key
+)
+select
+    e.cluster_key,
+    e.size,
+    coalesce(k.golden_id, case when u.golden_id is null then e.candidate else e.fallback end) as golden_id,
+    case when k.golden_id is not null then 'kept' when o.from_id is null then 'new' else 'split' end as change,
+    o.from_id
+from entities as e
+left join kept as k on k.cluster_key = e.cluster_key
+left join origin as o on o.cluster_key = e.cluster_key
+left join used as u on u.golden_id = e.candidate;
 insert into matching.clusters by name
 select
     cast($as_of_date as date) as as_of_date,
     c.record_key,
     r.customer_type,
     c.cluster_key,
-    'G' || upper(substr(md5(c.cluster_key), 1, 12)) as golden_id,
-    count(*) over (partition by c.cluster_key) as cluster_size
+    a.golden_id,
+    a.size as cluster_size
 from clusters_frame as c
+join golden_assignment as a on a.cluster_key = c.cluster_key
 join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key;
+insert into matching.golden_id_changes by name
+with
+previous as (
+    select record_key, golden_id
+    from matching.clusters
+    where as_of_date = (select max(as_of_date) from matching.clusters where as_of_date < cast($as_of_date as date))
+),
+retired as (
+    select p.golden_id, a.golden_id as survivor, count(a.golden_id) as shared
+    from previous as p
+    left join clusters_frame as c on c.record_key = p.record_key
+    left join golden_assignment as a on a.cluster_key = c.cluster_key
+    where p.golden_id not in (select golden_id from golden_assignment)
+    group by p.golden_id, a.golden_id
+    qualify row_number() over (partition by p.golden_id order by count(a.golden_id) desc, a.golden_id) = 1
+)
+select cast($as_of_date as date) as as_of_date, golden_id, change, from_id as related_golden_id, size as records
+from golden_assignment
+where change in ('new', 'split')
+union all
+select cast($as_of_date as date), golden_id, 'retire', survivor, shared from retired
+union all
+select cast($as_of_date as date), survivor, 'merge', golden_id, shared from retired where survivor is not null;
+drop table golden_assignment;

@@ -1,5 +1,5 @@
--- Record -> entity. golden_id is derived from the entity's smallest record key, so it stays put
--- while that record stays in the entity. Grain: as_of_date, record_key.
+-- Record -> entity. golden_id is stable across runs (see matching/build_clusters and
+-- matching/golden_id_changes). Grain: as_of_date, record_key.
 create table if not exists matching.clusters (
     as_of_date        date not null,
     record_key        varchar not null,

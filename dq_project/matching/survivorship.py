@@ -1,0 +1,41 @@
+"""Survivorship rules per golden field (read by sql/golden/build_provenance.sql).
+
+Among an entity's non-missing values for a field, a valid value (status ok / normalized) always
+beats an invalid one; then the field's rule decides; then the more trusted source, the most recent
+update and the smallest record key break ties. Rules:
+
+- most_trusted_source: the source with the highest `trust` (dq.toml);
+- most_recent: the most recently updated record;
+- most_complete: the record with the most valid fields;
+- most_frequent: the value most records of the entity agree on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+RULES = ("most_trusted_source", "most_recent", "most_complete", "most_frequent")
+# Contact details change over time: the latest update is the best guess. Identity fields follow
+# the most trusted system of record.
+DEFAULT_RULES: dict[str, str] = {
+    "customer_type": "most_trusted_source", "name": "most_trusted_source", "gender": "most_frequent",
+    "birth_date": "most_trusted_source", "id_number": "most_trusted_source",
+    "company_name": "most_trusted_source", "credit_code": "most_trusted_source", "mobile": "most_recent",
+    "phone": "most_recent", "email": "most_recent", "province": "most_recent", "city": "most_recent",
+    "district": "most_recent", "address": "most_recent", "owner": "most_recent",
+}  # fmt: skip
+
+
+def survivorship_rules(overrides: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """field, rule for every golden field: DEFAULT_RULES updated with `overrides` (validated)."""
+    rules = {**DEFAULT_RULES, **(overrides or {})}
+    unknown_fields = sorted(set(rules) - set(DEFAULT_RULES))
+    unknown_rules = sorted({r for r in rules.values() if r not in RULES})
+    if unknown_fields or unknown_rules:
+        raise ValueError(
+            f"survivorship: unknown fields {unknown_fields} (known: {sorted(DEFAULT_RULES)}) or "
+            f"rules {unknown_rules} (known: {RULES})"
+        )
+    return pl.DataFrame({"field": list(rules), "rule": list(rules.values())})

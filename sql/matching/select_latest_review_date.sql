@@ -1,0 +1,1 @@
+select max(as_of_date) from matching.review_queue;

@@ -1,0 +1,108 @@
+"""Survivorship per field and steward overrides (sql/golden/build_provenance.sql) on tiny tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from dq_project.matching.survivorship import DEFAULT_RULES, survivorship_rules
+from dq_project.resources import open_warehouse
+from dq_project.sql import run_sql
+from dq_project.stewardship import ensure_tables, record_decision
+
+DAY = dt.date(2026, 1, 1)
+# record, source, updated day, mobile (status), email (status), name, city
+RECORDS = [
+    ("crm:1", "crm", 1, "+8613800000001", "ok", "old@qq.com", "ok", "张伟", "北京"),
+    ("erp:2", "erp", 3, "+8613800000002", "ok", "bad@@qq", "invalid", "张伟", "上海"),
+    ("erp:3", "erp", 2, "12345", "invalid", "mid@qq.com", "ok", "张 伟", "上海"),
+]
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = open_warehouse(tmp_path / "w.duckdb")
+    ensure_tables(con)
+    frame = pl.DataFrame(
+        RECORDS,
+        schema=[
+            "record_key",
+            "source",
+            "day",
+            "mobile",
+            "mobile_status",
+            "email",
+            "email_status",
+            "name",
+            "city",
+        ],
+        orient="row",
+    ).with_columns(
+        pl.col("record_key").str.split(":").list.last().alias("source_record_id"),
+        (pl.lit(dt.datetime(2025, 1, 1)) + pl.duration(days="day")).alias("updated_at"),
+        pl.lit("ok").alias("name_status"),
+        pl.lit("ok").alias("city_status"),
+    )
+    con.register("records", frame.to_arrow())
+    con.execute(
+        "insert into staging.customers by name select $d as snapshot_date, 'L' as load_id, 1 as row_number, "
+        "* exclude (day) from records",
+        {"d": DAY},
+    )
+    con.execute(
+        "insert into matching.clusters select $d, record_key, 'person', 'crm:1', 'G1', 3 from records",
+        {"d": DAY},
+    )
+    yield con
+    con.close()
+
+
+def _provenance(con: duckdb.DuckDBPyConnection, rules: dict[str, str] | None = None) -> dict[str, tuple]:
+    con.register("source_trust", pl.DataFrame({"source": ["crm", "erp"], "trust": [60, 50]}).to_arrow())
+    con.register("field_rules", survivorship_rules(rules).to_arrow())
+    run_sql(con, "golden/build_provenance", as_of_date=DAY)
+    rows = con.execute(
+        "select field, value, source_record_id, rule from golden.provenance where as_of_date = $d", {"d": DAY}
+    ).fetchall()
+    return {field: (value, record, rule) for field, value, record, rule in rows}
+
+
+def test_each_rule_picks_its_winner_and_invalid_never_wins(con) -> None:
+    trusted = _provenance(
+        con, {"mobile": "most_trusted_source", "email": "most_recent", "city": "most_frequent"}
+    )
+    assert trusted["mobile"] == ("+8613800000001", "1", "most_trusted_source")
+    # erp:2 is the most recent but its e-mail is invalid: the next most recent valid one wins.
+    assert trusted["email"] == ("mid@qq.com", "3", "most_recent")
+    assert trusted["city"] == ("上海", "2", "most_frequent")
+    recent = _provenance(con, {"mobile": "most_recent", "city": "most_trusted_source"})
+    assert recent["mobile"] == ("+8613800000002", "2", "most_recent")
+    assert recent["city"] == ("北京", "1", "most_trusted_source")
+
+
+def test_most_complete_prefers_the_record_with_most_valid_fields(con) -> None:
+    # crm:1 has 4 valid fields, erp:2 and erp:3 have 3 each.
+    assert _provenance(con, {"name": "most_complete"})["name"][1] == "1"
+
+
+def test_steward_override_wins_over_survivorship(con) -> None:
+    record_decision(
+        con, "override_field", decided_by="li.steward", golden_id="G1", field="email", value="a@b.cn"
+    )
+    record_decision(
+        con, "override_field", decided_by="li.steward", golden_id="G1", field="email", value="z@b.cn"
+    )
+    value, decision, rule = _provenance(con)["email"]
+    assert (value, rule) == ("z@b.cn", "steward_override") and decision.startswith("D")
+
+
+def test_unknown_rules_and_fields_are_rejected() -> None:
+    assert set(survivorship_rules()["field"]) == set(DEFAULT_RULES)
+    with pytest.raises(ValueError, match="unknown"):
+        survivorship_rules({"mobile": "loudest"})
+    with pytest.raises(ValueError, match="unknown"):
+        survivorship_rules({"shoe_size": "most_recent"})

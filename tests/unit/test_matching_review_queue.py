@@ -1,0 +1,67 @@
+"""The review queue's reasons (sql/matching/build_review_queue.sql) and the training-rule fallback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from dq_project.matching.model import _training_rules
+from dq_project.resources import open_warehouse
+from dq_project.sql import run_sql
+from dq_project.stewardship import ensure_tables, record_decision
+
+DAY = dt.date(2026, 1, 1)
+# Final clusters: {a, b, c} (oversized at limit 2), {d}, {e}; pairs with their bands.
+CLUSTERS = [("a", "a", 3), ("b", "a", 3), ("c", "a", 3), ("d", "d", 1), ("e", "e", 1)]
+PAIRS = [
+    ("a", "b", 0.99, "merge"),
+    ("b", "c", 0.97, "merge"),  # the weakest link of the oversized cluster
+    ("c", "d", 0.99, "merge"),  # merge band but apart: cut by a cannot-link
+    ("d", "e", 0.70, "review"),
+    ("a", "e", 0.65, "review"),  # decided by a steward: left out
+]
+
+
+def test_reasons_and_decided_pairs(tmp_path: Path) -> None:
+    con = open_warehouse(tmp_path / "w.duckdb")
+    ensure_tables(con)
+    for key, cluster, size in CLUSTERS:
+        con.execute(
+            "insert into matching.clusters values ($d, $k, 'person', $c, 'G' || $c, $s)",
+            {"d": DAY, "k": key, "c": cluster, "s": size},
+        )
+    for left, right, probability, band in PAIRS:
+        con.execute(
+            "insert into matching.pairs values ($d, 'person', $l, $r, $p, 1.0, '{}', $b)",
+            {"d": DAY, "l": left, "r": right, "p": probability, "b": band},
+        )
+    record_decision(con, "keep_apart", decided_by="li", left="e", right="a")
+    run_sql(con, "matching/build_review_queue", as_of_date=DAY, max_cluster_size=2)
+    rows = set(con.execute("select reason, record_key_l, record_key_r from matching.review_queue").fetchall())
+    con.close()
+    assert rows == {
+        ("oversized_cluster", "b", "c"),
+        ("id_conflict", "c", "d"),
+        ("uncertain_match", "d", "e"),
+    }
+
+
+def test_training_falls_back_when_a_rule_finds_no_pairs() -> None:
+    features = pl.DataFrame(
+        {
+            "id_number": [None, None, None],
+            "name_key": ["a", "a", "b"],
+            "birth_date": ["1", "1", "2"],
+            "mobile": [None, None, None],
+            "email": ["x@y", "x@y", None],
+        }
+    )
+    rules = [
+        r.get_blocking_rule("duckdb").blocking_rule_sql for r in _training_rules(features, "person", "em")
+    ]
+    assert rules == [
+        '(l."name_key" = r."name_key") AND (l."birth_date" = r."birth_date")',
+        'l."email" = r."email"',
+    ]

@@ -1,0 +1,120 @@
+"""Steward decisions: validation, CSV import, the masked review list and the `review` sub-command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from dq_project.cli_review import review_app
+from dq_project.resources import open_warehouse
+from dq_project.settings import PROJECT_ROOT
+from dq_project.stewardship import (
+    DecisionError,
+    import_decisions,
+    load_decisions,
+    record_decision,
+    review_list,
+)
+
+DAY = dt.date(2026, 1, 1)
+
+
+def _seed(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "insert into staging.customers (snapshot_date, load_id, source, source_record_id, record_key, "
+        "row_number, customer_type, name, mobile, id_number, email) values "
+        "($d, 'L', 'crm', '1', 'crm:1', 1, 'person', '张伟', '+8613812345678', '11010519491231002X', "
+        "'zw@qq.com'), ($d, 'L', 'erp', '2', 'erp:2', 1, 'person', '张伟', '+8613812345678', null, "
+        "'zhangwei@163.com')",
+        {"d": DAY},
+    )
+    weights = json.dumps({"name": 4.2, "mobile_address": 6.5, "email": -1.0, "gender": 0.1})
+    con.execute(
+        "insert into matching.review_queue "
+        "values ($d, 'person', 'crm:1', 'erp:2', 0.8, false, $w, 'uncertain_match')",
+        {"d": DAY, "w": weights},
+    )
+    con.execute("insert into matching.clusters values ($d, 'crm:1', 'person', 'crm:1', 'G1', 2), "
+                "($d, 'erp:2', 'person', 'crm:1', 'G1', 2)", {"d": DAY})  # fmt: skip
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = open_warehouse(tmp_path / "home" / "warehouse.duckdb")
+    load_decisions(con)  # creates the stewardship tables
+    _seed(con)
+    yield con
+    con.close()
+
+
+def test_decisions_are_validated_and_stored_with_who_and_when(con) -> None:
+    with pytest.raises(DecisionError, match="two different record keys"):
+        record_decision(con, "merge", decided_by="li", left="crm:1", right="crm:1")
+    with pytest.raises(DecisionError, match="unknown action"):
+        record_decision(con, "delete", decided_by="li")
+    with pytest.raises(DecisionError, match="decided_by"):
+        record_decision(con, "merge", decided_by="", left="a", right="b")
+    with pytest.raises(DecisionError, match="unknown field"):
+        record_decision(con, "override_field", decided_by="li", golden_id="G1", field="salary", value="1")
+    record_decision(con, "keep_apart", decided_by="li", left="crm:1", right="erp:2", reason="siblings")
+    decision = record_decision(con, "unmerge", decided_by="wang", golden_id="G1")
+    stored = load_decisions(con)
+    assert stored.height == 3
+    assert stored.filter(stored["decision_id"] == decision)["record_key_l"].to_list() == ["crm:1", "erp:2"]
+    assert stored["decided_at"].null_count() == 0 and set(stored["decided_by"]) == {"li", "wang"}
+
+
+def test_csv_import_is_all_or_nothing(con, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "action,record_key_l,record_key_r,golden_id,field,value,reason,decided_by\n"
+        "merge,crm:1,erp:2,,,,same person,\n"
+        "override_field,,,G1,mobile,+8613900000000,customer called,zhao\n",
+        encoding="utf-8",
+    )
+    assert len(import_decisions(con, good, "li")) == 2
+    assert set(load_decisions(con)["decided_by"]) == {"li", "zhao"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "action,record_key_l,record_key_r\nkeep_apart,crm:1,erp:2\nmerge,crm:1,\n", encoding="utf-8"
+    )
+    with pytest.raises(DecisionError):
+        import_decisions(con, bad, "li")
+    assert load_decisions(con).height == 2
+
+
+def test_review_list_masks_values_and_explains_weights(con) -> None:
+    (row,) = review_list(con).to_dicts()
+    assert row["reason"] == "uncertain_match"
+    assert row["mobile_l"] == "+86 138****5678" and row["name_l"] == "张*"
+    assert "11010519491231002X" not in json.dumps(row, default=str)
+    assert row["top_weights"].startswith("mobile_address +6.5, name +4.2")
+
+
+def test_review_cli_lists_decides_and_imports(con, tmp_path: Path) -> None:
+    con.close()
+    runner = CliRunner()
+    common = ["--config", str(PROJECT_ROOT / "dq.toml"), "--home", str(tmp_path / "home")]
+    listed = runner.invoke(review_app, ["list", *common])
+    assert (
+        listed.exit_code == 0 and "crm:1 <-> erp:2" in listed.output and "+8613812345678" not in listed.output
+    )
+    decided = runner.invoke(
+        review_app, ["decide", "--left", "crm:1", "--right", "erp:2", "--keep-apart", "--by", "li", *common]
+    )
+    assert decided.exit_code == 0, decided.output
+    csv = tmp_path / "d.csv"
+    csv.write_text("action,golden_id\nunmerge,G1\n", encoding="utf-8")
+    imported = runner.invoke(review_app, ["import", str(csv), "--by", "wang", *common])
+    assert imported.exit_code == 0, imported.output
+    failed = runner.invoke(review_app, ["decide", "--left", "a", "--right", "a", "--merge", *common])
+    assert failed.exit_code == 1
+    check = duckdb.connect(str(tmp_path / "home" / "warehouse.duckdb"), read_only=True)
+    actions = check.sql("select action, decided_by from matching.steward_decisions order by all").fetchall()
+    check.close()
+    assert actions == [("keep_apart", "li"), ("unmerge", "wang"), ("unmerge", "wang")]
