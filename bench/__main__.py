@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from bench import ingest
+from bench import ingest, validation
 from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
@@ -62,7 +62,12 @@ def bench_pipeline(rows: int, workdir: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("what", choices=["generate", "ingest", "pipeline", "matching", "all"], nargs="?", default="all")
+    parser.add_argument(
+        "what",
+        choices=["generate", "ingest", "validation", "pipeline", "matching", "all"],
+        nargs="?",
+        default="all",
+    )
     parser.add_argument("--rows", type=int, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,6 +75,8 @@ def main() -> None:
             bench_generate(args.rows or 1_000_000, Path(tmp) / "g")
         if args.what in ("ingest", "all"):
             ingest.main(args.rows or 1_000_000, Path(tmp) / "i")
+        if args.what in ("validation", "all"):
+            validation.main(args.rows or 1_000_000)
         if args.what in ("pipeline", "all"):
             bench_pipeline(args.rows or 20_000, Path(tmp) / "p")
         if args.what in ("matching", "all"):

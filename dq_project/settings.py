@@ -11,7 +11,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -168,6 +168,7 @@ class RuleOverride(_Strict):
     severity: Literal["ERROR", "WARN"] | None = None
     threshold: float | None = Field(default=None, ge=0, le=1)
     enabled: bool = True
+    params: dict[str, Any] | None = None
 
 
 class Settings(_Strict):

@@ -1,54 +1,30 @@
 """Build one Great Expectations suite from the rule catalog.
 
-Each rule becomes one expectation whose ``meta["rule_id"]`` maps its validation result back to the
-rule. Row conditions use GX 1.x Condition objects (``Column("customer_type") == "person"``): the
-string ``row_condition`` + ``condition_parser="pandas"`` form is deprecated since GX Core 1.9.
+Each rule becomes one ExpectRuleFailedRatioToBeAtMost (gx_rule.py) on the rule's outcome column
+(named after the rule id, computed by checks.outcome), with ``meta["rule_id"]`` mapping its
+validation result back to the rule. Row conditions are part of the outcome (not-applicable rows
+are -1), so GX evaluates every rule over the whole batch without filtering it per expectation.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import great_expectations as gx
-import great_expectations.expectations as gxe
-from great_expectations.expectations.row_conditions import Column, Condition
 
-from dq_project.expectations.catalog import Rule, Where
+from dq_project.expectations.catalog import Rule
+from dq_project.expectations.gx_rule import ExpectRuleFailedRatioToBeAtMost
 
 RULE_ID_META = "rule_id"
-COLUMN_KWARGS = ("column", "column_A", "column_B")
+# Params that name input columns (a list for required/any_of, a column name otherwise).
+_COLUMN_PARAMS = ("column", "a", "b", "key", "name", "fallback")
 
 
-def row_condition(terms: tuple[Where, ...]) -> Condition | None:
-    """The GX Condition for a rule's ANDed ``Where`` terms (None when the rule checks every row)."""
-    conditions = [
-        Column(term.column) == term.value if term.op == "==" else Column(term.column) != term.value
-        for term in terms
-    ]
-    if not conditions:
-        return None
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined = combined & condition
-    return combined
-
-
-def _engine_value(value: Any) -> Any:
-    # Polars dates reach pandas as datetime64, which does not compare with datetime.date.
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime.combine(value, dt.time())
-    return value
-
-
-def build_expectation(rule: Rule) -> gxe.Expectation:
+def build_expectation(rule: Rule) -> ExpectRuleFailedRatioToBeAtMost:
     """The GX expectation of one rule, tagged with the rule id in ``meta``."""
-    expectation_class = getattr(gxe, rule.expectation)
-    kwargs = {key: _engine_value(value) for key, value in rule.kwargs.items()}
-    condition = row_condition(rule.row_condition)
-    if condition is not None:
-        kwargs["row_condition"] = condition
-    return expectation_class(**kwargs, meta={RULE_ID_META: rule.id}, notes=rule.description_en)
+    return ExpectRuleFailedRatioToBeAtMost(
+        column=rule.id, threshold=rule.threshold, meta={RULE_ID_META: rule.id}, notes=rule.description_en
+    )
 
 
 def build_suite(rules: list[Rule], name: str = "staging_customers") -> gx.ExpectationSuite:
@@ -59,11 +35,18 @@ def build_suite(rules: list[Rule], name: str = "staging_customers") -> gx.Expect
     return gx.ExpectationSuite(name=name, expectations=[build_expectation(rule) for rule in rules])
 
 
+def rule_columns(rule: Rule) -> list[str]:
+    """The input columns a rule's check reads (params and row condition), in first-use order."""
+    params: dict[str, Any] = dict(rule.params)
+    columns = [params[key] for key in _COLUMN_PARAMS if params.get(key)]
+    if "field" in params:
+        columns.append(f"{params['field']}_status")
+    columns += list(params.get("required", ()))
+    columns += [column for group in params.get("any_of", ()) for column in group]
+    columns += [term.column for term in rule.row_condition]
+    return list(dict.fromkeys(columns))
+
+
 def columns_used(rules: list[Rule]) -> list[str]:
-    """Every column the suite reads (expectation columns and row-condition columns), in first-use order."""
-    columns: dict[str, None] = {}
-    for rule in rules:
-        columns.update(dict.fromkeys(rule.kwargs[key] for key in COLUMN_KWARGS if key in rule.kwargs))
-        columns.update(dict.fromkeys(rule.kwargs.get("column_list", [])))
-        columns.update(dict.fromkeys(term.column for term in rule.row_condition))
-    return list(columns)
+    """Every input column the suite reads, in first-use order."""
+    return list(dict.fromkeys(column for rule in rules for column in rule_columns(rule)))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from dq_project.normalize.text import RAW, STATUS_NORMALIZED, clean_text, field_frame, field_status
+from dq_project.normalize.text import (
+    RAW,
+    STATUS_NORMALIZED,
+    clean_text,
+    field_frame,
+    field_reason,
+    field_status,
+)
 
 # Keys are compared lower-cased. '0' is deliberately absent: systems disagree on whether it means
 # female or unknown, so it is reported invalid rather than guessed.
@@ -40,13 +47,15 @@ def plan_gender(values: pl.Series) -> pl.LazyFrame:
     """Lazy form of normalize_gender (see there)."""
     valid = pl.col("code").is_not_null()
     return _plan_codes(values, GENDER_CODES).select(
-        "value", status=field_status(pl.col(RAW), pl.col("cleaned"), valid, pl.col("value"))
+        "value",
+        status=field_status(pl.col(RAW), pl.col("cleaned"), valid, pl.col("value")),
+        reason=field_reason(pl.col(RAW), pl.col("cleaned"), valid, pl.lit("unknown_code")),
     )
 
 
 def normalize_gender(values: pl.Series) -> pl.DataFrame:
-    """Normalize gender to 'M'/'F' (see GENDER_CODES): columns value (cleaned text when invalid)
-    and status."""
+    """Normalize gender to 'M'/'F' (see GENDER_CODES): columns value (cleaned text when invalid),
+    status and reason ('unknown_code' when invalid)."""
     return plan_gender(values).collect()
 
 
@@ -55,13 +64,16 @@ def plan_customer_type(values: pl.Series, has_company: pl.Series | None = None) 
     flags = pl.Series("has_company", has_company if has_company is not None else [False] * len(values))
     inferred = pl.when(pl.col("has_company")).then(pl.lit("company")).otherwise(pl.lit("person"))
     blank = pl.col("cleaned").is_null()
-    status = field_status(pl.col(RAW), pl.col("cleaned"), pl.col("code").is_not_null(), pl.col("value"))
+    valid = pl.col("code").is_not_null()
+    status = field_status(pl.col(RAW), pl.col("cleaned"), valid, pl.col("value"))
+    reason = field_reason(pl.col(RAW), pl.col("cleaned"), valid, pl.lit("unknown_code"))
     return (
         _plan_codes(values, CUSTOMER_TYPE_CODES)
         .with_columns(flags.fill_null(False))
         .select(
             value=pl.when(blank).then(inferred).otherwise("value"),
             status=pl.when(blank).then(pl.lit(STATUS_NORMALIZED)).otherwise(status),
+            reason=pl.when(~blank).then(reason),
         )
     )
 

@@ -11,7 +11,8 @@ import datetime as dt
 
 import polars as pl
 
-from dq_project.normalize.text import RAW, clean_text, field_frame, field_status, keep_if, once
+from dq_project.normalize.divisions import known_region_codes
+from dq_project.normalize.text import RAW, clean_text, field_frame, field_reason, field_status, keep_if, once
 
 _RIC_CHECK_CHARS = "0123456789X"
 RIC_PATTERN = r"^\d{17}[\dX]$"
@@ -72,25 +73,41 @@ def plan_resident_id(values: pl.Series, today: dt.date | None = None) -> pl.Lazy
     """Lazy form of normalize_resident_id (see there)."""
     upgraded, valid = pl.col("upgraded"), pl.col("valid")
     odd = upgraded.str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1
+    today = today or dt.date.today()
     return (
         field_frame(values)
         .with_columns(cleaned=_compact_upper(pl.col(RAW)))
         .with_columns(upgraded=upgrade_resident_id(pl.col("cleaned")))
-        .with_columns(born=resident_id_birth_date(upgraded, today or dt.date.today()))
+        .with_columns(born=resident_id_birth_date(upgraded, today))
         .with_columns(valid=resident_id_checksum_ok(upgraded) & pl.col("born").is_not_null())
         .with_columns(value=pl.when(valid).then(upgraded).otherwise("cleaned"))
         .select(
             "value",
             status=field_status(pl.col(RAW), pl.col("cleaned"), valid, pl.col("value")),
+            reason=field_reason(pl.col(RAW), pl.col("cleaned"), valid, _resident_id_problem(upgraded, today)),
             birth_date=pl.when(valid).then("born"),
             gender=pl.when(valid).then(pl.when(odd).then(pl.lit("M")).otherwise(pl.lit("F"))),
+            region_known=pl.when(valid).then(upgraded.str.slice(0, 6).is_in(list(known_region_codes()))),
         )
+    )
+
+
+def _resident_id_problem(upgraded: pl.Expr, today: dt.date) -> pl.Expr:
+    """Why an ID is invalid: 'format', 'checksum', 'future_date' or 'impossible_date'."""
+    written = upgraded.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
+    return (
+        pl.when(~upgraded.str.contains(RIC_PATTERN)).then(pl.lit("format"))
+        .when(~resident_id_checksum_ok(upgraded)).then(pl.lit("checksum"))
+        .when(written > pl.lit(today)).then(pl.lit("future_date"))
+        .otherwise(pl.lit("impossible_date"))
     )
 
 
 def normalize_resident_id(values: pl.Series, today: dt.date | None = None) -> pl.DataFrame:
     """Normalize resident IDs: columns value (18 chars, upper-case X; cleaned text when invalid),
-    status, and for valid IDs birth_date and gender ('M' when the 17th digit is odd).
+    status, reason ('format', 'checksum', 'impossible_date', 'future_date'; see field_reason), and
+    for valid IDs birth_date, gender ('M' when the 17th digit is odd) and region_known (the region
+    code is listed in GB/T 2260, current or retired; an unknown one is a warning, not invalid).
 
     Valid = right shape, right check char, and an embedded birth date that is a real date between
     1900-01-01 and `today`. 15-digit IDs are upgraded (status 'normalized').
@@ -132,11 +149,19 @@ def plan_credit_code(values: pl.Series) -> pl.LazyFrame:
         field_frame(values)
         .with_columns(value=_compact_upper(pl.col(RAW)))
         .with_columns(valid=credit_code_checksum_ok(pl.col("value")))
-        .select("value", status=field_status(pl.col(RAW), pl.col("value"), pl.col("valid"), pl.col("value")))
+        .select(
+            "value",
+            status=field_status(pl.col(RAW), pl.col("value"), pl.col("valid"), pl.col("value")),
+            reason=field_reason(
+                pl.col(RAW), pl.col("value"), pl.col("valid"),
+                pl.when(pl.col("value").str.contains(USCC_PATTERN)).then(pl.lit("checksum"))
+                .otherwise(pl.lit("format")),
+            ),
+        )
     )
 
 
 def normalize_credit_code(values: pl.Series) -> pl.DataFrame:
-    """Normalize unified social credit codes: columns value (upper-case; cleaned text when invalid)
-    and status."""
+    """Normalize unified social credit codes: columns value (upper-case; cleaned text when invalid),
+    status and reason ('format' or 'checksum' when invalid)."""
     return plan_credit_code(values).collect()

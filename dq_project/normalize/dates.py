@@ -17,7 +17,7 @@ from typing import Literal
 
 import polars as pl
 
-from dq_project.normalize.text import RAW, clean_text, field_frame, field_status, keep_if, once
+from dq_project.normalize.text import RAW, clean_text, field_frame, field_reason, field_status, keep_if, once
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
 DATE_ORDERS: tuple[str, ...] = ("YMD", "DMY", "MDY")
@@ -190,16 +190,35 @@ def _plan(
         .with_columns(slow=_parse_other(pl.col("cleaned"), date_order))
     )
     parsed = pl.coalesce("fast", "slow")
+    valid = pl.col("value").is_not_null()
     return (
         base.join(rest, on="cleaned", how="left", maintain_order="left")
-        .with_columns(value=_to_date(parsed, not_after) if as_date else parsed)
+        .with_columns(parsed=parsed)
+        .with_columns(value=_to_date(pl.col("parsed"), not_after) if as_date else pl.col("parsed"))
         .select(
             "value",
-            status=field_status(
-                pl.col(RAW), pl.col("cleaned"), pl.col("value").is_not_null(),
-                pl.col("value").dt.to_string(layout),
+            status=field_status(pl.col(RAW), pl.col("cleaned"), valid, pl.col("value").dt.to_string(layout)),
+            reason=field_reason(
+                pl.col(RAW), pl.col("cleaned"), valid, date_problem(pl.col("cleaned"), "parsed")
             ),
         )
+    )
+
+
+_DATE_SHAPE = r"^(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{8}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
+
+
+def date_problem(cleaned: pl.Expr, parsed: str) -> pl.Expr:
+    """Why a date could not be accepted: 'future_date' (parsed but after the allowed day, or a year
+    after 2100), 'before_1900', 'impossible_date' (date-shaped but not a calendar day, 1990-02-30)
+    or 'unparseable'. `parsed` names the column holding the parse before the not-after cut."""
+    year = cleaned.str.extract(r"^(\d{4})\D", 1).cast(pl.Int32, strict=False)
+    return (
+        pl.when(pl.col(parsed).is_not_null()).then(pl.lit("future_date"))
+        .when(year < MIN_YEAR).then(pl.lit("before_1900"))
+        .when(year > MAX_YEAR).then(pl.lit("future_date"))
+        .when(cleaned.str.contains(_DATE_SHAPE)).then(pl.lit("impossible_date"))
+        .otherwise(pl.lit("unparseable"))
     )
 
 
@@ -213,8 +232,8 @@ def plan_date(
 def normalize_date(
     values: pl.Series, date_order: DateOrder = "YMD", not_after: dt.date | None = None
 ) -> pl.DataFrame:
-    """Normalize a date field: columns value (Date, null when missing/invalid) and status
-    ('ok' only for input already written as YYYY-MM-DD)."""
+    """Normalize a date field: columns value (Date, null when missing/invalid), status ('ok' only
+    for input already written as YYYY-MM-DD) and reason (see date_problem and field_reason)."""
     return plan_date(values, date_order, not_after).collect()
 
 

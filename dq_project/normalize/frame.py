@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 
+from dq_project.normalize.address import normalize_divisions
 from dq_project.normalize.categories import plan_customer_type, plan_gender
 from dq_project.normalize.cn_ids import plan_credit_code, plan_resident_id
 from dq_project.normalize.dates import DATE_ORDERS, DateOrder, plan_date, plan_datetime
@@ -20,9 +21,14 @@ CANONICAL_FIELDS: tuple[str, ...] = (
 )
 UNSTATUSED_FIELDS: tuple[str, ...] = ("source", "source_record_id", "tags")
 STATUS_FIELDS: tuple[str, ...] = tuple(f for f in CANONICAL_FIELDS if f not in UNSTATUSED_FIELDS)
-TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "province", "city", "district", "address", "owner")
-DERIVED_COLUMNS: tuple[str, ...] = ("id_birth_date", "id_gender")
-_RESULT_RENAMES = {"birth_date": "id_birth_date", "gender": "id_gender"}
+TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "address", "owner")
+DIVISION_FIELDS: tuple[str, ...] = ("province", "city", "district")
+DERIVED_COLUMNS: tuple[str, ...] = ("id_birth_date", "id_gender", "id_region_known", "email_suggestion")
+REASON_COLUMNS: tuple[str, ...] = tuple(f"{f}_reason" for f in STATUS_FIELDS)
+_RESULT_RENAMES = {
+    "birth_date": "id_birth_date", "gender": "id_gender", "region_known": "id_region_known",
+    "suggestion": "email_suggestion",
+}
 
 
 def _field_plans(df: pl.DataFrame, date_order: DateOrder, today: dt.date) -> dict[str, pl.LazyFrame]:
@@ -41,7 +47,7 @@ def _field_plans(df: pl.DataFrame, date_order: DateOrder, today: dt.date) -> dic
 
 def _as_columns(field: str, result: pl.DataFrame) -> list[pl.Series]:
     """A field's result frame as output columns: value -> field, status -> field_status, ID extras."""
-    renames = {"value": field, "status": f"{field}_status", **_RESULT_RENAMES}
+    renames = {"value": field, "status": f"{field}_status", "reason": f"{field}_reason", **_RESULT_RENAMES}
     return [result[column].rename(renames[column]) for column in result.columns]
 
 
@@ -55,8 +61,12 @@ def normalize_frame(
     """Normalize the canonical customer fields of `df` (staging.customers types; see the contract).
 
     Columns named after canonical fields are replaced by their normalized values (absent ones are
-    added as nulls); id_birth_date, id_gender and one <field>_status column per field (except
-    source, source_record_id, tags) are appended. Other columns pass through; rows keep their order.
+    added as nulls); id_birth_date, id_gender, id_region_known, email_suggestion, then one
+    <field>_status and one <field>_reason column per field (except source, source_record_id, tags)
+    are appended. A reason is null when the status is ok or normalized, else e.g. 'blank',
+    'placeholder:无', 'checksum', 'bad_prefix', 'impossible_date', 'domain_typo:qq.com'.
+    province/city/district are standardized to full names and filled from the address
+    (dq_project.normalize.address). Other columns pass through; rows keep their order.
     `default_region` is the phonenumbers region for numbers without a country code; `date_order`
     resolves year-last dates like 03/04/2020; birth dates after `today` (default: the current date)
     are invalid.
@@ -78,7 +88,9 @@ def normalize_frame(
         results["credit_code"]["status"] != STATUS_MISSING
     )
     results["customer_type"] = plan_customer_type(df["customer_type"], has_company).collect()
+    results |= normalize_divisions(df["province"], df["city"], df["district"], df["address"])
     columns = {s.name: s for field, result in results.items() for s in _as_columns(field, result)}
     values = [columns[f] for f in CANONICAL_FIELDS if f in columns]
-    extras = [columns[c] for c in (*DERIVED_COLUMNS, *(f"{f}_status" for f in STATUS_FIELDS))]
+    statuses = tuple(f"{f}_status" for f in STATUS_FIELDS)
+    extras = [columns[c] for c in (*DERIVED_COLUMNS, *statuses, *REASON_COLUMNS)]
     return df.with_columns(*values, *extras)

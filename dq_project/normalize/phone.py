@@ -15,7 +15,7 @@ import phonenumbers
 import polars as pl
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from dq_project.normalize.text import RAW, clean_text, field_frame, field_status, keep_if, once
+from dq_project.normalize.text import RAW, clean_text, field_frame, field_reason, field_status, keep_if, once
 
 MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 LANDLINE_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
@@ -26,6 +26,8 @@ _SEPARATORS = r"[\s\-().]"
 _EXTENSION_WORD = r"(?i)\s*(?:转|分机|ext\.?|extension|x|#)\s*\d{1,6}$"
 _EXTENSION_DASH = r"^(\(?0\d{2,3}\)?[\s-]?\d{7,8})\s*-\s*\d{1,6}$"
 _DIALABLE = r"^\+?\d{3,17}$"
+# Dummy numbers typed to get past a mandatory field (13800000000, 11111111111, 12345678901) are
+# treated as placeholders: status 'missing', reason 'placeholder:<text>'.
 
 
 def strip_extension(expr: pl.Expr) -> pl.Expr:
@@ -82,7 +84,7 @@ def _normalize_numbers(
 ) -> pl.DataFrame:
     if default_region not in phonenumbers.SUPPORTED_REGIONS:
         raise ValueError(f"unknown phone region {default_region!r}")
-    cleaned = clean_text(pl.col(RAW))
+    cleaned = keep_if(clean_text(pl.col(RAW)), lambda text: ~_is_dummy(text))
     dialable = strip_extension(pl.col("cleaned")) if landline else pl.col("cleaned")
     frame = (
         field_frame(values)
@@ -96,18 +98,53 @@ def _normalize_numbers(
         frame.lazy()
         .join(lookup.lazy(), on="dial", how="left", maintain_order="left")
         .with_columns(value=pl.when(valid).then("e164").otherwise("cleaned"))
-        .select("value", status=field_status(pl.col(RAW), pl.col("cleaned"), valid, pl.col("value")))
+        .select(
+            "value",
+            status=field_status(pl.col(RAW), pl.col("cleaned"), valid, pl.col("value")),
+            reason=field_reason(pl.col(RAW), pl.col("cleaned"), valid, _number_problem(landline)),
+        )
         .collect()
+    )
+
+
+def _is_dummy(text: pl.Expr) -> pl.Expr:
+    digits = text.str.replace_all(_SEPARATORS, "")
+    return digits.str.contains(r"^(?:\+?86)?(?:1[3-9]\d0{8}|0?12345678\d*)$") | _repeated_digit(digits)
+
+
+_REPEATED_DIGIT = "^(?:" + "|".join(f"{d}{{7,}}" for d in range(10)) + ")$"  # no backreferences
+
+
+def _repeated_digit(digits: pl.Expr) -> pl.Expr:
+    """Seven or more digits, all the same."""
+    return digits.str.strip_prefix("+86").str.contains(_REPEATED_DIGIT)
+
+
+def _number_problem(landline: bool) -> pl.Expr:
+    """Why a number is not accepted: 'format' (not a dial string), 'bad_length' / 'bad_prefix' (a
+    mainland mobile-like 1xx number), 'not_landline' / 'not_mobile' (valid, wrong kind),
+    'invalid_number' (anything else phonenumbers rejects)."""
+    dial, kind = pl.col("dial"), pl.col("number_type")
+    national = dial.str.strip_prefix("+86")
+    mobile_like = dial.str.starts_with("+861") | (~dial.str.starts_with("+") & dial.str.starts_with("1"))
+    wrong_kind = pl.lit("not_mobile") if not landline else pl.lit("not_landline")
+    return (
+        pl.when(dial.is_null()).then(pl.lit("format"))
+        .when(kind.is_not_null() & (kind != PhoneNumberType.UNKNOWN)).then(wrong_kind)
+        .when(mobile_like & (national.str.len_bytes() != 11)).then(pl.lit("bad_length"))
+        .when(mobile_like).then(pl.lit("bad_prefix"))
+        .otherwise(pl.lit("invalid_number"))
     )
 
 
 def normalize_mobile(values: pl.Series, default_region: str = "CN") -> pl.DataFrame:
     """Normalize mobile numbers: columns value (E.164 when a valid mobile or fixed-line-or-mobile
-    number, else the cleaned text) and status."""
+    number, else the cleaned text), status and reason (see _number_problem)."""
     return _normalize_numbers(values, default_region, MOBILE_TYPES, landline=False)
 
 
 def normalize_phone(values: pl.Series, default_region: str = "CN") -> pl.DataFrame:
     """Normalize landline numbers (010-12345678, 0755 8888 6666, (021)12345678; extensions are
-    dropped): columns value (E.164 when a valid fixed-line number, else the cleaned text) and status."""
+    dropped): columns value (E.164 when a valid fixed-line number, else the cleaned text), status
+    and reason (see _number_problem)."""
     return _normalize_numbers(values, default_region, LANDLINE_TYPES, landline=True)

@@ -21,7 +21,8 @@ _HALFWIDTH = [chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)] + [" "]
 _INVISIBLE = r"[\u200b-\u200d\u2060\ufeff]"
 
 PLACEHOLDERS: frozenset[str] = frozenset(
-    {"无", "暂无", "没有", "空", "n/a", "na", "null", "none", "-", "--", "—", "——", "/", "?", "??"}
+    {"无", "暂无", "没有", "空", "n/a", "na", "null", "none", "-", "--", "—", "——", "/", "?", "??",
+     "test", "测试", "123456"}
 )
 """Values (compared lower-cased, after folding and trimming) that mean 'no value'."""
 _PLACEHOLDER_MAX_BYTES = max(len(p.encode()) for p in PLACEHOLDERS)
@@ -92,6 +93,29 @@ def field_status(raw: pl.Expr, cleaned: pl.Expr, valid: pl.Expr, value_text: pl.
     )
 
 
+def missing_reason(raw: pl.Expr) -> pl.Expr:
+    """Why a value counts as missing: 'blank' (null or only whitespace) or 'placeholder:<text>'
+    (the folded, trimmed input, at most 20 characters)."""
+    folded = collapse_whitespace(to_halfwidth(raw))
+    return (
+        pl.when(folded.is_null() | (folded == ""))
+        .then(pl.lit("blank"))
+        .otherwise(pl.lit("placeholder:") + folded.str.slice(0, 20))
+    )
+
+
+def field_reason(raw: pl.Expr, cleaned: pl.Expr, valid: pl.Expr, invalid_reason: pl.Expr) -> pl.Expr:
+    """Reason that goes with field_status: missing_reason when missing, `invalid_reason` when
+    invalid, null when ok or normalized."""
+    return (
+        pl.when(cleaned.is_null())
+        .then(missing_reason(raw))
+        .when(~valid.fill_null(False))
+        .then(invalid_reason)
+        .otherwise(pl.lit(None, pl.String))
+    )
+
+
 def field_frame(values: pl.Series) -> pl.LazyFrame:
     """One-column lazy frame (column RAW, String) that the plan_* functions start from."""
     return pl.LazyFrame({RAW: values.cast(pl.String)})
@@ -102,12 +126,16 @@ def plan_text(values: pl.Series) -> pl.LazyFrame:
     return (
         field_frame(values)
         .with_columns(value=clean_text(pl.col(RAW)))
-        .select("value", status=field_status(pl.col(RAW), pl.col("value"), pl.lit(True), pl.col("value")))
+        .select(
+            "value",
+            status=field_status(pl.col(RAW), pl.col("value"), pl.lit(True), pl.col("value")),
+            reason=field_reason(pl.col(RAW), pl.col("value"), pl.lit(True), pl.lit(None, pl.String)),
+        )
     )
 
 
 def normalize_text(values: pl.Series) -> pl.DataFrame:
-    """Normalize a free-text field (name, address, ...): columns value, status."""
+    """Normalize a free-text field (name, address, ...): columns value, status, reason."""
     return plan_text(values).collect()
 
 

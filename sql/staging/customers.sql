@@ -1,5 +1,7 @@
 -- Canonical schema with normalized values and, per field, its parse status
--- (ok | normalized | missing | invalid). Grain: one row per raw row; partition: snapshot_date.
+-- (ok | normalized | missing | invalid) and why (<field>_reason: null when ok/normalized, else e.g.
+-- 'blank', 'placeholder:无', 'checksum', 'bad_prefix', 'impossible_date', 'domain_typo:qq.com').
+-- Grain: one row per raw row; partition: snapshot_date.
 create table if not exists staging.customers (
     snapshot_date          date not null,
     load_id                varchar not null,
@@ -27,6 +29,8 @@ create table if not exists staging.customers (
     updated_at             timestamp,
     id_birth_date          date,
     id_gender              varchar,
+    id_region_known        boolean,
+    email_suggestion       varchar,
     customer_type_status   varchar,
     name_status            varchar,
     gender_status          varchar,
@@ -43,5 +47,22 @@ create table if not exists staging.customers (
     address_status         varchar,
     owner_status           varchar,
     created_at_status      varchar,
-    updated_at_status      varchar
+    updated_at_status      varchar,
+    customer_type_reason   varchar,
+    name_reason            varchar,
+    gender_reason          varchar,
+    birth_date_reason      varchar,
+    id_number_reason       varchar,
+    company_name_reason    varchar,
+    credit_code_reason     varchar,
+    mobile_reason          varchar,
+    phone_reason           varchar,
+    email_reason           varchar,
+    province_reason        varchar,
+    city_reason            varchar,
+    district_reason        varchar,
+    address_reason         varchar,
+    owner_reason           varchar,
+    created_at_reason      varchar,
+    updated_at_reason      varchar
 );

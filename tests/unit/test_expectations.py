@@ -9,34 +9,68 @@ import polars as pl
 import pytest
 
 from dq_project.expectations import build_suite, default_rules, run_rules
-from dq_project.expectations.catalog import EMAIL, PHONE_E164, Rule
-from dq_project.expectations.suite import RULE_ID_META
+from dq_project.expectations.catalog import Rule
+from dq_project.expectations.suite import RULE_ID_META, columns_used
 
 AS_OF = dt.date(2026, 1, 15)
 BASE = {
-    "source": "crm", "customer_type": "person", "name": "张三", "gender": "M",
-    "birth_date": dt.date(1985, 3, 12), "id_number": "11010519850312001X", "company_name": None,
-    "credit_code": None, "mobile": "+8613812345678", "phone": "+861012345678", "email": "zhang@qq.com",
-    "created_at": dt.datetime(2023, 1, 5, 10, 22), "updated_at": dt.datetime(2023, 6, 1, 9, 0),
-    "id_birth_date": dt.date(1985, 3, 12), "id_gender": "M", "id_number_status": "ok",
-    "credit_code_status": "missing", "birth_date_status": "ok",
+    "source": "crm",
+    "customer_type": "person",
+    "name": "张三",
+    "gender": "M",
+    "birth_date": dt.date(1985, 3, 12),
+    "id_number": "11010519850312001X",
+    "company_name": None,
+    "credit_code": None,
+    "mobile": "+8613812345678",
+    "phone": "+861012345678",
+    "email": "zhang@qq.com",
+    "created_at": dt.datetime(2023, 1, 5, 10, 22),
+    "updated_at": dt.datetime(2023, 6, 1, 9, 0),
+    "id_birth_date": dt.date(1985, 3, 12),
+    "id_gender": "M",
+    "id_region_known": True,
+    "id_number_status": "ok",
+    "credit_code_status": "missing",
+    "birth_date_status": "ok",
+    "mobile_status": "ok",
+    "phone_status": "ok",
+    "email_status": "ok",
+    "mobile_reason": None,
+    "email_reason": None,
+    "id_number_reason": None,
 }
 COMPANY = {
-    "customer_type": "company", "name": None, "gender": None, "birth_date": None, "id_number": None,
-    "company_name": "深圳市某某科技有限公司", "credit_code": "91440300MA5FXXXX1K",
-    "credit_code_status": "ok", "id_number_status": "missing", "birth_date_status": "missing",
-    "id_birth_date": None, "id_gender": None,
+    "customer_type": "company",
+    "name": None,
+    "gender": None,
+    "birth_date": None,
+    "id_number": None,
+    "company_name": "深圳市某某科技有限公司",
+    "credit_code": "91440300MA5FXXXX1K",
+    "credit_code_status": "ok",
+    "id_number_status": "missing",
+    "birth_date_status": "missing",
+    "id_birth_date": None,
+    "id_gender": None,
+    "id_region_known": None,
 }
-# Row number -> the defect planted there (rows 24..29 are clean; every 5th row is a company).
+# Row number -> the defect planted there (every 5th row is a company).
 DEFECTS = {
-    1: {"mobile": "+86138123456"},  # 11 digits after +: generic E.164 shape, wrong CN length
-    2: {"mobile": "13812345678"},
-    3: {"mobile": None},
-    4: {"email": "bad@@qq.com"},
-    6: {"email": "no-at-sign"},
-    7: {"email": None, "phone": "010-1234"},
-    8: {"id_number": "110105198503120011", "id_number_status": "invalid", "id_birth_date": None,
-        "id_gender": None},
+    1: {"mobile": "+86138123456", "mobile_status": "invalid", "mobile_reason": "bad_length"},
+    2: {"mobile": "13812345678", "mobile_status": "invalid", "mobile_reason": "bad_prefix"},
+    3: {"mobile": None, "mobile_status": "missing"},
+    4: {"email": "bad@@qq.com", "email_status": "invalid", "email_reason": "multiple_at"},
+    6: {"email": "no-at-sign", "email_status": "invalid", "email_reason": "no_at"},
+    7: {"email": None, "email_status": "missing", "phone": "010-1234", "phone_status": "invalid"},
+    8: {
+        "id_number": "110105198503120011",
+        "id_number_status": "invalid",
+        "id_birth_date": None,
+        "id_gender": None,
+        "id_region_known": None,
+        "id_number_reason": "checksum",
+    },
     9: {"gender": "X"},
     10: {"credit_code": "91440300MA5FXXXX1A", "credit_code_status": "invalid"},
     11: {"customer_type": "other"},
@@ -48,65 +82,113 @@ DEFECTS = {
     17: {"gender": "F"},
     18: {"name": None},
     19: {"customer_type": None},
-    20: {"company_name": None},
+    20: {"company_name": None, "credit_code": None, "credit_code_status": "missing"},
     21: {"source_record_id": None},
     22: {"source_record_id": "C0023"},  # duplicates row 23's key
     24: {"mobile": "+14155552671"},  # a valid foreign number
+    25: {"company_name": "另一家公司"},  # same credit code as the other companies
+    26: {
+        "mobile": None,
+        "mobile_status": "missing",
+        "phone": None,
+        "phone_status": "missing",
+        "email": None,
+        "email_status": "missing",
+    },
+    27: {"id_region_known": False},
+    28: {"birth_date": dt.date(2023, 3, 1)},  # born after the record was created
+    29: {"birth_date": dt.date(1901, 1, 1), "name": " 李四"},  # 125 years old; same ID, another name
 }
 
 
 def staged_frame() -> pl.DataFrame:
-    """~30 staged rows with one planted defect per row listed in DEFECTS."""
+    """30 staged rows with the defects listed in DEFECTS."""
     rows = []
     for i in range(30):
         row = {**BASE, "source_record_id": f"C{i:04d}", **(COMPANY if i % 5 == 0 else {})}
         rows.append(row | DEFECTS.get(i, {}))
-    schema = {k: pl.Date if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else None
-              for k, v in BASE.items()}
-    frame = pl.DataFrame(rows, schema_overrides={k: v for k, v in schema.items() if v})
+    schema = {k: pl.Date for k in ("birth_date", "id_birth_date")} | {
+        k: pl.String for k, v in BASE.items() if v is None or isinstance(v, str)
+    }
+    frame = pl.DataFrame(rows, schema_overrides=schema)
     key = pl.concat_str([pl.col("source"), pl.lit(":"), pl.col("source_record_id")])
     return frame.with_columns(key.alias("record_key"))
 
 
 def present(column: str) -> pl.Expr:
-    return pl.col(f"{column}_status").is_null() | (pl.col(f"{column}_status") != "missing")
+    return pl.col(f"{column}_status").is_not_null() & (pl.col(f"{column}_status") != "missing")
 
 
-MOBILE_OK = pl.col("mobile").str.contains(r"^\+861[3-9]\d{9}$") | (
-    pl.col("mobile").str.contains(PHONE_E164) & ~pl.col("mobile").str.starts_with("+86")
-)
+def invalid(column: str) -> tuple[pl.Expr, pl.Expr]:
+    return present(column), pl.col(f"{column}_status") == "invalid"
+
+
 ALL = pl.int_range(pl.len()) >= 0
 PERSON, COMPANY_ROW = pl.col("customer_type") == "person", pl.col("customer_type") == "company"
+NO_CONTACT = pl.col("mobile").is_null() & pl.col("phone").is_null() & pl.col("email").is_null()
+AGE = (pl.lit(AS_OF) - pl.col("birth_date")).dt.total_days() / 365.2425
+NAME_KEY = pl.col("name").str.strip_chars()
+COMPANY_KEY = pl.col("company_name").str.strip_chars()
 
 # rule id -> (rows the rule evaluates, rows that fail), written independently of GX.
 EXPECTED: dict[str, tuple[pl.Expr, pl.Expr]] = {
     "source_record_id_present": (ALL, pl.col("source_record_id").is_null()),
-    "record_key_unique": (pl.col("record_key").is_not_null(),
-                          pl.col("record_key").is_not_null() & pl.col("record_key").is_duplicated()),
+    "record_key_unique": (
+        pl.col("record_key").is_not_null(),
+        pl.col("record_key").is_not_null() & pl.col("record_key").is_duplicated(),
+    ),
     "customer_type_present": (ALL, pl.col("customer_type").is_null()),
     "person_name_present": (PERSON, PERSON & pl.col("name").is_null()),
     "company_name_present": (COMPANY_ROW, COMPANY_ROW & pl.col("company_name").is_null()),
     "mobile_present": (ALL, pl.col("mobile").is_null()),
-    "customer_type_is_allowed": (pl.col("customer_type").is_not_null(),
-                                 ~pl.col("customer_type").is_in(["person", "company"])),
+    "person_required_fields": (PERSON, pl.col("name").is_null() | NO_CONTACT),
+    "company_required_fields": (
+        COMPANY_ROW,
+        pl.col("company_name").is_null() | pl.col("credit_code").is_null(),
+    ),
+    "contact_channel_present": (ALL, NO_CONTACT),
+    "customer_type_is_allowed": (
+        pl.col("customer_type").is_not_null(),
+        ~pl.col("customer_type").is_in(["person", "company"]),
+    ),
     "gender_is_allowed": (pl.col("gender").is_not_null(), ~pl.col("gender").is_in(["M", "F"])),
-    "mobile_is_valid_e164": (pl.col("mobile").is_not_null(), ~MOBILE_OK),
-    "phone_is_valid_e164": (pl.col("phone").is_not_null(), ~pl.col("phone").str.contains(PHONE_E164)),
-    "email_is_valid": (pl.col("email").is_not_null(), ~pl.col("email").str.contains(EMAIL)),
-    "id_number_checksum_valid": (present("id_number") & pl.col("id_number_status").is_not_null(),
-                                 pl.col("id_number_status") == "invalid"),
-    "credit_code_checksum_valid": (present("credit_code") & pl.col("credit_code_status").is_not_null(),
-                                   pl.col("credit_code_status") == "invalid"),
-    "birth_date_is_valid": (present("birth_date") & pl.col("birth_date_status").is_not_null(),
-                            pl.col("birth_date_status") == "invalid"),
-    "birth_date_in_range": (pl.col("birth_date").is_not_null(),
-                            ~pl.col("birth_date").is_between(dt.date(1900, 1, 1), AS_OF)),
-    "updated_after_created": (pl.col("updated_at").is_not_null() & pl.col("created_at").is_not_null(),
-                              pl.col("updated_at") < pl.col("created_at")),
-    "birth_date_matches_id": (pl.col("birth_date").is_not_null() & pl.col("id_birth_date").is_not_null(),
-                              pl.col("birth_date") != pl.col("id_birth_date")),
-    "gender_matches_id": (pl.col("gender").is_not_null() & pl.col("id_gender").is_not_null(),
-                          pl.col("gender") != pl.col("id_gender")),
+    "mobile_is_valid_e164": invalid("mobile"),
+    "phone_is_valid_e164": invalid("phone"),
+    "email_is_valid": invalid("email"),
+    "id_number_checksum_valid": invalid("id_number"),
+    "id_number_region_known": (pl.col("id_region_known").is_not_null(), ~pl.col("id_region_known")),
+    "credit_code_checksum_valid": invalid("credit_code"),
+    "birth_date_is_valid": invalid("birth_date"),
+    "birth_date_in_range": (
+        pl.col("birth_date").is_not_null(),
+        ~pl.col("birth_date").is_between(dt.date(1900, 1, 1), AS_OF),
+    ),
+    "updated_after_created": (
+        pl.col("updated_at").is_not_null() & pl.col("created_at").is_not_null(),
+        pl.col("updated_at") < pl.col("created_at"),
+    ),
+    "birth_before_created": (
+        pl.col("birth_date").is_not_null() & pl.col("created_at").is_not_null(),
+        pl.col("birth_date") >= pl.col("created_at").dt.date(),
+    ),
+    "age_plausible": (pl.col("birth_date").is_not_null(), (AGE < 0) | (AGE > 120)),
+    "birth_date_matches_id": (
+        pl.col("birth_date").is_not_null() & pl.col("id_birth_date").is_not_null(),
+        pl.col("birth_date") != pl.col("id_birth_date"),
+    ),
+    "gender_matches_id": (
+        pl.col("gender").is_not_null() & pl.col("id_gender").is_not_null(),
+        pl.col("gender") != pl.col("id_gender"),
+    ),
+    "id_number_one_name": (
+        PERSON & pl.col("id_number").is_not_null(),
+        NAME_KEY.drop_nulls().n_unique().over("id_number") > 1,
+    ),
+    "credit_code_one_name": (
+        COMPANY_ROW & pl.col("credit_code").is_not_null(),
+        COMPANY_KEY.drop_nulls().n_unique().over("credit_code") > 1,
+    ),
+    "record_recently_updated": (ALL, pl.col("updated_at") < dt.datetime(2023, 1, 16)),
 }
 
 
@@ -141,14 +223,21 @@ def test_suite_has_one_tagged_expectation_per_rule():
     rules = default_rules()
     suite = build_suite(rules)
     assert [e.meta[RULE_ID_META] for e in suite.expectations] == [rule.id for rule in rules]
-    person_rule = next(e for e in suite.expectations if e.meta[RULE_ID_META] == "person_name_present")
-    assert person_rule.row_condition is not None
+    assert all(
+        e.column == rule.id and e.threshold == rule.threshold
+        for e, rule in zip(suite.expectations, rules, strict=True)
+    )
+    assert {"customer_type", "name", "mobile_status", "id_region_known"} <= set(columns_used(rules))
 
 
 def test_overrides_change_threshold_severity_and_enabled():
-    rules = default_rules({"email_is_valid": {"threshold": 0.2, "severity": "ERROR"},
-                           "phone_is_valid_e164": {"enabled": False},
-                           "gender_is_allowed": {"threshold": None}})
+    rules = default_rules(
+        {
+            "email_is_valid": {"threshold": 0.2, "severity": "ERROR"},
+            "phone_is_valid_e164": {"enabled": False},
+            "gender_is_allowed": {"threshold": None},
+        }
+    )
     by_id = {rule.id: rule for rule in rules}
     assert (by_id["email_is_valid"].threshold, by_id["email_is_valid"].severity) == (0.2, "ERROR")
     assert "phone_is_valid_e164" not in by_id
@@ -159,6 +248,31 @@ def test_overrides_change_threshold_severity_and_enabled():
         default_rules({"email_is_valid": {"threshold": 1.5}})
     with pytest.raises(ValueError, match="override keys"):
         default_rules({"email_is_valid": {"treshold": 0.1}})
+
+
+def test_params_overrides_configure_rules(frame):
+    rules = default_rules(
+        {
+            "gender_is_allowed": {"params": {"values": ["M", "F", "X"]}},
+            "person_required_fields": {"params": {"required": ["name", "id_number"], "any_of": [["mobile"]]}},
+            "record_recently_updated": {"params": {"max_days": 30}},
+        },
+        as_of=AS_OF,
+    )
+    by_id = {rule.id: rule for rule in rules}
+    assert by_id["gender_is_allowed"].params["values"] == ["M", "F", "X"]
+    assert by_id["gender_is_allowed"].params["column"] == "gender"
+    with pytest.raises(ValueError, match="unknown params"):
+        default_rules({"gender_is_allowed": {"params": {"allowed": ["M"]}}})
+    results = run_rules(frame, rules).results
+    failed = dict(zip(results["rule_id"], results["failed"], strict=True))
+    assert failed["gender_is_allowed"] == 0
+    persons = frame.filter(pl.col("customer_type") == "person")
+    expected = persons.filter(
+        pl.col("name").is_null() | pl.col("id_number").is_null() | pl.col("mobile").is_null()
+    ).height
+    assert failed["person_required_fields"] == expected
+    assert failed["record_recently_updated"] == frame.height
 
 
 @pytest.mark.parametrize("rule_id", sorted(EXPECTED))
@@ -178,8 +292,19 @@ def test_gx_counts_agree_with_polars(run, frame, rule_id):
 
 def test_results_frame_shape_and_pass_logic(run):
     results = run.results
-    assert results.columns == ["rule_id", "dimension", "severity", "fields", "threshold", "evaluated",
-                               "failed", "failed_ratio", "passed", "description_en", "description_zh"]
+    assert results.columns == [
+        "rule_id",
+        "dimension",
+        "severity",
+        "fields",
+        "threshold",
+        "evaluated",
+        "failed",
+        "failed_ratio",
+        "passed",
+        "description_en",
+        "description_zh",
+    ]
     expected = (results["failed"] / results["evaluated"]).fill_nan(0.0)
     assert (results["failed_ratio"] - expected).abs().max() < 1e-12
     assert results["passed"].to_list() == (results["failed_ratio"] <= results["threshold"]).to_list()
@@ -191,28 +316,79 @@ def test_results_frame_shape_and_pass_logic(run):
 
 def test_failures_are_masked(run, frame):
     failures = run.failures
-    assert failures.columns == ["rule_id", "record_key", "field", "value_masked"]
-    masked = dict(zip(failures["rule_id"] + "|" + failures["record_key"].fill_null(""),
-                      failures["value_masked"], strict=True))
+    assert failures.columns == ["rule_id", "record_key", "field", "value_masked", "reason"]
+    masked = dict(
+        zip(
+            failures["rule_id"] + "|" + failures["record_key"].fill_null(""),
+            failures["value_masked"],
+            strict=True,
+        )
+    )
     assert masked["mobile_is_valid_e164|crm:C0002"] == "138****5678"
     assert masked["email_is_valid|crm:C0004"] == "b***@qq.com"
     assert masked["id_number_checksum_valid|crm:C0008"] == "1101**********0011"
     assert masked["credit_code_checksum_valid|crm:C0010"] == "9144**********XX1A"
-    raw = {v for column in ("mobile", "email", "id_number", "credit_code", "name") for v in frame[column]
-           if v is not None}
+    raw = {
+        v
+        for column in ("mobile", "email", "id_number", "credit_code", "name")
+        for v in frame[column]
+        if v is not None
+    }
     assert not raw & set(failures["value_masked"].drop_nulls())
     identifiers = failures.filter(pl.col("field").is_in(["mobile", "id_number", "credit_code"]))
-    assert identifiers["value_masked"].null_count() == identifiers.filter(
-        pl.col("rule_id") == "mobile_present"
-    ).height
+    values = identifiers.join(
+        frame.select("record_key", "mobile", "id_number", "credit_code"), on="record_key"
+    )
+    null_values = values.filter(
+        pl.when(pl.col("field") == "mobile")
+        .then(pl.col("mobile"))
+        .when(pl.col("field") == "id_number")
+        .then(pl.col("id_number"))
+        .otherwise(pl.col("credit_code"))
+        .is_null()
+    )
+    assert identifiers["value_masked"].null_count() == null_values.height
     for value in identifiers["value_masked"].drop_nulls():
         assert not re.search(r"\d{5,}", value)
 
 
+def test_failures_carry_reasons(run):
+    reasons = dict(
+        zip(
+            run.failures["rule_id"] + "|" + run.failures["record_key"].fill_null(""),
+            run.failures["reason"],
+            strict=True,
+        )
+    )
+    assert reasons["mobile_is_valid_e164|crm:C0001"] == "bad_length"
+    assert reasons["email_is_valid|crm:C0006"] == "no_at"
+    assert reasons["id_number_checksum_valid|crm:C0008"] == "checksum"
+    assert reasons["person_name_present|crm:C0018"] == "missing:name"
+    assert reasons["contact_channel_present|crm:C0026"] == "missing:mobile|phone|email"
+    assert reasons["company_required_fields|crm:C0020"] == "missing:company_name,credit_code"
+    assert reasons["updated_after_created|crm:C0015"] is None
+
+
+def test_gx_decides_pass_against_threshold(frame):
+    strict = default_rules({"mobile_is_valid_e164": {"threshold": 0.0}}, as_of=AS_OF)
+    results = run_rules(frame, [r for r in strict if r.id == "mobile_is_valid_e164"]).results
+    assert results["failed"][0] == 2 and not results["passed"][0]
+    loose = default_rules({"mobile_is_valid_e164": {"threshold": 0.5}}, as_of=AS_OF)
+    assert run_rules(frame, [r for r in loose if r.id == "mobile_is_valid_e164"]).results["passed"][0]
+
+
+def test_rule_without_applicable_rows_passes(frame):
+    rule = next(r for r in default_rules(as_of=AS_OF) if r.id == "credit_code_one_name")
+    results = run_rules(frame.filter(pl.col("customer_type") == "person"), [rule]).results
+    assert (results["evaluated"][0], results["failed"][0], results["passed"][0]) == (0, 0, True)
+
+
 def test_out_of_ns_range_dates_still_fail():
     frame = staged_frame().with_columns(
-        pl.when(pl.col("source_record_id") == "C0001").then(dt.date(1000, 1, 1))
-        .otherwise(pl.col("birth_date")).alias("birth_date")
+        pl.when(pl.col("source_record_id") == "C0001")
+        .then(dt.date(1000, 1, 1))
+        .otherwise(pl.col("birth_date"))
+        .alias("birth_date")
     )
     rule = next(r for r in default_rules(as_of=AS_OF) if r.id == "birth_date_in_range")
     result = run_rules(frame, [rule])

@@ -25,9 +25,28 @@ from dq_project.generator.writer import HEADERS
 SNAPSHOT = dt.date(2025, 6, 30)
 ROWS = 1000
 LARGE_ROWS = 20_000  # for shares of duplicates: about 4,400 person and 900 company duplicates
-CANONICAL = ("source", "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number",
-             "company_name", "credit_code", "mobile", "phone", "email", "province", "city", "district",
-             "address", "owner", "tags", "created_at", "updated_at")
+CANONICAL = (
+    "source",
+    "source_record_id",
+    "customer_type",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "company_name",
+    "credit_code",
+    "mobile",
+    "phone",
+    "email",
+    "province",
+    "city",
+    "district",
+    "address",
+    "owner",
+    "tags",
+    "created_at",
+    "updated_at",
+)
 TRUTH_FILES = ("entities.csv", "defects.csv")
 
 
@@ -132,8 +151,9 @@ def test_entities_cover_every_record(snapshot: GeneratedSnapshot, records: pl.Da
     per_entity = records.group_by("entity_id").agg(n=pl.len(), sources=pl.col("source").n_unique())
     assert per_entity["n"].max() <= 4
     assert per_entity.filter(pl.col("sources") == 2).height > 0
-    written = records["customer_type"].replace_strict({"person": "person", "个人": "person",
-                                                       "company": "company", "企业": "company"})
+    written = records["customer_type"].replace_strict(
+        {"person": "person", "个人": "person", "company": "company", "企业": "company"}
+    )
     assert written.equals(records["true_type"], check_names=False)
     assert 0.12 < (records["true_type"] == "company").mean() < 0.28
 
@@ -174,8 +194,10 @@ def test_mobiles_valid_unless_planted(records: pl.DataFrame, defects: pl.DataFra
         if not _present(row["mobile"]):
             continue
         number = phonenumbers.parse(_nfkc(row["mobile"]), "CN")
-        is_mobile = (phonenumbers.is_valid_number(number)
-                     and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE)
+        is_mobile = (
+            phonenumbers.is_valid_number(number)
+            and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+        )
         assert is_mobile != (_key(row) in invalid), row["mobile"]
 
 
@@ -190,7 +212,8 @@ def test_missing_fullwidth_and_time_defects_are_exact(records: pl.DataFrame, def
     assert backwards
     for row in records.iter_rows(named=True):
         assert (row["updated_at"].replace("/", "-") < row["created_at"].replace("/", "-")) == (
-            _key(row) in backwards)
+            _key(row) in backwards
+        )
 
 
 def test_defects_list_real_rows_and_known_kinds(records: pl.DataFrame, defects: pl.DataFrame) -> None:
@@ -210,10 +233,15 @@ def test_hard_negatives_present(records: pl.DataFrame) -> None:
     namesakes = chinese.group_by("name", "city").agg(pl.col("entity_id").n_unique().alias("entities"))
     assert namesakes.filter(pl.col("entities") > 1).height > 0
     digits = records.with_columns(
-        mobile_digits=pl.col("mobile").map_elements(lambda m: re.sub(r"\D", "", _nfkc(m))[-11:],
-                                                    return_dtype=pl.String))
-    sharing = digits.filter(pl.col("mobile_digits").str.len_chars() == 11).group_by("mobile_digits").agg(
-        pl.col("entity_id").n_unique().alias("entities"))
+        mobile_digits=pl.col("mobile").map_elements(
+            lambda m: re.sub(r"\D", "", _nfkc(m))[-11:], return_dtype=pl.String
+        )
+    )
+    sharing = (
+        digits.filter(pl.col("mobile_digits").str.len_chars() == 11)
+        .group_by("mobile_digits")
+        .agg(pl.col("entity_id").n_unique().alias("entities"))
+    )
     assert sharing.filter(pl.col("entities") > 1).height > 0
 
 
@@ -221,7 +249,8 @@ def test_companies_share_trade_names_across_cities() -> None:
     entities = build_entities(np.random.default_rng(0), ROWS)
     firms = entities.filter(pl.col("is_company"))
     twins = firms.group_by("trade_cn", "industry").agg(
-        pl.col("entity_id").n_unique().alias("entities"), pl.col("city_full").n_unique().alias("cities"))
+        pl.col("entity_id").n_unique().alias("entities"), pl.col("city_full").n_unique().alias("cities")
+    )
     assert twins.filter((pl.col("entities") > 1) & (pl.col("cities") > 1)).height > 0
     # Within one city a company name is registered once.
     assert not firms.select(pl.struct("trade_cn", "industry", "city_full").is_duplicated().any()).item()
@@ -250,11 +279,13 @@ def test_rejects_bad_arguments(tmp_path: Path) -> None:
         generate(10, 1, tmp_path, dt.date(2017, 6, 1))
 
 
-def _listed(records: pl.DataFrame, defects: pl.DataFrame, kinds: dict[str, tuple[str, ...]],
-            name: str) -> pl.DataFrame:
+def _listed(
+    records: pl.DataFrame, defects: pl.DataFrame, kinds: dict[str, tuple[str, ...]], name: str
+) -> pl.DataFrame:
     """records plus a boolean column `name`: a defect of one of `kinds` (field -> defects) is listed."""
-    listed = defects.filter(pl.any_horizontal([(pl.col("field") == f) & pl.col("defect").is_in(k)
-                                               for f, k in kinds.items()]))
+    listed = defects.filter(
+        pl.any_horizontal([(pl.col("field") == f) & pl.col("defect").is_in(k) for f, k in kinds.items()])
+    )
     flags = listed.select("source", "source_record_id").unique().with_columns(pl.lit(True).alias(name))
     joined = records.join(flags, on=["source", "source_record_id"], how="left")
     return joined.with_columns(pl.col(name).fill_null(False))
@@ -267,8 +298,10 @@ def _blank(value: pl.Expr) -> pl.Expr:
 
 def test_duplicates_without_resident_id_or_credit_code(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     records, defects = large
-    for kind, field, rate in (("person", "id_number", duplicates.DUP_WITHOUT_ID),
-                              ("company", "credit_code", duplicates.DUP_WITHOUT_CREDIT_CODE)):
+    for kind, field, rate in (
+        ("person", "id_number", duplicates.DUP_WITHOUT_ID),
+        ("company", "credit_code", duplicates.DUP_WITHOUT_CREDIT_CODE),
+    ):
         rows = _listed(records.filter(pl.col("true_type") == kind), defects, {field: ("missing",)}, "listed")
         assert not rows.filter("listed").select(_blank(pl.col(field)).not_().any()).item()
         rows = rows.with_columns(uncollected=_blank(pl.col(field)) & ~pl.col("listed"))
@@ -283,7 +316,8 @@ def test_duplicates_carry_other_mobiles(large: tuple[pl.DataFrame, pl.DataFrame]
     records, defects = large
     usable = _listed(records, defects, {"mobile": ("missing", "invalid_mobile")}, "spoiled")
     usable = usable.filter(~pl.col("spoiled") & pl.col("mobile").is_not_null()).with_columns(
-        number=pl.col("mobile").str.normalize("NFKC").str.replace_all(r"\D", "").str.slice(-11))
+        number=pl.col("mobile").str.normalize("NFKC").str.replace_all(r"\D", "").str.slice(-11)
+    )
     per_entity = usable.group_by("entity_id").agg(pl.col("number").n_unique().alias("numbers"), n=pl.len())
     multi = per_entity.filter(pl.col("n") > 1)
     changed = multi.filter(pl.col("numbers") > 1)
@@ -294,23 +328,40 @@ def test_duplicates_carry_other_mobiles(large: tuple[pl.DataFrame, pl.DataFrame]
 
 _CITY_PREFIX = "|".join(sorted({c.removesuffix("市") for c in divisions().city}, key=len, reverse=True))
 _SURNAME_PINYIN = dict(sorted(((s, p) for s, p, _ in SURNAMES), key=lambda sp: -len(sp[0])))
-_TRADE_NAME = (pl.col("company_name").str.replace_all(r"[（(].*?[）)]", "")
-               .str.replace(rf"^(?:{_CITY_PREFIX})市?", "")
-               .str.replace(r"(?:(?:集团|股份)?有限(?:责任)?公司|集团公司|公司)$", ""))
+_TRADE_NAME = (
+    pl.col("company_name")
+    .str.replace_all(r"[（(].*?[）)]", "")
+    .str.replace(rf"^(?:{_CITY_PREFIX})市?", "")
+    .str.replace(r"(?:(?:集团|股份)?有限(?:责任)?公司|集团公司|公司)$", "")
+)
 # Evidence field -> (its normalized value, the defects that spoil it).
 _EVIDENCE = {
-    "name": (pl.when(pl.col("true_type") == "company").then(_TRADE_NAME).otherwise("person_key"),
-             {"name": ("missing",)}),
-    "birth": (pl.concat_str([pl.col("birth_date").str.extract(r"^(\d{4})\D(\d{1,2})\D(\d{1,2})", g)
-                             .cast(pl.Int32) for g in (1, 2, 3)], separator="-"),
-              {"birth_date": ("invalid_birth_date",)}),
-    "mobile": (pl.col("mobile").str.normalize("NFKC").str.replace_all(r"\D", "").str.slice(-11),
-               {"mobile": ("missing", "invalid_mobile")}),
-    "email": (pl.col("email").str.normalize("NFKC").str.to_lowercase(),
-              {"email": ("missing", "invalid_email")}),
-    "code": (pl.coalesce("id_number", "credit_code").str.normalize("NFKC").str.to_uppercase(),
-             {"id_number": ("missing", "invalid_id_checksum"),
-              "credit_code": ("missing", "invalid_credit_code")}),
+    "name": (
+        pl.when(pl.col("true_type") == "company").then(_TRADE_NAME).otherwise("person_key"),
+        {"name": ("missing",)},
+    ),
+    "birth": (
+        pl.concat_str(
+            [
+                pl.col("birth_date").str.extract(r"^(\d{4})\D(\d{1,2})\D(\d{1,2})", g).cast(pl.Int32)
+                for g in (1, 2, 3)
+            ],
+            separator="-",
+        ),
+        {"birth_date": ("invalid_birth_date",)},
+    ),
+    "mobile": (
+        pl.col("mobile").str.normalize("NFKC").str.replace_all(r"\D", "").str.slice(-11),
+        {"mobile": ("missing", "invalid_mobile")},
+    ),
+    "email": (
+        pl.col("email").str.normalize("NFKC").str.to_lowercase(),
+        {"email": ("missing", "invalid_email")},
+    ),
+    "code": (
+        pl.coalesce("id_number", "credit_code").str.normalize("NFKC").str.to_uppercase(),
+        {"id_number": ("missing", "invalid_id_checksum"), "credit_code": ("missing", "invalid_credit_code")},
+    ),
 }
 
 
@@ -318,7 +369,7 @@ def _name_key(name: str) -> str:
     """Sorted letters of the pinyin: 张伟明, "Zhang Weiming" and "Weiming Zhang" share one key."""
     if re.search(r"[\u4e00-\u9fff]", name):
         surname = next((s for s in _SURNAME_PINYIN if name.startswith(s)), "")
-        name = _SURNAME_PINYIN.get(surname, "") + "".join(lazy_pinyin(name[len(surname):]))
+        name = _SURNAME_PINYIN.get(surname, "") + "".join(lazy_pinyin(name[len(surname) :]))
     return "".join(sorted(c for c in name.lower() if c.isalpha()))
 
 
@@ -326,14 +377,22 @@ def _evidence(records: pl.DataFrame, defects: pl.DataFrame) -> pl.DataFrame:
     """Per record its normalized evidence values; null where blank or spoiled by a listed defect
     (a company's name evidence is its trade name, which no defect touches)."""
     names = records["name"].drop_nulls().unique()
-    frame = records.join(pl.DataFrame({"name": names, "person_key": [_name_key(n) for n in names]}),
-                         on="name", how="left")
+    frame = records.join(
+        pl.DataFrame({"name": names, "person_key": [_name_key(n) for n in names]}), on="name", how="left"
+    )
     for key, (_, kinds) in _EVIDENCE.items():
         frame = _listed(frame, defects, kinds, f"bad_{key}")
     frame = frame.with_columns(bad_name=pl.col("bad_name") & (pl.col("true_type") == "person"))
-    return frame.select("source", "source_record_id", "entity_id", "district", *[
-        pl.when(~_blank(value) & ~pl.col(f"bad_{key}")).then(value).alias(key)
-        for key, (value, _) in _EVIDENCE.items()])
+    return frame.select(
+        "source",
+        "source_record_id",
+        "entity_id",
+        "district",
+        *[
+            pl.when(~_blank(value) & ~pl.col(f"bad_{key}")).then(value).alias(key)
+            for key, (value, _) in _EVIDENCE.items()
+        ],
+    )
 
 
 def _pairs(evidence: pl.DataFrame, on: list[str]) -> pl.DataFrame:
@@ -346,8 +405,9 @@ def _pairs(evidence: pl.DataFrame, on: list[str]) -> pl.DataFrame:
 def test_every_duplicate_keeps_two_pieces_of_evidence(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     """Stricter than needed: the address (always the same place) is not counted."""
     evidence = _evidence(*large)
-    pairs = _pairs(evidence, ["entity_id"]).with_columns(shared=pl.sum_horizontal(
-        [(pl.col(f) == pl.col(f"{f}_o")).fill_null(False) for f in _EVIDENCE]))
+    pairs = _pairs(evidence, ["entity_id"]).with_columns(
+        shared=pl.sum_horizontal([(pl.col(f) == pl.col(f"{f}_o")).fill_null(False) for f in _EVIDENCE])
+    )
     best = pairs.group_by("source", "source_record_id").agg(pl.col("shared").max())
     assert best.height == evidence.filter(pl.col("entity_id").is_duplicated()).height
     assert best["shared"].min() >= duplicates.MIN_EVIDENCE, best.sort("shared").head(5)
@@ -356,7 +416,8 @@ def test_every_duplicate_keeps_two_pieces_of_evidence(large: tuple[pl.DataFrame,
 
 
 def test_hard_negative_records_differ_in_a_strong_identifier(
-        large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    large: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
     """Namesakes (same name and district), families (one mobile), twins (same trade name): every
     pair of their records has a strong identifier present in both and different."""
     evidence = _evidence(*large)
@@ -371,7 +432,8 @@ def test_hard_negative_records_differ_in_a_strong_identifier(
 def test_duplicate_variations_occur(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     records, evidence = large[0], _evidence(*large)
     per_entity = evidence.group_by("entity_id").agg(
-        *[pl.col(f).drop_nulls().n_unique().alias(f) for f in ("name", "birth", "email")])
+        *[pl.col(f).drop_nulls().n_unique().alias(f) for f in ("name", "birth", "email")]
+    )
     for field in ("name", "birth", "email"):  # a typo, day and month swapped, another mailbox
         assert per_entity.filter(pl.col(field) > 1).height > 0, field
     assert records["address"].str.contains("#").any() and records["address"].str.contains("号").any()

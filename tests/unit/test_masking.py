@@ -46,8 +46,16 @@ def test_mask_values_by_field_column_matches_scalar_form():
     frame = pl.DataFrame(
         {
             "field": ["mobile", "email", "name", "id_number", "address", "record_key", "mobile", "x"],
-            "value": ["+8613812345678", "x@y.cn", "王五", "11010519491231002X", "上海市浦东新区世纪大道1号",
-                      "erp:7", None, "0123456789"],
+            "value": [
+                "+8613812345678",
+                "x@y.cn",
+                "王五",
+                "11010519491231002X",
+                "上海市浦东新区世纪大道1号",
+                "erp:7",
+                None,
+                "0123456789",
+            ],
         }
     )
     masked = frame.select(mask_values(pl.col("field"), pl.col("value")))["value"].to_list()
@@ -58,7 +66,8 @@ def test_mask_values_by_field_column_matches_scalar_form():
 def test_mask_values_with_field_name_on_a_date_column():
     frame = pl.DataFrame({"birth_date": [dt.date(1990, 1, 2), None]})
     assert frame.select(mask_values("birth_date", pl.col("birth_date")))["birth_date"].to_list() == [
-        "1990-**-**", None
+        "1990-**-**",
+        None,
     ]
 
 

@@ -65,7 +65,10 @@ def test_fullwidth_resident_id() -> None:
 def test_wrong_check_character_is_invalid() -> None:
     wrong = ID_X[:17] + "1"
     out = normalize_resident_id(pl.Series([wrong, ID_DIGIT[:17] + "X"]), today=TODAY)
-    assert out.rows() == [(wrong, "invalid", None, None), (ID_DIGIT[:17] + "X", "invalid", None, None)]
+    assert out.select("value", "status", "birth_date", "gender").rows() == [
+        (wrong, "invalid", None, None),
+        (ID_DIGIT[:17] + "X", "invalid", None, None),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -73,17 +76,34 @@ def test_wrong_check_character_is_invalid() -> None:
 )
 def test_impossible_or_future_birth_dates_are_invalid(body: str) -> None:
     value = body + ric_check(body)
-    assert normalize_resident_id(pl.Series([value]), today=TODAY).row(0) == (value, "invalid", None, None)
+    assert normalize_resident_id(pl.Series([value]), today=TODAY).select(
+        "value", "status", "birth_date", "gender"
+    ).row(0) == (value, "invalid", None, None)
 
 
 def test_legacy_15_digit_ids_are_upgraded() -> None:
     out = normalize_resident_id(
         pl.Series(["110105491231002", "110105491331002", "11010549123100"]), today=TODAY
     )
-    assert out.row(0) == (ID_X, "normalized", dt.date(1949, 12, 31), "F")
+    assert out.select("value", "status", "birth_date", "gender").row(0) == (
+        ID_X,
+        "normalized",
+        dt.date(1949, 12, 31),
+        "F",
+    )
     # Month 13: not upgraded, kept as written. 14 digits: neither form.
-    assert out.row(1) == ("110105491331002", "invalid", None, None)
-    assert out.row(2) == ("11010549123100", "invalid", None, None)
+    assert out.select("value", "status", "birth_date", "gender").row(1) == (
+        "110105491331002",
+        "invalid",
+        None,
+        None,
+    )
+    assert out.select("value", "status", "birth_date", "gender").row(2) == (
+        "11010549123100",
+        "invalid",
+        None,
+        None,
+    )
     upgraded = pl.DataFrame({"v": ["110105491231002", ID_X]}).select(upgrade_resident_id(pl.col("v")))
     assert upgraded["v"].to_list() == [ID_X, ID_X]
 
@@ -126,7 +146,7 @@ def test_valid_credit_codes() -> None:
     ],
 )
 def test_invalid_credit_codes(code: str) -> None:
-    assert normalize_credit_code(pl.Series([code])).row(0) == (code, "invalid")
+    assert normalize_credit_code(pl.Series([code])).select("value", "status").row(0) == (code, "invalid")
 
 
 def test_credit_code_checksum_matches_stdnum() -> None:

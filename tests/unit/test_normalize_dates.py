@@ -27,7 +27,7 @@ JAN5 = dt.date(2023, 1, 5)
     ],
 )
 def test_date_layouts(written: str) -> None:
-    value, status = normalize_date(pl.Series([written])).row(0)
+    value, status = normalize_date(pl.Series([written])).select("value", "status").row(0)
     assert value == JAN5
     assert status == ("ok" if written.strip() == "2023-01-05" else "normalized")
 
@@ -81,7 +81,7 @@ def test_datetime_status() -> None:
     ],
 )
 def test_impossible_or_unparseable_dates_are_invalid(written: str) -> None:
-    assert normalize_date(pl.Series([written])).row(0) == (None, "invalid")
+    assert normalize_date(pl.Series([written])).select("value", "status").row(0) == (None, "invalid")
 
 
 def test_leap_days_and_range_edges() -> None:
@@ -133,7 +133,7 @@ def test_year_first_dates_ignore_date_order() -> None:
 
 def test_future_birth_dates_are_invalid() -> None:
     out = normalize_date(pl.Series(["2025-06-01", "2025-06-02"]), not_after=dt.date(2025, 6, 1))
-    assert out.rows() == [(dt.date(2025, 6, 1), "ok"), (None, "invalid")]
+    assert out.select("value", "status").rows() == [(dt.date(2025, 6, 1), "ok"), (None, "invalid")]
 
 
 def test_unknown_date_order() -> None:

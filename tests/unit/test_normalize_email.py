@@ -28,7 +28,10 @@ from dq_project.normalize import email_is_valid, normalize_email
     ],
 )
 def test_normalize_email(written: str | None, value: str | None, status: str) -> None:
-    assert normalize_email(pl.Series([written], dtype=pl.String)).row(0) == (value, status)
+    assert normalize_email(pl.Series([written], dtype=pl.String)).select("value", "status").row(0) == (
+        value,
+        status,
+    )
 
 
 def test_length_limits() -> None:

@@ -29,12 +29,15 @@ E164 = "+8613812345678"
 )
 def test_mobile_formats_become_e164(written: str) -> None:
     out = normalize_mobile(pl.Series([written]))
-    assert out.row(0) == (E164, "ok" if written == E164 else "normalized")
+    assert out.select("value", "status").row(0) == (E164, "ok" if written == E164 else "normalized")
 
 
 @pytest.mark.parametrize("prefix", ["199", "198", "166", "191", "173", "145", "147", "175"])
 def test_newer_mobile_prefixes_are_mobiles(prefix: str) -> None:
-    assert normalize_mobile(pl.Series([prefix + "12345678"])).row(0) == (f"+86{prefix}12345678", "normalized")
+    assert normalize_mobile(pl.Series([prefix + "12345678"])).select("value", "status").row(0) == (
+        f"+86{prefix}12345678",
+        "normalized",
+    )
 
 
 @pytest.mark.parametrize(
@@ -53,7 +56,7 @@ def test_newer_mobile_prefixes_are_mobiles(prefix: str) -> None:
     ],
 )
 def test_invalid_mobiles_keep_cleaned_text(written: str) -> None:
-    value, status = normalize_mobile(pl.Series([written])).row(0)
+    value, status = normalize_mobile(pl.Series([written])).select("value", "status").row(0)
     assert status == "invalid"
     assert value == written.strip()
 
@@ -96,7 +99,7 @@ def test_default_region_applies_to_national_numbers() -> None:
     ],
 )
 def test_landlines_become_e164_without_extension(written: str, e164: str) -> None:
-    assert normalize_phone(pl.Series([written])).row(0) == (e164, "normalized")
+    assert normalize_phone(pl.Series([written])).select("value", "status").row(0) == (e164, "normalized")
 
 
 def test_landline_field_rejects_mobiles_and_garbage() -> None:
