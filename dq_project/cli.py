@@ -124,7 +124,11 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
         ).fetchall()[0]
     finally:
         con.close()
-    today = kpis.filter(pl.col("snapshot_date") == day)
+    today = kpis.filter(
+        (pl.col("snapshot_date") == day)
+        & (pl.col("scope") == "overall")
+        & pl.col("kind").is_in(["dimension", "score"])
+    )
     typer.echo(f"\nrun finished in {elapsed:.0f}s")
     for row in today.iter_rows(named=True):
         typer.echo(f"  {row['dimension']:<14} {row['measure'] * 100:6.1f}%")

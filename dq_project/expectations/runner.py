@@ -28,6 +28,7 @@ from dq_project.expectations.checks import outcome, reason
 from dq_project.expectations.gx_rule import FAIL
 from dq_project.expectations.suite import RULE_ID_META, build_suite, columns_used
 from dq_project.masking import mask_values
+from dq_project.matching.features import with_comparable_names
 
 logger = logging.getLogger(__name__)
 KEY = "record_key"
@@ -135,6 +136,7 @@ def run_rules(df: pl.DataFrame, rules: list[Rule]) -> RuleRun:
     """
     if not rules:
         return RuleRun(pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=FAILURE_SCHEMA))
+    df = with_comparable_names(df)
     missing = [column for column in [KEY, *columns_used(rules)] if column not in df.columns]
     if missing:
         raise ValueError(f"frame lacks columns the rules read: {missing}")

@@ -218,3 +218,21 @@ def _city(city: pl.Expr, province: pl.Expr, address: pl.Expr) -> pl.Expr:
     from_address = address.str.replace_all(" ", "").str.extract(_ADDRESS_CITY)
     municipality = _region_stem(province).replace_strict(_MUNICIPALITIES, default=None)
     return pl.coalesce(_region_stem(city), from_address, municipality)
+
+
+def with_comparable_names(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add name_key (pinyin key: 张伟, 张玮 and "Zhang Wei" agree) and company_key (the company name
+    without legal suffix and region prefix), so rules can tell a differently written name from a
+    different customer. Absent input columns count as null; no other column is added."""
+
+    def text(column: str) -> pl.Expr:
+        return _clean(pl.col(column) if column in frame.columns else pl.lit(None, pl.String))
+
+    cleaned = frame.select(text("name").alias("name_clean"))["name_clean"]
+    keys = name_keys(cleaned.unique().drop_nulls()).select("name_clean", "name_key")
+    company = _company_core(text("company_name"), text("city"), text("province")).alias("company_key")
+    return (
+        frame.with_columns(cleaned, company)
+        .join(keys, on="name_clean", how="left", maintain_order="left")
+        .drop("name_clean")
+    )
