@@ -89,6 +89,17 @@ def scorecards(kpis: pl.DataFrame, snapshot_date: dt.date, prefix: str) -> list[
     return wide.sort("quality_score", nulls_last=True).to_dicts()
 
 
+def kpi_drops(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date) -> pl.DataFrame:
+    """KPIs that fell more than kpis.max_drop below their baseline on the date."""
+    return query_sql(
+        con,
+        "quality/select_kpi_drops",
+        snapshot_date=snapshot_date.isoformat(),
+        max_drop=settings.kpis.max_drop,
+        baseline_days=settings.kpis.baseline_days,
+    ).pl()
+
+
 def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date) -> dict:
     """Everything the template shows, as plain Python values."""
     day = snapshot_date.isoformat()
@@ -98,13 +109,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
     samples = query_sql(
         con, "quality/select_failure_samples", snapshot_date=day, per_rule=settings.report.failure_samples
     ).pl()
-    drops = query_sql(
-        con,
-        "quality/select_kpi_drops",
-        snapshot_date=day,
-        max_drop=settings.kpis.max_drop,
-        baseline_days=settings.kpis.baseline_days,
-    ).pl()
+    drops = kpi_drops(con, settings, snapshot_date)
     return {
         "snapshot_date": day,
         "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

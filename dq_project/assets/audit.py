@@ -8,7 +8,7 @@ import polars as pl
 from dq_project.assets.golden import GOLDEN_CUSTOMERS
 from dq_project.assets.quality import RULE_RESULTS
 from dq_project.partitions import daily_snapshots
-from dq_project.report import render_report
+from dq_project.report import kpi_drops, render_report
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql, run_sql
 
@@ -42,13 +42,7 @@ def kpi_history(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         con.unregister("kpi_weights")
         con.commit()
         kpis = query_sql(con, "quality/select_kpis", snapshot_date=day).pl()
-        drops = query_sql(
-            con,
-            "quality/select_kpi_drops",
-            snapshot_date=day,
-            max_drop=settings.kpis.max_drop,
-            baseline_days=settings.kpis.baseline_days,
-        ).pl()
+        drops = kpi_drops(con, settings, dt.date.fromisoformat(day))
     today = kpis.filter(
         (pl.col("snapshot_date") == dt.date.fromisoformat(day)) & (pl.col("scope") == "overall")
     )

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from dq_project.evaluation import pairwise_score
+from dq_project.expectations.accuracy import DEFECT_RULES
 from dq_project.generator import generate
 from dq_project.resources import WarehouseResource
 from dq_project.runner import run_daily
@@ -23,16 +24,6 @@ ROWS = 2000
 # it shows up among the report's failure samples).
 HOSTILE_ID = "<script>alert(1)</script>"
 HOSTILE_ROW = f'"{HOSTILE_ID}",person,<img src=x onerror=alert(2)>,M,,,,,12345,,,,,,,,,,\n'
-
-# Planted defect kind -> the rule that must find it.
-DEFECT_RULES = {
-    "invalid_mobile": "mobile_is_valid_e164",
-    "invalid_email": "email_is_valid",
-    "invalid_id_checksum": "id_number_checksum_valid",
-    "invalid_credit_code": "credit_code_checksum_valid",
-    "invalid_birth_date": "birth_date_is_valid",
-    "updated_before_created": "updated_after_created",
-}
 
 
 @pytest.fixture(scope="module")
