@@ -13,6 +13,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from dq_project.cli_model import model_app
 from dq_project.cli_review import review_app
 from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 
@@ -20,6 +21,7 @@ from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_sett
 
 app = typer.Typer(help="dq: data quality for customer records.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
+app.add_typer(model_app, name="model")
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="project config (default: dq.toml)")]
 HomeOption = Annotated[Path | None, typer.Option("--home", help="data home (default: config / DQ_HOME)")]

@@ -1,0 +1,62 @@
+"""`dq model ...`: retrain the Splink models on the current records, keeping every version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dq_project.settings import SettingsError, load_settings
+
+model_app = typer.Typer(
+    help="Manage the Splink models (saved as JSON under <home>/models).", no_args_is_help=True
+)
+
+
+def archive_name(path: Path, stamp: dt.datetime) -> Path:
+    """models/splink_person.json -> models/splink_person.20261123T154100.json"""
+    return path.with_name(f"{path.stem}.{stamp:%Y%m%dT%H%M%S}{path.suffix}")
+
+
+@model_app.command("train")
+def train(
+    date: Annotated[
+        str | None, typer.Option("--date", help="train on records as of this date (default: today)")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config")] = None,
+    home: Annotated[Path | None, typer.Option("--home")] = None,
+) -> None:
+    """Retrain the person and company models; the new JSON is used by every later run."""
+    from dq_project.matching import CUSTOMER_TYPES, MatchSettings, model_path, train_model
+    from dq_project.resources import open_warehouse
+    from dq_project.sql import query_sql
+
+    try:
+        settings = load_settings(config, home=home)
+    except SettingsError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from exc
+    as_of = dt.date.fromisoformat(date) if date else dt.date.today()
+    con = open_warehouse(settings.warehouse_path)
+    try:
+        records = query_sql(con, "staging/select_current_customers", as_of_date=as_of.isoformat()).pl()
+    finally:
+        con.close()
+    if records.is_empty():
+        typer.secho(f"no staged records as of {as_of}: run the pipeline first", fg="red", err=True)
+        raise typer.Exit(1)
+    match_settings = MatchSettings(**settings.matching.model_dump())
+    stamp = dt.datetime.now(dt.UTC)
+    for customer_type in CUSTOMER_TYPES:
+        started = time.perf_counter()
+        model = train_model(records, customer_type, match_settings)
+        path = model_path(settings.models_dir, customer_type)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(model, ensure_ascii=False, indent=2)
+        archive_name(path, stamp).write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
+        typer.echo(f"{customer_type}: trained in {time.perf_counter() - started:.1f}s -> {path}")
