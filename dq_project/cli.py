@@ -207,6 +207,7 @@ def export_command(
     home: HomeOption = None,
 ) -> None:
     """Export clusters, rule failures or golden records for stewards or CRM re-import."""
+    from dq_project.audit_log import log_event
     from dq_project.export import export, latest_date
     from dq_project.resources import open_warehouse
 
@@ -221,6 +222,7 @@ def export_command(
             rows = export(con, what, out, as_of)
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from exc
+        log_event(con, "export", target=what, snapshot_date=as_of, details={"rows": rows, "file": str(out)})
     finally:
         con.close()
     typer.echo(f"{what} as of {as_of}: {rows:,} rows -> {out}")

@@ -31,6 +31,7 @@ def train(
     home: Annotated[Path | None, typer.Option("--home")] = None,
 ) -> None:
     """Retrain the person and company models; the new JSON is used by every later run."""
+    from dq_project.audit_log import log_event
     from dq_project.matching import CUSTOMER_TYPES, MatchSettings, model_path, train_model
     from dq_project.resources import open_warehouse
     from dq_project.sql import query_sql
@@ -59,4 +60,16 @@ def train(
         text = json.dumps(model, ensure_ascii=False, indent=2)
         archive_name(path, stamp).write_text(text, encoding="utf-8")
         path.write_text(text, encoding="utf-8")
-        typer.echo(f"{customer_type}: trained in {time.perf_counter() - started:.1f}s -> {path}")
+        seconds = time.perf_counter() - started
+        typer.echo(f"{customer_type}: trained in {seconds:.1f}s -> {path}")
+        con = open_warehouse(settings.warehouse_path)
+        try:
+            log_event(
+                con,
+                "model_train",
+                target=customer_type,
+                snapshot_date=as_of,
+                details={"model": path.name, "records": records.height, "seconds": round(seconds, 1)},
+            )
+        finally:
+            con.close()

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from dq_project.audit_log import log_event
 from dq_project.readers import LoadParams, read_to_raw
 from dq_project.settings import Settings, SettingsError, SourceSettings
 from dq_project.sql import query_sql, run_sql
@@ -145,11 +146,25 @@ def load_file(con: duckdb.DuckDBPyConnection, source: SourceSettings, landed: La
             extra_columns=extra,
             **asdict(params),
         )
+        row = query_sql(con, "raw/select_load_by_hash", source=source.name, file_hash=file_hash).fetchall()[0]
+        log_event(
+            con,
+            "load",
+            target=f"{source.name}/{landed.path.name}",
+            snapshot_date=landed.snapshot_date,
+            details={
+                "load_id": params.load_id,
+                "rows_loaded": row[3],
+                "rows_quarantined": row[4],
+                "encoding": result.encoding,
+                "missing_columns": missing,
+                "extra_columns": extra,
+            },
+        )
         con.commit()
     except Exception:
         con.rollback()
         raise
-    row = query_sql(con, "raw/select_load_by_hash", source=source.name, file_hash=file_hash).fetchall()[0]
     return LoadOutcome(
         landed,
         params.load_id,

@@ -20,8 +20,18 @@ import polars as pl
 
 NOT_PERSONAL = frozenset(
     {
-        "source", "source_record_id", "record_key", "customer_type", "gender", "id_gender",
-        "province", "city", "district", "tags", "created_at", "updated_at",
+        "source",
+        "source_record_id",
+        "record_key",
+        "customer_type",
+        "gender",
+        "id_gender",
+        "province",
+        "city",
+        "district",
+        "tags",
+        "created_at",
+        "updated_at",
     }
 )
 TRUNCATE_AT = 6
@@ -87,16 +97,20 @@ def mask_name(value: pl.Expr) -> pl.Expr:
 
 def mask_date(value: pl.Expr) -> pl.Expr:
     """Keep the year of a date (``1985-03-12`` -> ``1985-**-**``)."""
-    return pl.when(value.str.contains(r"^\d{4}")).then(
-        pl.concat_str([value.str.head(4), pl.lit("-**-**")])
-    ).otherwise(pl.lit("****"))
+    return (
+        pl.when(value.str.contains(r"^\d{4}"))
+        .then(pl.concat_str([value.str.head(4), pl.lit("-**-**")]))
+        .otherwise(pl.lit("****"))
+    )
 
 
 def truncate(value: pl.Expr) -> pl.Expr:
     """Generic text: the first characters and an ellipsis."""
-    return pl.when(_length(value) > TRUNCATE_AT).then(
-        pl.concat_str([value.str.head(TRUNCATE_AT), pl.lit("…")])
-    ).otherwise(value)
+    return (
+        pl.when(_length(value) > TRUNCATE_AT)
+        .then(pl.concat_str([value.str.head(TRUNCATE_AT), pl.lit("…")]))
+        .otherwise(value)
+    )
 
 
 def _keep(value: pl.Expr) -> pl.Expr:

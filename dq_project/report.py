@@ -125,6 +125,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         "sources": scorecards(kpis, snapshot_date, "source:"),
         "review": query_sql(con, "matching/select_review_sample", as_of_date=day, limit=25).pl().to_dicts(),
         "review_reasons": dict(query_sql(con, "matching/select_review_reasons", as_of_date=day).fetchall()),
+        "audit_log": query_sql(con, "audit/select_log", snapshot_date=day, limit=30).pl().to_dicts(),
         "id_changes": query_sql(con, "matching/select_id_changes", as_of_date=day, limit=50).pl().to_dicts(),
         "loads": query_sql(con, "raw/select_partition_loads", snapshot_date=day).pl().to_dicts(),
         "quarantine": query_sql(con, "raw/select_quarantine_sample", snapshot_date=day, limit=20)

@@ -24,7 +24,7 @@ TABLES: tuple[str, ...] = (
     "staging/current_customers", "quality/rule_results", "quality/rule_failures",
     "quality/kpi_history", "matching/pairs", "matching/clusters", "matching/review_queue",
     "matching/steward_decisions", "matching/golden_id_changes",
-    "golden/customers", "golden/provenance",
+    "golden/customers", "golden/provenance", "audit/log",
 )  # fmt: skip
 
 

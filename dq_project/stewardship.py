@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from dq_project.audit_log import log_event
 from dq_project.masking import mask_values
 from dq_project.sql import query_sql, run_sql
 
@@ -82,6 +83,13 @@ def record_decision(
             value=value,
             reason=reason,
         )
+    log_event(
+        con,
+        "steward_decision",
+        target=golden_id or f"{left}|{right}",
+        actor=decided_by,
+        details={"decision_id": decision_id, "action": action, "field": field, "rows": len(rows)},
+    )
     return decision_id
 
 

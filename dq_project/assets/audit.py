@@ -7,6 +7,7 @@ import polars as pl
 
 from dq_project.assets.golden import GOLDEN_CUSTOMERS
 from dq_project.assets.quality import RULE_RESULTS
+from dq_project.audit_log import log_event
 from dq_project.partitions import daily_snapshots
 from dq_project.report import kpi_drops, render_report
 from dq_project.resources import WarehouseResource
@@ -68,6 +69,13 @@ def report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
     """The HTML audit report of the snapshot: <home>/reports/<date>/audit.html (+ index.html)."""
     settings = warehouse.settings()
     with warehouse.connect() as con:
+        log_event(
+            con,
+            "run",
+            target=context.run_id,
+            snapshot_date=context.partition_key,
+            details={"job": context.job_name, "tags": dict(context.run.tags)},
+        )
         path = render_report(con, settings, dt.date.fromisoformat(context.partition_key))
     context.log.info(f"audit report written to {path}")
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path))})

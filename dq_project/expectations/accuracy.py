@@ -25,7 +25,8 @@ DEFECT_RULES = {
 }
 # Validity rules of a field: a value written in full width must trip none of them.
 FIELD_RULES = {
-    "mobile": ("mobile_is_valid_e164",), "email": ("email_is_valid",),
+    "mobile": ("mobile_is_valid_e164",),
+    "email": ("email_is_valid",),
     "id_number": ("id_number_checksum_valid", "id_number_region_known"),
 }
 # Fields only one customer type carries: clean fields are counted among those records only.
@@ -45,8 +46,9 @@ def stage_generated(
         raw = raw.rename(lambda column: column.lstrip("\ufeff"))
         canonical = raw.select(pl.col(column).alias(field) for field, column in source["mapping"].items())
         canonical = canonical.with_columns(source=pl.lit(source["name"]))
-        staged = normalize_frame(canonical, default_region=source["phone_region"],
-                                 date_order=source["date_order"], today=day)
+        staged = normalize_frame(
+            canonical, default_region=source["phone_region"], date_order=source["date_order"], today=day
+        )
         frames.append(staged.with_columns(record_key=pl.format("{}:{}", "source", "source_record_id")))
     truth = pl.read_csv(snapshot.truth_dir / "defects.csv", infer_schema=False)
     return pl.concat(frames, how="diagonal_relaxed"), truth.with_columns(
@@ -84,9 +86,15 @@ def accuracy(staged: pl.DataFrame, truth: pl.DataFrame, failures: pl.DataFrame) 
         found = int(planted_keys.is_in(flagged.implode()).sum())
         false_flags = int(clean["record_key"].is_in(flagged.implode()).sum())
         recall = 1 - found / len(planted_keys) if kind == "fullwidth" else found / len(planted_keys)
-        rows.append({"kind": kind, "field": field, "planted": len(planted_keys), "found": found,
-                     "recall": recall, "false_flags": false_flags,
-                     "false_rate": false_flags / clean.height if clean.height else 0.0})
+        rows.append(
+            {
+                "kind": kind,
+                "field": field,
+                "planted": len(planted_keys),
+                "found": found,
+                "recall": recall,
+                "false_flags": false_flags,
+                "false_rate": false_flags / clean.height if clean.height else 0.0,
+            }
+        )
     return pl.DataFrame(rows).sort("kind", "field")
-
-

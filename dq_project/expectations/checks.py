@@ -110,10 +110,19 @@ def _updated_within(p: Mapping[str, Any]) -> Check:
 
 
 CHECKS: dict[str, Callable[[Mapping[str, Any]], Check]] = {
-    "not_null": _not_null, "unique": _unique, "in_set": _in_set, "status_not": _status_not,
-    "is_true": _is_true, "between": _between, "a_not_before_b": _a_not_before_b,
-    "a_before_b": _a_before_b, "equal": _equal, "required": _required, "age_between": _age_between,
-    "one_name_per_key": _one_name_per_key, "updated_within": _updated_within,
+    "not_null": _not_null,
+    "unique": _unique,
+    "in_set": _in_set,
+    "status_not": _status_not,
+    "is_true": _is_true,
+    "between": _between,
+    "a_not_before_b": _a_not_before_b,
+    "a_before_b": _a_before_b,
+    "equal": _equal,
+    "required": _required,
+    "age_between": _age_between,
+    "one_name_per_key": _one_name_per_key,
+    "updated_within": _updated_within,
 }
 
 
@@ -130,8 +139,10 @@ def outcome(rule: Rule) -> pl.Expr:
     applies, fails = CHECKS[rule.check](rule.params)
     applies = applies.fill_null(False) & _condition(rule.row_condition)
     return (
-        pl.when(~applies).then(pl.lit(NOT_APPLICABLE))
-        .when(fails.fill_null(False)).then(pl.lit(FAIL))
+        pl.when(~applies)
+        .then(pl.lit(NOT_APPLICABLE))
+        .when(fails.fill_null(False))
+        .then(pl.lit(FAIL))
         .otherwise(pl.lit(PASS))
         .cast(pl.Int8)
         .alias(rule.id)

@@ -34,12 +34,23 @@ logger = logging.getLogger(__name__)
 KEY = "record_key"
 RESULT_FORMAT = {"result_format": "BASIC"}
 RESULT_SCHEMA = {
-    "rule_id": pl.String, "dimension": pl.String, "severity": pl.String, "fields": pl.String,
-    "threshold": pl.Float64, "evaluated": pl.Int64, "failed": pl.Int64, "failed_ratio": pl.Float64,
-    "passed": pl.Boolean, "description_en": pl.String, "description_zh": pl.String,
+    "rule_id": pl.String,
+    "dimension": pl.String,
+    "severity": pl.String,
+    "fields": pl.String,
+    "threshold": pl.Float64,
+    "evaluated": pl.Int64,
+    "failed": pl.Int64,
+    "failed_ratio": pl.Float64,
+    "passed": pl.Boolean,
+    "description_en": pl.String,
+    "description_zh": pl.String,
 }
 FAILURE_SCHEMA = {
-    "rule_id": pl.String, "record_key": pl.String, "field": pl.String, "value_masked": pl.String,
+    "rule_id": pl.String,
+    "record_key": pl.String,
+    "field": pl.String,
+    "value_masked": pl.String,
     "reason": pl.String,
 }
 
@@ -97,12 +108,21 @@ def _results_frame(rules: list[Rule], counts: dict[str, tuple[int, int, bool]]) 
     rows = []
     for rule in rules:
         evaluated, failed, passed = counts[rule.id]
-        rows.append({
-            "rule_id": rule.id, "dimension": rule.dimension, "severity": rule.severity,
-            "fields": ",".join(rule.fields), "threshold": rule.threshold, "evaluated": evaluated,
-            "failed": failed, "failed_ratio": failed / evaluated if evaluated else 0.0, "passed": passed,
-            "description_en": rule.description_en, "description_zh": rule.description_zh,
-        })
+        rows.append(
+            {
+                "rule_id": rule.id,
+                "dimension": rule.dimension,
+                "severity": rule.severity,
+                "fields": ",".join(rule.fields),
+                "threshold": rule.threshold,
+                "evaluated": evaluated,
+                "failed": failed,
+                "failed_ratio": failed / evaluated if evaluated else 0.0,
+                "passed": passed,
+                "description_en": rule.description_en,
+                "description_zh": rule.description_zh,
+            }
+        )
     return pl.DataFrame(rows, schema=RESULT_SCHEMA)
 
 
@@ -116,8 +136,11 @@ def _failures_frame(df: pl.DataFrame, outcomes: pl.DataFrame, rules: list[Rule])
             df.lazy()
             .filter(outcomes[rule.id] == FAIL)
             .select(
-                rule_id=pl.lit(rule.id), record_key=pl.col(KEY).cast(pl.String), field=pl.lit(field),
-                value_masked=mask_values(field, value), reason=reason(rule, df.columns),
+                rule_id=pl.lit(rule.id),
+                record_key=pl.col(KEY).cast(pl.String),
+                field=pl.lit(field),
+                value_masked=mask_values(field, value),
+                reason=reason(rule, df.columns),
             )
         )
     if not parts:

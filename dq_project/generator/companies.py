@@ -21,19 +21,57 @@ TRADE_CHARS = (
 )
 _READINGS = {"晟": "sheng"}  # the reading used in business names, not pypinyin's first choice
 INDUSTRIES = (
-    "科技", "信息技术", "网络科技", "贸易", "商贸", "实业", "电子", "机械设备", "建设工程", "建筑工程",
-    "房地产开发", "物流", "餐饮管理", "文化传媒", "广告", "企业管理咨询", "医药", "生物科技", "食品",
-    "服饰", "教育科技", "环保科技", "新能源", "汽车服务", "投资管理", "供应链管理", "装饰工程",
-    "物业管理", "化工", "包装材料",
+    "科技",
+    "信息技术",
+    "网络科技",
+    "贸易",
+    "商贸",
+    "实业",
+    "电子",
+    "机械设备",
+    "建设工程",
+    "建筑工程",
+    "房地产开发",
+    "物流",
+    "餐饮管理",
+    "文化传媒",
+    "广告",
+    "企业管理咨询",
+    "医药",
+    "生物科技",
+    "食品",
+    "服饰",
+    "教育科技",
+    "环保科技",
+    "新能源",
+    "汽车服务",
+    "投资管理",
+    "供应链管理",
+    "装饰工程",
+    "物业管理",
+    "化工",
+    "包装材料",
 )
 SUFFIXES = ("有限公司", "有限责任公司", "股份有限公司", "集团有限公司")
 _SUFFIX_WEIGHTS = (70, 15, 10, 5)
 # Written forms of a company name; 0 is the registered name. "loose_suffix" swaps the legal form for
 # a near one (有限公司 <-> 有限责任公司, 股份有限公司 -> 有限公司), "short_suffix" ends in plain 公司.
-NAME_FORMS = ("registered", "no_suffix", "no_prefix", "prefix_fullwidth_parens", "prefix_parens",
-              "city_prefix", "loose_suffix", "short_suffix")
-_LOOSE_SUFFIX = {"有限公司": "有限责任公司", "有限责任公司": "有限公司", "股份有限公司": "有限公司",
-                 "集团有限公司": "集团公司"}
+NAME_FORMS = (
+    "registered",
+    "no_suffix",
+    "no_prefix",
+    "prefix_fullwidth_parens",
+    "prefix_parens",
+    "city_prefix",
+    "loose_suffix",
+    "short_suffix",
+)
+_LOOSE_SUFFIX = {
+    "有限公司": "有限责任公司",
+    "有限责任公司": "有限公司",
+    "股份有限公司": "有限公司",
+    "集团有限公司": "集团公司",
+}
 
 
 def draw_trade_names(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -77,19 +115,27 @@ def trade_pinyin(trade: np.ndarray) -> pl.Series:
     return parts[0] + parts[1] + parts[2] + parts[3]
 
 
-def company_name_text(city: pl.Expr, trade: pl.Expr, industry: pl.Expr, suffix: pl.Expr,
-                      form: pl.Expr) -> pl.Expr:
+def company_name_text(
+    city: pl.Expr, trade: pl.Expr, industry: pl.Expr, suffix: pl.Expr, form: pl.Expr
+) -> pl.Expr:
     """Company names in the written forms of NAME_FORMS (indices); the region prefix is the city's
     short name (深圳), or its full name (深圳市) in the city_prefix form."""
     core = pl.concat_str(trade, industry)
     prefix = city.str.strip_suffix("市")
     return (
-        pl.when(form == 1).then(pl.concat_str(prefix, core))
-        .when(form == 2).then(pl.concat_str(core, suffix))
-        .when(form == 3).then(pl.concat_str(core, pl.lit("（"), prefix, pl.lit("）"), suffix))
-        .when(form == 4).then(pl.concat_str(core, pl.lit("("), prefix, pl.lit(")"), suffix))
-        .when(form == 5).then(pl.concat_str(city, core, suffix))
-        .when(form == 6).then(pl.concat_str(prefix, core, suffix.replace(_LOOSE_SUFFIX)))
-        .when(form == 7).then(pl.concat_str(prefix, core, pl.lit("公司")))
+        pl.when(form == 1)
+        .then(pl.concat_str(prefix, core))
+        .when(form == 2)
+        .then(pl.concat_str(core, suffix))
+        .when(form == 3)
+        .then(pl.concat_str(core, pl.lit("（"), prefix, pl.lit("）"), suffix))
+        .when(form == 4)
+        .then(pl.concat_str(core, pl.lit("("), prefix, pl.lit(")"), suffix))
+        .when(form == 5)
+        .then(pl.concat_str(city, core, suffix))
+        .when(form == 6)
+        .then(pl.concat_str(prefix, core, suffix.replace(_LOOSE_SUFFIX)))
+        .when(form == 7)
+        .then(pl.concat_str(prefix, core, pl.lit("公司")))
         .otherwise(pl.concat_str(prefix, core, suffix))
     )

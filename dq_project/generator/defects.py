@@ -25,8 +25,16 @@ from dq_project.generator.formats import date_text
 from dq_project.generator.identifiers import RIC_CHECK_CHARS, USCC_ALPHABET
 from dq_project.generator.text import choose, fullwidth
 
-KINDS = ("missing", "invalid_mobile", "invalid_email", "invalid_id_checksum", "invalid_credit_code",
-         "invalid_birth_date", "updated_before_created", "fullwidth")
+KINDS = (
+    "missing",
+    "invalid_mobile",
+    "invalid_email",
+    "invalid_id_checksum",
+    "invalid_credit_code",
+    "invalid_birth_date",
+    "updated_before_created",
+    "fullwidth",
+)
 PLACEHOLDERS = (None, "无", "暂无", "N/A", "null", "-", "空")
 _PLACEHOLDER_WEIGHTS = (50, 10, 10, 8, 7, 8, 7)
 # field -> (kind, cumulative probability bound) applied in order on the field's uniform draw.
@@ -92,19 +100,27 @@ def plant(
         _apply("name", {}),
         _apply("mobile", {"invalid_mobile": _invalid_mobile(), "fullwidth": fullwidth(pl.col("mobile"))}),
         _apply("email", {"invalid_email": _invalid_email(), "fullwidth": _fullwidth_email()}),
-        _apply("id_number", {"invalid_id_checksum": _wrong_check("id_number", RIC_CHECK_CHARS),
-                             "fullwidth": fullwidth(pl.col("id_number"))}),
+        _apply(
+            "id_number",
+            {
+                "invalid_id_checksum": _wrong_check("id_number", RIC_CHECK_CHARS),
+                "fullwidth": fullwidth(pl.col("id_number")),
+            },
+        ),
         _apply("credit_code", {"invalid_credit_code": _wrong_check("credit_code", USCC_ALPHABET)}),
         _apply("birth_date", {"invalid_birth_date": _invalid_birth_date()}),
         pl.when(_flag("updated_at", "updated_before_created"))
         .then(pl.col("created_ts") - pl.duration(seconds=pl.col("dd_back_seconds")))
-        .otherwise("updated_ts").alias("updated_ts"),
+        .otherwise("updated_ts")
+        .alias("updated_ts"),
     )
     keys = work.select("source", "source_record_id")
-    truth = pl.concat([
-        keys.filter(pl.Series(mask)).with_columns(field=pl.lit(field), defect=pl.lit(kind))
-        for (field, kind), mask in masks.items()
-    ])
+    truth = pl.concat(
+        [
+            keys.filter(pl.Series(mask)).with_columns(field=pl.lit(field), defect=pl.lit(kind))
+            for (field, kind), mask in masks.items()
+        ]
+    )
     return work, truth.sort("source", "source_record_id", "field")
 
 
@@ -126,8 +142,10 @@ def _invalid_mobile() -> pl.Expr:
     """Too short, too long, or a prefix no mobile network uses (10x, 11x, 12x)."""
     digits, v = pl.col("mobile_number").cast(pl.String), pl.col("dd_variant")
     bad = (
-        pl.when(v == 0).then(digits.str.slice(0, 10))
-        .when(v == 1).then(pl.concat_str(digits, pl.col("dd_digit").cast(pl.String)))
+        pl.when(v == 0)
+        .then(digits.str.slice(0, 10))
+        .when(v == 1)
+        .then(pl.concat_str(digits, pl.col("dd_digit").cast(pl.String)))
         .otherwise(pl.concat_str(pl.lit("1"), (pl.col("dd_digit") % 3).cast(pl.String), digits.str.slice(2)))
     )
     return pl.when("dd_plus86").then(pl.concat_str(pl.lit("+86 "), bad)).otherwise(bad)
@@ -138,9 +156,12 @@ def _invalid_email() -> pl.Expr:
     parts = pl.col("email").str.split_exact("@", 1)
     local, domain, v = parts.struct.field("field_0"), parts.struct.field("field_1"), pl.col("dd_variant")
     return (
-        pl.when(v == 0).then(pl.concat_str(local, domain))
-        .when(v == 1).then(pl.concat_str(local, pl.lit("@@"), domain))
-        .when(v == 2).then(pl.concat_str(local, pl.lit("@"), domain.str.replace_all(".", "", literal=True)))
+        pl.when(v == 0)
+        .then(pl.concat_str(local, domain))
+        .when(v == 1)
+        .then(pl.concat_str(local, pl.lit("@@"), domain))
+        .when(v == 2)
+        .then(pl.concat_str(local, pl.lit("@"), domain.str.replace_all(".", "", literal=True)))
         .otherwise(pl.concat_str(local.str.slice(0, 2), pl.lit(" "), local.str.slice(2), pl.lit("@"), domain))
     )
 
@@ -156,8 +177,11 @@ def _wrong_check(field: str, alphabet: np.ndarray | str) -> pl.Expr:
     """The code with its last character replaced by another character of its check alphabet."""
     chars = list(alphabet)
     text = pl.col(field)
-    value = text.str.slice(-1).str.to_uppercase().replace_strict(chars, list(range(len(chars))),
-                                                                 return_dtype=pl.Int64)
+    value = (
+        text.str.slice(-1)
+        .str.to_uppercase()
+        .replace_strict(chars, list(range(len(chars))), return_dtype=pl.Int64)
+    )
     other = (value + 1 + pl.col("dd_shift") % (len(chars) - 1)) % len(chars)
     wrong = pl.lit(pl.Series(chars)).gather(other)
     return pl.concat_str(text.str.slice(0, 17), wrong)

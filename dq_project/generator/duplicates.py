@@ -44,22 +44,33 @@ BIRTH_AS_IS, BIRTH_SWAPPED, BIRTH_LEFT_OUT = 0, 1, 2
 # Evidence fields, in the order they are restored, and the defect fields that can spoil each.
 EVIDENCE = ("name", "birth_date", "mobile", "email", "code")
 _SPOILED_BY = {
-    "name": ("name",), "birth_date": ("birth_date",), "mobile": ("mobile",), "email": ("email",),
+    "name": ("name",),
+    "birth_date": ("birth_date",),
+    "mobile": ("mobile",),
+    "email": ("email",),
     "code": ("id_number", "credit_code"),
 }
 _HARMLESS = {"fullwidth"}
 
 
-def draw_variations(rng: np.random.Generator, rank: np.ndarray, is_company: np.ndarray,
-                    birth_m: np.ndarray, birth_d: np.ndarray) -> dict[str, np.ndarray]:
+def draw_variations(
+    rng: np.random.Generator,
+    rank: np.ndarray,
+    is_company: np.ndarray,
+    birth_m: np.ndarray,
+    birth_d: np.ndarray,
+) -> dict[str, np.ndarray]:
     """Per-record variation columns (all off on first records)."""
     n = len(rank)
     dup = rank > 0
     person_dup, company_dup = dup & ~is_company, dup & is_company
     u_code, u_mobile, u_email, u_name, u_birth, u_contact = rng.random((6, n))
     u_email = np.where(dup, u_email, 1.0)
-    name_form = np.where(u_name < DUP_NAME_PINYIN, NAME_PINYIN,
-                         np.where(u_name < DUP_NAME_PINYIN + DUP_NAME_TYPO, NAME_TYPO, NAME_AS_IS))
+    name_form = np.where(
+        u_name < DUP_NAME_PINYIN,
+        NAME_PINYIN,
+        np.where(u_name < DUP_NAME_PINYIN + DUP_NAME_TYPO, NAME_TYPO, NAME_AS_IS),
+    )
     swappable = (birth_d <= 12) & (birth_d != birth_m)
     birth_form = np.where(swappable, BIRTH_SWAPPED, BIRTH_LEFT_OUT)
     return {
@@ -85,8 +96,10 @@ def first_rows(entity: np.ndarray, rank: np.ndarray) -> np.ndarray:
 def intact_evidence(work: pl.DataFrame, masks: dict[tuple[str, str], np.ndarray]) -> np.ndarray:
     """(records, EVIDENCE) mask: the record shows its entity's value of the evidence field."""
     company = work["is_company"].to_numpy()
-    col = {c: work[c].to_numpy() for c in ("name_form", "birth_form", "new_mobile", "new_contact",
-                                           "email_other", "code_omitted")}
+    col = {
+        c: work[c].to_numpy()
+        for c in ("name_form", "birth_form", "new_mobile", "new_contact", "email_other", "code_omitted")
+    }
     changed = {
         "name": ~company & (col["name_form"] == NAME_TYPO),
         "birth_date": company | (col["birth_form"] != BIRTH_AS_IS),
@@ -121,7 +134,8 @@ def keep_evidence(work: pl.DataFrame, masks: dict[tuple[str, str], np.ndarray]) 
                 mask[rows] = False
     r = {f: pl.lit(pl.Series(restore[:, j])) for j, f in enumerate(EVIDENCE)}
     return work.with_columns(
-        name_form=pl.when(r["name"] & (pl.col("name_form") == NAME_TYPO)).then(NAME_AS_IS)
+        name_form=pl.when(r["name"] & (pl.col("name_form") == NAME_TYPO))
+        .then(NAME_AS_IS)
         .otherwise("name_form"),
         birth_form=pl.when(r["birth_date"]).then(BIRTH_AS_IS).otherwise("birth_form"),
         new_mobile=pl.col("new_mobile") & ~r["mobile"],

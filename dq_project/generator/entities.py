@@ -66,7 +66,7 @@ def _pick_groups(rng: np.random.Generator, candidates: np.ndarray, share: float,
     """`groups` disjoint index arrays of equal size (about share * candidates, at least 1 if possible)."""
     size = min(max(1, round(share * len(candidates))), len(candidates) // groups)
     chosen = rng.permutation(candidates)[: size * groups]
-    return [chosen[i * size:(i + 1) * size] for i in range(groups)]
+    return [chosen[i * size : (i + 1) * size] for i in range(groups)]
 
 
 def _namesakes_and_families(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> None:
@@ -77,8 +77,19 @@ def _namesakes_and_families(rng: np.random.Generator, ent: dict[str, np.ndarray]
         ent[key][anchor] = values
     for key in ("surname", "given1", "given2", "male", "district"):
         ent[key][namesake] = ent[key][anchor]
-    shared = ("surname", "district", "street", "house_no", "community", "block", "unit", "room",
-              "mobile", "has_landline", "landline")
+    shared = (
+        "surname",
+        "district",
+        "street",
+        "house_no",
+        "community",
+        "block",
+        "unit",
+        "room",
+        "mobile",
+        "has_landline",
+        "landline",
+    )
     for key in shared:
         ent[key][member] = ent[key][head]
     ent["hard_negative"][np.concatenate([anchor, namesake])] = 1
@@ -98,12 +109,31 @@ def _company_twins(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> np.n
 
 def _to_frame(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> pl.DataFrame:
     table, n = divisions(), len(ent["records"])
-    frame = pl.DataFrame({
-        key: ent[key] for key in ("records", "is_company", "male", "surname", "given1", "given2",
-                                  "birth_y", "birth_m", "birth_d", "district", "mobile", "mobile_alt",
-                                  "has_landline", "landline", "hard_negative", "industry", "suffix",
-                                  "contact_cn")
-    }).with_columns(
+    frame = pl.DataFrame(
+        {
+            key: ent[key]
+            for key in (
+                "records",
+                "is_company",
+                "male",
+                "surname",
+                "given1",
+                "given2",
+                "birth_y",
+                "birth_m",
+                "birth_d",
+                "district",
+                "mobile",
+                "mobile_alt",
+                "has_landline",
+                "landline",
+                "hard_negative",
+                "industry",
+                "suffix",
+                "contact_cn",
+            )
+        }
+    ).with_columns(
         entity_id=pl.concat_str(pl.lit("E"), pl.int_range(1, n + 1).cast(pl.String).str.zfill(7)),
         province_full=table.province.gather(ent["district"]),
         city_full=table.city.gather(ent["district"]),
@@ -144,7 +174,10 @@ def _emails(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> dict[str, p
     company = pl.Series(np.concatenate([ent["is_company"], ent["is_company"]]))
     personal = pl.concat([contacts.person_emails(rng, pinyin, ent["birth_y"]) for _ in range(2)])
     business = pl.concat([contacts.company_emails(rng, trade, pinyin) for _ in range(2)])
-    chosen = pl.DataFrame({"company": company, "business": business, "personal": personal}).select(
-        pl.when("company").then("business").otherwise("personal")).to_series()
+    chosen = (
+        pl.DataFrame({"company": company, "business": business, "personal": personal})
+        .select(pl.when("company").then("business").otherwise("personal"))
+        .to_series()
+    )
     email, alt = np.split(contacts.distinct_emails(rng, chosen).to_numpy(), 2)
     return {"email": pl.Series(email, dtype=pl.String), "email_alt": pl.Series(alt, dtype=pl.String)}

@@ -27,7 +27,8 @@ def type_text(source: pl.Expr, is_company: pl.Expr) -> pl.Expr:
 def gender_text(source: pl.Expr, male: pl.Expr, long_form: pl.Expr) -> pl.Expr:
     """gender: crm M/F (or male/female where long_form), erp 男/女."""
     crm = (
-        pl.when(long_form).then(pl.when(male).then(pl.lit("male")).otherwise(pl.lit("female")))
+        pl.when(long_form)
+        .then(pl.when(male).then(pl.lit("male")).otherwise(pl.lit("female")))
         .otherwise(pl.when(male).then(pl.lit("M")).otherwise(pl.lit("F")))
     )
     erp = pl.when(male).then(pl.lit("男")).otherwise(pl.lit("女"))
@@ -39,7 +40,8 @@ def date_text(source: pl.Expr, y: pl.Expr, m: pl.Expr, d: pl.Expr, chinese: pl.E
     ys, ms, ds = y.cast(pl.String), m.cast(pl.String), d.cast(pl.String)
     crm = pl.concat_str(ys, pl.lit("-"), ms.str.zfill(2), pl.lit("-"), ds.str.zfill(2))
     erp = (
-        pl.when(chinese).then(pl.concat_str(ys, pl.lit("年"), ms, pl.lit("月"), ds, pl.lit("日")))
+        pl.when(chinese)
+        .then(pl.concat_str(ys, pl.lit("年"), ms, pl.lit("月"), ds, pl.lit("日")))
         .otherwise(pl.concat_str(ys, pl.lit("/"), ms, pl.lit("/"), ds))
     )
     return pl.when(source == CRM).then(crm).otherwise(erp)
@@ -48,7 +50,8 @@ def date_text(source: pl.Expr, y: pl.Expr, m: pl.Expr, d: pl.Expr, chinese: pl.E
 def timestamp_text(source: pl.Expr, ts: pl.Expr) -> pl.Expr:
     """Timestamps: crm 2023-01-05 10:22:33, erp 2023/01/05 10:22."""
     return (
-        pl.when(source == CRM).then(ts.dt.strftime("%Y-%m-%d %H:%M:%S"))
+        pl.when(source == CRM)
+        .then(ts.dt.strftime("%Y-%m-%d %H:%M:%S"))
         .otherwise(ts.dt.strftime("%Y/%m/%d %H:%M"))
     )
 

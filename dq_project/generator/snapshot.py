@@ -59,5 +59,6 @@ def generate(rows: int, seed: int, out_dir: Path, snapshot_date: dt.date) -> Gen
     )
     files = writer.write_sources(work, out_dir, snapshot_date)
     truth_dir = writer.write_truth(work, truth, out_dir)
-    return GeneratedSnapshot(files=files, truth_dir=truth_dir, entity_count=entities.height,
-                             record_count=work.height)
+    return GeneratedSnapshot(
+        files=files, truth_dir=truth_dir, entity_count=entities.height, record_count=work.height
+    )

@@ -57,12 +57,11 @@ def write_truth(records: pl.DataFrame, defects: pl.DataFrame, out_dir: Path) -> 
     truth_dir = out_dir / TRUTH_DIR
     truth_dir.mkdir(parents=True, exist_ok=True)
     entities = records.select(
-        "source", "source_record_id", "entity_id",
+        "source",
+        "source_record_id",
+        "entity_id",
         customer_type=pl.when("is_company").then(pl.lit("company")).otherwise(pl.lit("person")),
     ).sort("source", "source_record_id")
     entities.write_csv(truth_dir / "entities.csv")
     defects.write_csv(truth_dir / "defects.csv")
     return truth_dir
-
-
-

@@ -32,9 +32,7 @@ def _longest_prefix(text: pl.Expr, names: list[str]) -> pl.Expr:
     first n characters per distinct name length (a regex alternation of ~3,000 county names was
     about 20x slower)."""
     lengths = sorted({len(name) for name in names}, reverse=True)
-    return pl.coalesce(
-        pl.when(text.str.slice(0, n).is_in(names)).then(text.str.slice(0, n)) for n in lengths
-    )
+    return pl.coalesce(pl.when(text.str.slice(0, n).is_in(names)).then(text.str.slice(0, n)) for n in lengths)
 
 
 def _parse_address(address: pl.Series) -> pl.DataFrame:
@@ -73,8 +71,11 @@ def _resolve_district(frame: pl.LazyFrame) -> pl.LazyFrame:
             & (pl.col("ctx_city").is_null() | (pl.col("city") == pl.col("ctx_city")))
         )
         .group_by("row")
-        .agg(pl.col("province").first().alias("d_province"), pl.col("city").first().alias("d_city"),
-             pl.len().alias("d_candidates"))
+        .agg(
+            pl.col("province").first().alias("d_province"),
+            pl.col("city").first().alias("d_city"),
+            pl.len().alias("d_candidates"),
+        )
         .filter(pl.col("d_candidates") == 1)
     )
     return frame.join(candidates.drop("d_candidates"), on="row", how="left", maintain_order="left")
@@ -82,14 +83,19 @@ def _resolve_district(frame: pl.LazyFrame) -> pl.LazyFrame:
 
 def _status(raw: pl.Expr, cleaned: pl.Expr, known: pl.Expr, value: pl.Expr, filled: pl.Expr) -> list[pl.Expr]:
     status = (
-        pl.when(cleaned.is_not_null() & ~known).then(pl.lit(STATUS_INVALID))
-        .when(cleaned.is_not_null() & (value == raw.str.strip_chars())).then(pl.lit(STATUS_OK))
-        .when(cleaned.is_not_null() | filled.is_not_null()).then(pl.lit(STATUS_NORMALIZED))
+        pl.when(cleaned.is_not_null() & ~known)
+        .then(pl.lit(STATUS_INVALID))
+        .when(cleaned.is_not_null() & (value == raw.str.strip_chars()))
+        .then(pl.lit(STATUS_OK))
+        .when(cleaned.is_not_null() | filled.is_not_null())
+        .then(pl.lit(STATUS_NORMALIZED))
         .otherwise(pl.lit(STATUS_MISSING))
     )
     reason = (
-        pl.when(cleaned.is_not_null() & ~known).then(pl.lit(UNKNOWN_DIVISION))
-        .when(cleaned.is_null() & filled.is_null()).then(missing_reason(raw))
+        pl.when(cleaned.is_not_null() & ~known)
+        .then(pl.lit(UNKNOWN_DIVISION))
+        .when(cleaned.is_null() & filled.is_null())
+        .then(missing_reason(raw))
     )
     return [status, reason]
 
@@ -105,8 +111,10 @@ def normalize_divisions(
     c = pl.col
     names = county_table()["district"].unique()
     frame = (
-        pl.LazyFrame({"p_raw": province, "c_raw": city, "d_raw": district, "address": address},
-                     schema=dict.fromkeys(("p_raw", "c_raw", "d_raw", "address"), pl.String))
+        pl.LazyFrame(
+            {"p_raw": province, "c_raw": city, "d_raw": district, "address": address},
+            schema=dict.fromkeys(("p_raw", "c_raw", "d_raw", "address"), pl.String),
+        )
         .with_row_index("row")
         .with_columns(
             a_text=clean_text(c("address")),
@@ -115,8 +123,9 @@ def normalize_divisions(
             d_clean=clean_text(c("d_raw")).str.replace_all(r"\s", ""),
         )
     )
-    frame = pl.concat([frame.collect(), _parse_address(frame.select("a_text").collect()["a_text"])],
-                      how="horizontal").lazy()
+    frame = pl.concat(
+        [frame.collect(), _parse_address(frame.select("a_text").collect()["a_text"])], how="horizontal"
+    ).lazy()
     frame = _lookup(frame, "p_clean", province_aliases(), {"full": "p_std"})
     frame = _lookup(frame, "a_province", province_aliases(), {"full": "ap_std"})
     frame = _lookup(frame, "c_clean", city_aliases(), {"city": "c_std", "province": "c_prov"})
@@ -140,8 +149,11 @@ def normalize_divisions(
     columns = []
     for field, (raw, cleaned, known, value) in given.items():
         status, reason = _status(c(raw), c(cleaned), known, value, fills[field])
-        columns += [pl.coalesce(value, fills[field]).alias(f"{field}__value"),
-                    status.alias(f"{field}__status"), reason.alias(f"{field}__reason")]
+        columns += [
+            pl.coalesce(value, fills[field]).alias(f"{field}__value"),
+            status.alias(f"{field}__status"),
+            reason.alias(f"{field}__reason"),
+        ]
     result = frame.select(columns).collect()
     return {
         field: result.select(value=f"{field}__value", status=f"{field}__status", reason=f"{field}__reason")

@@ -16,16 +16,41 @@ from dq_project.normalize.text import (
 # Keys are compared lower-cased. '0' is deliberately absent: systems disagree on whether it means
 # female or unknown, so it is reported invalid rather than guessed.
 GENDER_CODES: dict[str, str] = {
-    "m": "M", "male": "M", "man": "M", "1": "M", "男": "M", "男性": "M", "先生": "M",
-    "f": "F", "female": "F", "woman": "F", "2": "F", "女": "F", "女性": "F", "女士": "F",
+    "m": "M",
+    "male": "M",
+    "man": "M",
+    "1": "M",
+    "男": "M",
+    "男性": "M",
+    "先生": "M",
+    "f": "F",
+    "female": "F",
+    "woman": "F",
+    "2": "F",
+    "女": "F",
+    "女性": "F",
+    "女士": "F",
 }
 
 # 'C' is the ERP export's code for company (corporate), not B2C 'consumer'.
 CUSTOMER_TYPE_CODES: dict[str, str] = {
-    "person": "person", "individual": "person", "personal": "person", "p": "person",
-    "个人": "person", "个人客户": "person", "对私": "person",
-    "company": "company", "business": "company", "corporate": "company", "b": "company", "c": "company",
-    "企业": "company", "公司": "company", "单位": "company", "企业客户": "company", "对公": "company",
+    "person": "person",
+    "individual": "person",
+    "personal": "person",
+    "p": "person",
+    "个人": "person",
+    "个人客户": "person",
+    "对私": "person",
+    "company": "company",
+    "business": "company",
+    "corporate": "company",
+    "b": "company",
+    "c": "company",
+    "企业": "company",
+    "公司": "company",
+    "单位": "company",
+    "企业客户": "company",
+    "对公": "company",
 }
 
 

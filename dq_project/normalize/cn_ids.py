@@ -96,9 +96,12 @@ def _resident_id_problem(upgraded: pl.Expr, today: dt.date) -> pl.Expr:
     """Why an ID is invalid: 'format', 'checksum', 'future_date' or 'impossible_date'."""
     written = upgraded.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
     return (
-        pl.when(~upgraded.str.contains(RIC_PATTERN)).then(pl.lit("format"))
-        .when(~resident_id_checksum_ok(upgraded)).then(pl.lit("checksum"))
-        .when(written > pl.lit(today)).then(pl.lit("future_date"))
+        pl.when(~upgraded.str.contains(RIC_PATTERN))
+        .then(pl.lit("format"))
+        .when(~resident_id_checksum_ok(upgraded))
+        .then(pl.lit("checksum"))
+        .when(written > pl.lit(today))
+        .then(pl.lit("future_date"))
         .otherwise(pl.lit("impossible_date"))
     )
 
@@ -153,8 +156,11 @@ def plan_credit_code(values: pl.Series) -> pl.LazyFrame:
             "value",
             status=field_status(pl.col(RAW), pl.col("value"), pl.col("valid"), pl.col("value")),
             reason=field_reason(
-                pl.col(RAW), pl.col("value"), pl.col("valid"),
-                pl.when(pl.col("value").str.contains(USCC_PATTERN)).then(pl.lit("checksum"))
+                pl.col(RAW),
+                pl.col("value"),
+                pl.col("valid"),
+                pl.when(pl.col("value").str.contains(USCC_PATTERN))
+                .then(pl.lit("checksum"))
                 .otherwise(pl.lit("format")),
             ),
         )

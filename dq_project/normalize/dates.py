@@ -106,10 +106,12 @@ def _parse_text(expr: pl.Expr, date_order: DateOrder) -> pl.Expr:
             *(f(name).cast(pl.Int32).fill_null(0) for name in ("hh", "mi", "ss")),
             us=f("fr").str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int32).fill_null(0),
         )
-        .struct.with_fields(y=pl.coalesce(f("y1"), f("y2")), m=pl.coalesce(f("m1"), f("m2")),
-                            d=pl.coalesce(f("d1"), f("d2")))
-        .struct.with_fields(year_first=_compose("y", "m", "d"),
-                            **{name: readings[name] for name in _YEAR_LAST[date_order]})
+        .struct.with_fields(
+            y=pl.coalesce(f("y1"), f("y2")), m=pl.coalesce(f("m1"), f("m2")), d=pl.coalesce(f("d1"), f("d2"))
+        )
+        .struct.with_fields(
+            year_first=_compose("y", "m", "d"), **{name: readings[name] for name in _YEAR_LAST[date_order]}
+        )
         .struct.with_fields(parsed=pl.coalesce(f("year_first"), _year_last(date_order)))
     )
     return parsed.struct.with_fields(local=_to_china_time(f("parsed"))).struct.field("local")
@@ -131,7 +133,9 @@ def parse_common_datetime(expr: pl.Expr) -> pl.Expr:
     def parse(text: pl.Expr) -> pl.Expr:
         length = text.str.len_bytes()
         return pl.coalesce(
-            pl.when(length.is_between(shortest, longest)).then(text).str.strptime(dtype, layout, strict=False)
+            pl.when(length.is_between(shortest, longest))
+            .then(text)
+            .str.strptime(dtype, layout, strict=False)
             .cast(pl.Datetime("us"))
             for layout, dtype, shortest, longest in FAST_FORMATS
         )
@@ -214,10 +218,14 @@ def date_problem(cleaned: pl.Expr, parsed: str) -> pl.Expr:
     or 'unparseable'. `parsed` names the column holding the parse before the not-after cut."""
     year = cleaned.str.extract(r"^(\d{4})\D", 1).cast(pl.Int32, strict=False)
     return (
-        pl.when(pl.col(parsed).is_not_null()).then(pl.lit("future_date"))
-        .when(year < MIN_YEAR).then(pl.lit("before_1900"))
-        .when(year > MAX_YEAR).then(pl.lit("future_date"))
-        .when(cleaned.str.contains(_DATE_SHAPE)).then(pl.lit("impossible_date"))
+        pl.when(pl.col(parsed).is_not_null())
+        .then(pl.lit("future_date"))
+        .when(year < MIN_YEAR)
+        .then(pl.lit("before_1900"))
+        .when(year > MAX_YEAR)
+        .then(pl.lit("future_date"))
+        .when(cleaned.str.contains(_DATE_SHAPE))
+        .then(pl.lit("impossible_date"))
         .otherwise(pl.lit("unparseable"))
     )
 

@@ -22,7 +22,14 @@ _NAME = re.compile(r"^(?:\[(\d*)-(\d*)\])?(.+)$")
 # municipality, counties directly under a province.
 _GROUPING = ("市辖区", "县", "省直辖县级行政单位", "省直辖县级行政区划", "自治区直辖县级行政区划")
 PROVINCE_SUFFIXES = (
-    "特别行政区", "特別行政區", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市",
+    "特别行政区",
+    "特別行政區",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "省",
+    "市",
 )
 
 
@@ -97,9 +104,11 @@ def city_aliases() -> pl.DataFrame:
     two different cities is dropped."""
     cities = county_table().select("city", "province").unique()
     short = cities.filter(pl.col("city").str.ends_with("市") & (pl.col("city").str.len_chars() > 2))
-    both = pl.concat([
-        cities.with_columns(alias=pl.col("city")),
-        short.with_columns(alias=pl.col("city").str.strip_suffix("市")),
-    ])
+    both = pl.concat(
+        [
+            cities.with_columns(alias=pl.col("city")),
+            short.with_columns(alias=pl.col("city").str.strip_suffix("市")),
+        ]
+    )
     unique = both.unique(["alias", "city"]).filter(pl.len().over("alias") == 1)
     return unique.select("alias", "city", "province")

@@ -24,16 +24,43 @@ _IDEOGRAPHIC_DOTS = ["。", "｡"]
 
 # Misspelt domain -> the domain meant. Only misspellings that are not themselves real mail domains.
 DOMAIN_TYPOS: dict[str, str] = {
-    "gmial.com": "gmail.com", "gmai.com": "gmail.com", "gmal.com": "gmail.com", "gamil.com": "gmail.com",
-    "gmail.con": "gmail.com", "gmail.cm": "gmail.com", "gmail.co": "gmail.com", "gmaill.com": "gmail.com",
-    "hotmial.com": "hotmail.com", "hotmai.com": "hotmail.com", "hotmail.con": "hotmail.com",
-    "hotmil.com": "hotmail.com", "outlook.con": "outlook.com", "outlok.com": "outlook.com",
-    "qq.con": "qq.com", "qq.cm": "qq.com", "qq.co": "qq.com", "qq.om": "qq.com",
-    "qqcom": "qq.com", "163.con": "163.com", "163.cm": "163.com", "163.co": "163.com", "163.om": "163.com",
-    "126.con": "126.com", "126.cm": "126.com", "126.co": "126.com", "sina.con": "sina.com",
-    "sina.cm": "sina.com", "sohu.con": "sohu.com", "yahoo.con": "yahoo.com", "yaho.com": "yahoo.com",
-    "foxmail.con": "foxmail.com", "foxmai.com": "foxmail.com", "aliyun.con": "aliyun.com",
-    "139.con": "139.com", "yeah.con": "yeah.net", "icloud.con": "icloud.com",
+    "gmial.com": "gmail.com",
+    "gmai.com": "gmail.com",
+    "gmal.com": "gmail.com",
+    "gamil.com": "gmail.com",
+    "gmail.con": "gmail.com",
+    "gmail.cm": "gmail.com",
+    "gmail.co": "gmail.com",
+    "gmaill.com": "gmail.com",
+    "hotmial.com": "hotmail.com",
+    "hotmai.com": "hotmail.com",
+    "hotmail.con": "hotmail.com",
+    "hotmil.com": "hotmail.com",
+    "outlook.con": "outlook.com",
+    "outlok.com": "outlook.com",
+    "qq.con": "qq.com",
+    "qq.cm": "qq.com",
+    "qq.co": "qq.com",
+    "qq.om": "qq.com",
+    "qqcom": "qq.com",
+    "163.con": "163.com",
+    "163.cm": "163.com",
+    "163.co": "163.com",
+    "163.om": "163.com",
+    "126.con": "126.com",
+    "126.cm": "126.com",
+    "126.co": "126.com",
+    "sina.con": "sina.com",
+    "sina.cm": "sina.com",
+    "sohu.con": "sohu.com",
+    "yahoo.con": "yahoo.com",
+    "yaho.com": "yahoo.com",
+    "foxmail.con": "foxmail.com",
+    "foxmai.com": "foxmail.com",
+    "aliyun.con": "aliyun.com",
+    "139.con": "139.com",
+    "yeah.con": "yeah.net",
+    "icloud.con": "icloud.com",
 }
 
 
@@ -57,11 +84,16 @@ def email_problem(value: pl.Expr) -> pl.Expr:
     (no dotted domain), 'too_long' or 'syntax'."""
     domain = value.str.extract(r"@([^@]*)$", 1)
     return (
-        pl.when(~value.str.contains("@", literal=True)).then(pl.lit("no_at"))
-        .when(value.str.count_matches("@", literal=True) > 1).then(pl.lit("multiple_at"))
-        .when(value.str.contains(r"\s")).then(pl.lit("space"))
-        .when(~domain.str.contains(r"\.[a-z]{2,}$")).then(pl.lit("domain"))
-        .when(value.str.len_bytes() > 254).then(pl.lit("too_long"))
+        pl.when(~value.str.contains("@", literal=True))
+        .then(pl.lit("no_at"))
+        .when(value.str.count_matches("@", literal=True) > 1)
+        .then(pl.lit("multiple_at"))
+        .when(value.str.contains(r"\s"))
+        .then(pl.lit("space"))
+        .when(~domain.str.contains(r"\.[a-z]{2,}$"))
+        .then(pl.lit("domain"))
+        .when(value.str.len_bytes() > 254)
+        .then(pl.lit("too_long"))
         .otherwise(pl.lit("syntax"))
     )
 
@@ -73,7 +105,8 @@ def plan_email(values: pl.Series) -> pl.LazyFrame:
     local = pl.col("value").str.extract(r"^([^@]+)@", 1)
     valid = pl.col("syntax_ok") & pl.col("fixed").is_null()
     problem = (
-        pl.when(pl.col("fixed").is_not_null()).then(pl.lit("domain_typo:") + pl.col("fixed"))
+        pl.when(pl.col("fixed").is_not_null())
+        .then(pl.lit("domain_typo:") + pl.col("fixed"))
         .otherwise(email_problem(pl.col("value")))
     )
     return (

@@ -15,9 +15,26 @@ from dq_project.normalize.phone import normalize_mobile, normalize_phone
 from dq_project.normalize.text import STATUS_MISSING, plan_tags, plan_text
 
 CANONICAL_FIELDS: tuple[str, ...] = (
-    "source", "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number",
-    "company_name", "credit_code", "mobile", "phone", "email", "province", "city", "district", "address",
-    "owner", "tags", "created_at", "updated_at",
+    "source",
+    "source_record_id",
+    "customer_type",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "company_name",
+    "credit_code",
+    "mobile",
+    "phone",
+    "email",
+    "province",
+    "city",
+    "district",
+    "address",
+    "owner",
+    "tags",
+    "created_at",
+    "updated_at",
 )
 UNSTATUSED_FIELDS: tuple[str, ...] = ("source", "source_record_id", "tags")
 STATUS_FIELDS: tuple[str, ...] = tuple(f for f in CANONICAL_FIELDS if f not in UNSTATUSED_FIELDS)
@@ -26,7 +43,9 @@ DIVISION_FIELDS: tuple[str, ...] = ("province", "city", "district")
 DERIVED_COLUMNS: tuple[str, ...] = ("id_birth_date", "id_gender", "id_region_known", "email_suggestion")
 REASON_COLUMNS: tuple[str, ...] = tuple(f"{f}_reason" for f in STATUS_FIELDS)
 _RESULT_RENAMES = {
-    "birth_date": "id_birth_date", "gender": "id_gender", "region_known": "id_region_known",
+    "birth_date": "id_birth_date",
+    "gender": "id_gender",
+    "region_known": "id_region_known",
     "suggestion": "email_suggestion",
 }
 

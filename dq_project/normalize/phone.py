@@ -46,8 +46,10 @@ def dial_string(expr: pl.Expr, default_region: str = "CN") -> pl.Expr:
         dial = pl.when(digits.str.starts_with("0086")).then(pl.lit("+") + digits.str.slice(2))
         if default_region == "CN":
             dial = (
-                dial.when((length == 11) & digits.str.starts_with("1")).then(pl.lit("+86") + digits)
-                .when((length == 13) & digits.str.starts_with("861")).then(pl.lit("+") + digits)
+                dial.when((length == 11) & digits.str.starts_with("1"))
+                .then(pl.lit("+86") + digits)
+                .when((length == 13) & digits.str.starts_with("861"))
+                .then(pl.lit("+") + digits)
                 .when(length.is_between(10, 12) & digits.str.starts_with("0") & ~digits.str.starts_with("00"))
                 .then(pl.lit("+86") + digits.str.slice(1))
             )
@@ -129,10 +131,14 @@ def _number_problem(landline: bool) -> pl.Expr:
     mobile_like = dial.str.starts_with("+861") | (~dial.str.starts_with("+") & dial.str.starts_with("1"))
     wrong_kind = pl.lit("not_mobile") if not landline else pl.lit("not_landline")
     return (
-        pl.when(dial.is_null()).then(pl.lit("format"))
-        .when(kind.is_not_null() & (kind != PhoneNumberType.UNKNOWN)).then(wrong_kind)
-        .when(mobile_like & (national.str.len_bytes() != 11)).then(pl.lit("bad_length"))
-        .when(mobile_like).then(pl.lit("bad_prefix"))
+        pl.when(dial.is_null())
+        .then(pl.lit("format"))
+        .when(kind.is_not_null() & (kind != PhoneNumberType.UNKNOWN))
+        .then(wrong_kind)
+        .when(mobile_like & (national.str.len_bytes() != 11))
+        .then(pl.lit("bad_length"))
+        .when(mobile_like)
+        .then(pl.lit("bad_prefix"))
         .otherwise(pl.lit("invalid_number"))
     )
 

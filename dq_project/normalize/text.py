@@ -21,8 +21,26 @@ _HALFWIDTH = [chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)] + [" "]
 _INVISIBLE = r"[\u200b-\u200d\u2060\ufeff]"
 
 PLACEHOLDERS: frozenset[str] = frozenset(
-    {"无", "暂无", "没有", "空", "n/a", "na", "null", "none", "-", "--", "—", "——", "/", "?", "??",
-     "test", "测试", "123456"}
+    {
+        "无",
+        "暂无",
+        "没有",
+        "空",
+        "n/a",
+        "na",
+        "null",
+        "none",
+        "-",
+        "--",
+        "—",
+        "——",
+        "/",
+        "?",
+        "??",
+        "test",
+        "测试",
+        "123456",
+    }
 )
 """Values (compared lower-cased, after folding and trimming) that mean 'no value'."""
 _PLACEHOLDER_MAX_BYTES = max(len(p.encode()) for p in PLACEHOLDERS)

@@ -1,0 +1,51 @@
+"""The operation audit log (audit.log): one append-only row per run, load, steward decision, model
+retrain and export. Details carry counts and identifiers, never customer values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import uuid
+from typing import Any
+
+import duckdb
+
+from dq_project.sql import run_sql
+
+ACTIONS = ("run", "load", "steward_decision", "model_train", "export")
+
+
+def current_actor() -> str:
+    """The operating-system user running dq (the acting user when none is given)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def log_event(
+    con: duckdb.DuckDBPyConnection,
+    action: str,
+    *,
+    target: str | None = None,
+    snapshot_date: dt.date | str | None = None,
+    details: dict[str, Any] | None = None,
+    actor: str | None = None,
+) -> str:
+    """Append one event; returns its id."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}; expected one of {ACTIONS}")
+    event_id = "A" + uuid.uuid4().hex[:15].upper()
+    run_sql(
+        con,
+        "audit/insert_log",
+        event_id=event_id,
+        logged_at=dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
+        actor=actor or current_actor(),
+        action=action,
+        target=target,
+        snapshot_date=str(snapshot_date) if snapshot_date else None,
+        details=json.dumps(details or {}, ensure_ascii=False, default=str),
+    )
+    return event_id
