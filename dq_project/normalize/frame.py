@@ -13,29 +13,9 @@ from dq_project.normalize.dates import DATE_ORDERS, DateOrder, plan_date, plan_d
 from dq_project.normalize.email import plan_email
 from dq_project.normalize.phone import normalize_mobile, normalize_phone
 from dq_project.normalize.text import STATUS_MISSING, plan_tags, plan_text
+from dq_project.settings import CANONICAL_FIELDS as SOURCE_FIELDS
 
-CANONICAL_FIELDS: tuple[str, ...] = (
-    "source",
-    "source_record_id",
-    "customer_type",
-    "name",
-    "gender",
-    "birth_date",
-    "id_number",
-    "company_name",
-    "credit_code",
-    "mobile",
-    "phone",
-    "email",
-    "province",
-    "city",
-    "district",
-    "address",
-    "owner",
-    "tags",
-    "created_at",
-    "updated_at",
-)
+CANONICAL_FIELDS: tuple[str, ...] = ("source", *SOURCE_FIELDS)
 UNSTATUSED_FIELDS: tuple[str, ...] = ("source", "source_record_id", "tags")
 STATUS_FIELDS: tuple[str, ...] = tuple(f for f in CANONICAL_FIELDS if f not in UNSTATUSED_FIELDS)
 TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "address", "owner")

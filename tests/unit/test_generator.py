@@ -21,32 +21,12 @@ from dq_project.generator.divisions import divisions
 from dq_project.generator.entities import build_entities
 from dq_project.generator.names import SURNAMES
 from dq_project.generator.writer import HEADERS
+from dq_project.settings import CANONICAL_FIELDS
 
 SNAPSHOT = dt.date(2025, 6, 30)
 ROWS = 1000
 LARGE_ROWS = 20_000  # for shares of duplicates: about 4,400 person and 900 company duplicates
-CANONICAL = (
-    "source",
-    "source_record_id",
-    "customer_type",
-    "name",
-    "gender",
-    "birth_date",
-    "id_number",
-    "company_name",
-    "credit_code",
-    "mobile",
-    "phone",
-    "email",
-    "province",
-    "city",
-    "district",
-    "address",
-    "owner",
-    "tags",
-    "created_at",
-    "updated_at",
-)
+CANONICAL = ("source", *CANONICAL_FIELDS)
 TRUTH_FILES = ("entities.csv", "defects.csv")
 
 
