@@ -229,6 +229,41 @@ def export_command(
 
 
 @app.command()
+def backup(
+    out: Annotated[
+        Path | None, typer.Option(help="backup folder (default: <home>/backups/<timestamp>)")
+    ] = None,
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Write a consistent, versioned backup of the warehouse, the config and the models."""
+    from dq_project.backup import create_backup
+    from dq_project.settings import config_path
+
+    settings = _settings(config, home)
+    made = create_backup(settings, config or config_path(), out)
+    typer.echo(f"backup written to {made.path} ({len(made.files)} files, manifest.json)")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="a backup folder written by `dq backup`")],
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Bring a backup's warehouse and models back (checked against its manifest first)."""
+    from dq_project.backup import BackupError, restore_backup
+
+    settings = _settings(config, home)
+    try:
+        restored = restore_backup(settings, path)
+    except BackupError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"restored {len(restored.files)} files from {path} into {settings.home}")
+
+
+@app.command()
 def report(date: DateOption = None, config: ConfigOption = None, home: HomeOption = None) -> None:
     """Render the audit report of a snapshot date from the warehouse."""
     from dq_project.report import render_report

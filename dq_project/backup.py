@@ -1,0 +1,87 @@
+"""Consistent, versioned backups of a data home: the warehouse, the config and the Splink models.
+
+A backup holds the warehouse's write lock while it checkpoints and copies the file, so no run can
+change it half-way; a manifest records what was copied with SHA-256 digests, and restore checks them
+before it replaces anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from dq_project.resources import open_warehouse
+from dq_project.settings import Settings
+
+MANIFEST = "manifest.json"
+
+
+class BackupError(RuntimeError):
+    """A backup is missing, incomplete or does not match its manifest."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    files: dict[str, str]  # relative path -> sha256
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def create_backup(settings: Settings, config_file: Path, out_dir: Path | None = None) -> Backup:
+    """Copy warehouse, config and models into <home>/backups/<UTC timestamp>/ (or out_dir)."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = out_dir or settings.home / "backups" / stamp
+    target.mkdir(parents=True, exist_ok=False)
+    con = open_warehouse(settings.warehouse_path)  # holds the lock: nobody writes while we copy
+    try:
+        con.execute("checkpoint")
+        shutil.copyfile(settings.warehouse_path, target / settings.warehouse_path.name)
+    finally:
+        con.close()
+    shutil.copyfile(config_file, target / "dq.toml")
+    if settings.models_dir.is_dir():
+        shutil.copytree(settings.models_dir, target / "models")
+    files = {p.relative_to(target).as_posix(): _sha256(p) for p in sorted(target.rglob("*")) if p.is_file()}
+    manifest = {"created_at": stamp, "duckdb": duckdb.__version__, "files": files}
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return Backup(target, files)
+
+
+def verify_backup(path: Path) -> Backup:
+    """The backup's manifest, after checking every file against its digest."""
+    manifest_path = path / MANIFEST
+    if not manifest_path.is_file():
+        raise BackupError(f"{path} is not a dq backup (no {MANIFEST})")
+    files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
+    for name, digest in files.items():
+        if not (path / name).is_file() or _sha256(path / name) != digest:
+            raise BackupError(f"{path / name} is missing or does not match the manifest")
+    return Backup(path, files)
+
+
+def restore_backup(settings: Settings, path: Path) -> Backup:
+    """Replace the warehouse and models with the backup's (after verifying it); config is left alone."""
+    backup = verify_backup(path)
+    warehouse_copy = path / settings.warehouse_path.name
+    if not warehouse_copy.is_file():
+        raise BackupError(f"{path} holds no {settings.warehouse_path.name}")
+    con = open_warehouse(settings.warehouse_path)  # fails clearly if another process holds it
+    con.close()
+    shutil.copyfile(warehouse_copy, settings.warehouse_path)
+    if (path / "models").is_dir():
+        shutil.rmtree(settings.models_dir, ignore_errors=True)
+        shutil.copytree(path / "models", settings.models_dir)
+    return backup
