@@ -8,7 +8,6 @@ before it replaces anything.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from dq_project.ingest import file_sha256
 from dq_project.resources import open_warehouse
 from dq_project.settings import Settings
 
@@ -32,14 +32,6 @@ class Backup:
     files: dict[str, str]  # relative path -> sha256
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def create_backup(settings: Settings, config_file: Path, out_dir: Path | None = None) -> Backup:
     """Copy warehouse, config and models into <home>/backups/<UTC timestamp>/ (or out_dir)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -54,7 +46,9 @@ def create_backup(settings: Settings, config_file: Path, out_dir: Path | None = 
     shutil.copyfile(config_file, target / "dq.toml")
     if settings.models_dir.is_dir():
         shutil.copytree(settings.models_dir, target / "models")
-    files = {p.relative_to(target).as_posix(): _sha256(p) for p in sorted(target.rglob("*")) if p.is_file()}
+    files = {
+        p.relative_to(target).as_posix(): file_sha256(p) for p in sorted(target.rglob("*")) if p.is_file()
+    }
     manifest = {"created_at": stamp, "duckdb": duckdb.__version__, "files": files}
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return Backup(target, files)
@@ -67,7 +61,7 @@ def verify_backup(path: Path) -> Backup:
         raise BackupError(f"{path} is not a dq backup (no {MANIFEST})")
     files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
     for name, digest in files.items():
-        if not (path / name).is_file() or _sha256(path / name) != digest:
+        if not (path / name).is_file() or file_sha256(path / name) != digest:
             raise BackupError(f"{path / name} is missing or does not match the manifest")
     return Backup(path, files)
 

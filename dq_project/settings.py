@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +26,13 @@ CANONICAL_FIELDS: tuple[str, ...] = (
 
 class SettingsError(ValueError):
     """The project config is missing or invalid; the message says where and why."""
+
+
+def _only_known(keys: Iterable[str], known: Iterable[str], what: str) -> None:
+    """Raise a validation error naming the keys that are not in `known`."""
+    unknown = sorted(set(keys) - set(known))
+    if unknown:
+        raise ValueError(f"{what} {unknown}; known: {tuple(known)}")
 
 
 class _Strict(BaseModel):
@@ -67,9 +74,7 @@ class SourceSettings(_Strict):
     def _mapping_targets_canonical_fields(
         cls, mapping: dict[str, str | list[str]]
     ) -> dict[str, str | list[str]]:
-        unknown = sorted(set(mapping) - set(CANONICAL_FIELDS))
-        if unknown:
-            raise ValueError(f"mapping names unknown canonical fields {unknown}; known: {CANONICAL_FIELDS}")
+        _only_known(mapping, CANONICAL_FIELDS, "mapping names unknown canonical fields")
         empty = sorted(field for field, columns in mapping.items() if not columns)
         if empty:
             raise ValueError(f"mapping of {empty} names no column")
@@ -78,9 +83,7 @@ class SourceSettings(_Strict):
     @field_validator("defaults")
     @classmethod
     def _defaults_name_canonical_fields(cls, defaults: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(defaults) - set(CANONICAL_FIELDS))
-        if unknown:
-            raise ValueError(f"defaults name unknown canonical fields {unknown}")
+        _only_known(defaults, CANONICAL_FIELDS, "defaults name unknown canonical fields")
         return defaults
 
     def mapped_columns(self, field: str) -> list[str]:
@@ -156,9 +159,7 @@ class KpiSettings(_Strict):
     @field_validator("weights")
     @classmethod
     def _known_non_negative_weights(cls, weights: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(weights) - set(KPI_DIMENSIONS))
-        if unknown:
-            raise ValueError(f"weights name unknown dimensions {unknown}; known: {KPI_DIMENSIONS}")
+        _only_known(weights, KPI_DIMENSIONS, "weights name unknown dimensions")
         if any(w < 0 for w in weights.values()) or not sum(weights.values()):
             raise ValueError("weights must be >= 0 and not all zero")
         return weights
