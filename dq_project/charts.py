@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 WIDTH, HEIGHT = 320, 110
+SPARK_WIDTH, SPARK_HEIGHT = 90, 22
 COLORS = ("#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2", "#be185d")
 
 
@@ -33,19 +34,34 @@ def line_chart(frame: pl.DataFrame, title: str, by: str = "scope") -> Chart:
     The y axis spans the observed range (padded, capped to 0..1) so small changes stay visible.
     """
     data = frame.filter(pl.col("measure").is_not_null()).sort("snapshot_date")
-    dates = sorted(set(data["snapshot_date"].to_list()))
     values = data["measure"].to_list()
     low = max(0.0, min(values, default=0.0) - 0.02)
     high = min(1.0, max(values, default=1.0) + 0.02)
     if high - low < 0.05:
         low = max(0.0, high - 0.05)
-    step = WIDTH / max(len(dates) - 1, 1)
+    return _chart(data, title, by, low, high, WIDTH, HEIGHT)
+
+
+def sparkline(frame: pl.DataFrame, title: str) -> Chart:
+    """A small one-series chart of a failing ratio over snapshot_date, from 0 up to its maximum."""
+    data = (
+        frame.filter(pl.col("measure").is_not_null()).sort("snapshot_date").with_columns(series=pl.lit(title))
+    )
+    high = min(1.0, max(max(data["measure"].to_list(), default=0.0) * 1.1, 0.01))
+    return _chart(data, title, "series", 0.0, high, SPARK_WIDTH, SPARK_HEIGHT)
+
+
+def _chart(
+    data: pl.DataFrame, title: str, by: str, low: float, high: float, width: int, height: int
+) -> Chart:
+    dates = sorted(set(data["snapshot_date"].to_list()))
+    step = width / max(len(dates) - 1, 1)
     x_of = {day: round(i * step, 1) for i, day in enumerate(dates)}
     series = []
     for i, (label, group) in enumerate(data.group_by(by, maintain_order=True)):
         points = [
-            (x_of[day], round(HEIGHT - (value - low) / (high - low) * HEIGHT, 1), day.isoformat(), value)
+            (x_of[day], round(height - (value - low) / (high - low) * height, 1), day.isoformat(), value)
             for day, value in group.select("snapshot_date", "measure").iter_rows()
         ]
         series.append(Series(str(label[0]), COLORS[i % len(COLORS)], points))
-    return Chart(title, series, low, high)
+    return Chart(title, series, low, high, width, height)

@@ -2,13 +2,16 @@
 
 Data comes from the warehouse through sql/; the template (reports/audit.html.j2) is rendered with
 autoescape and StrictUndefined, so customer values are always escaped and a missing field fails loudly.
-Customer values shown are the masked ones stored in quality.rule_failures.
+Customer values shown are masked (the masked samples stored in quality.rule_failures, review pairs
+masked on the way out) unless `[report] mask_pii = false`. Numbers and dates are formatted for the
+report's locale with Babel.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,10 +19,13 @@ from pathlib import Path
 import duckdb
 import jinja2
 import polars as pl
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
 
-from dq_project.charts import Chart, line_chart
+from dq_project.charts import Chart, line_chart, sparkline
 from dq_project.settings import Settings
 from dq_project.sql import query_sql
+from dq_project.stewardship import REVIEW_FIELDS, review_list
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "reports"
 DIMENSIONS = ("completeness", "validity", "consistency", "uniqueness", "timeliness", "quality_score")
@@ -39,16 +45,46 @@ def locale_labels(locale: str) -> dict[str, str]:
     return tomllib.loads((TEMPLATES_DIR / "locales" / f"{locale}.toml").read_text(encoding="utf-8"))
 
 
-def template_environment() -> jinja2.Environment:
+def template_environment(locale: str = "en") -> jinja2.Environment:
+    """Jinja2 with autoescape, StrictUndefined and the locale's number and date filters."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["pct"] = lambda v: "–" if v is None else f"{v * 100:.1f}%"
-    env.filters["signed_pct"] = lambda v: "" if v is None else f"{v * 100:+.1f} pt"
-    env.filters["thousands"] = lambda v: "–" if v is None else f"{int(v):,}"
+    env.filters.update(locale_filters(locale))
     return env
+
+
+def locale_filters(locale: str) -> dict[str, Callable]:
+    """pct (95.3%), signed_pct (+1.2 pt), thousands (1,234), date and datetime, for one locale."""
+    babel_locale = locale.replace("-", "_")
+    points = locale_labels(locale)["percentage_points"]
+
+    def signed_pct(value: float | None) -> str:
+        if value is None:
+            return ""
+        return f"{format_decimal(value * 100, '+#,##0.0;-#,##0.0', locale=babel_locale)} {points}"
+
+    def date(value: dt.date | str | None) -> str:
+        if value is None:
+            return "–"
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return format_date(day, "medium", locale=babel_locale)
+
+    def datetime(value: dt.datetime | None) -> str:
+        if value is None:
+            return "–"
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return format_datetime(moment, "medium", tzinfo=dt.UTC, locale=babel_locale) + " UTC"
+
+    return {
+        "pct": lambda v: "–" if v is None else format_percent(v, "#,##0.0%", locale=babel_locale),
+        "signed_pct": signed_pct,
+        "thousands": lambda v: "–" if v is None else format_decimal(int(v), "#,##0", locale=babel_locale),
+        "date": date,
+        "datetime": datetime,
+    }
 
 
 def headlines(kpis: pl.DataFrame, snapshot_date: dt.date, scope: str = "overall") -> list[Headline]:
@@ -73,6 +109,17 @@ def trend_charts(kpis: pl.DataFrame, labels: dict[str, str]) -> list[Chart]:
         for d in DIMENSIONS
         if scoped.filter(pl.col("dimension") == d).height
     ]
+
+
+def rule_trends(trends: pl.DataFrame, snapshot_date: dt.date) -> dict[str, dict]:
+    """Per rule: a sparkline of its failing ratio over all dates and the change since the previous date."""
+    result = {}
+    for (rule_id,), series in trends.group_by("rule_id", maintain_order=True):
+        before = series.filter(pl.col("snapshot_date") < snapshot_date)["measure"]
+        today = series.filter(pl.col("snapshot_date") == snapshot_date)["measure"]
+        change = today[0] - before[-1] if len(today) and len(before) else None
+        result[rule_id] = {"chart": sparkline(series, rule_id), "change": change}
+    return result
 
 
 def scorecards(kpis: pl.DataFrame, snapshot_date: dt.date, prefix: str) -> list[dict]:
@@ -107,23 +154,30 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
     kpis = query_sql(con, "quality/select_kpis", snapshot_date=day).pl()
     today = kpis.filter((pl.col("snapshot_date") == snapshot_date) & (pl.col("scope") == "overall"))
     samples = query_sql(
-        con, "quality/select_failure_samples", snapshot_date=day, per_rule=settings.report.failure_samples
+        con,
+        "quality/select_failure_samples",
+        snapshot_date=day,
+        per_rule=settings.report.failure_samples,
+        unmasked=not settings.report.mask_pii,
     ).pl()
+    trends = query_sql(con, "quality/select_rule_trends", snapshot_date=day).pl()
     drops = kpi_drops(con, settings, snapshot_date)
     return {
         "snapshot_date": day,
-        "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated_at": dt.datetime.now(dt.UTC),
+        "masked": settings.report.mask_pii,
         "headlines": headlines(kpis, snapshot_date),
         "counts": {r["dimension"]: r["measure"] for r in today.to_dicts() if r["dimension"] in COUNTS},
         "charts": trend_charts(kpis, labels),
         "history_days": kpis["snapshot_date"].n_unique(),
         "drops": drops.to_dicts(),
         "rules": query_sql(con, "quality/select_rule_results", snapshot_date=day).pl().to_dicts(),
+        "rule_trends": rule_trends(trends, snapshot_date),
         "samples": {r: g.to_dicts() for (r,), g in samples.group_by("rule_id", maintain_order=True)},
         "changes": query_sql(con, "quality/select_failure_changes", snapshot_date=day).pl().to_dicts(),
         "owners": scorecards(kpis, snapshot_date, "owner:"),
         "sources": scorecards(kpis, snapshot_date, "source:"),
-        "review": query_sql(con, "matching/select_review_sample", as_of_date=day, limit=25).pl().to_dicts(),
+        "review": review_list(con, snapshot_date, 25, mask=settings.report.mask_pii).to_dicts(),
         "review_reasons": dict(query_sql(con, "matching/select_review_reasons", as_of_date=day).fetchall()),
         "audit_log": query_sql(con, "audit/select_log", snapshot_date=day, limit=30).pl().to_dicts(),
         "id_changes": query_sql(con, "matching/select_id_changes", as_of_date=day, limit=50).pl().to_dicts(),
@@ -136,16 +190,20 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
 
 def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date) -> Path:
     """Write <home>/reports/<date>/audit.html and refresh <home>/reports/index.html."""
-    env = template_environment()
+    env = template_environment(settings.report.locale)
     context = gather(con, settings, snapshot_date)
     labels = locale_labels(settings.report.locale)
     out = settings.reports_dir / snapshot_date.isoformat() / "audit.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     html = env.get_template("audit.html.j2").render(
-        t=labels, locale=settings.report.locale, dimensions=DIMENSIONS, **context
+        t=labels,
+        locale=settings.report.locale,
+        dimensions=DIMENSIONS,
+        review_fields=REVIEW_FIELDS,
+        **context,
     )
     out.write_text(html, encoding="utf-8")
     reports = sorted((p.parent.name for p in settings.reports_dir.glob("*/audit.html")), reverse=True)
-    index = env.get_template("index.html.j2").render(t=labels, reports=reports)
+    index = env.get_template("index.html.j2").render(t=labels, locale=settings.report.locale, reports=reports)
     (settings.reports_dir / "index.html").write_text(index, encoding="utf-8")
     return out

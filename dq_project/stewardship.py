@@ -167,17 +167,19 @@ def load_decisions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def review_list(
-    con: duckdb.DuckDBPyConnection, as_of_date: dt.date | None = None, limit: int = 50
+    con: duckdb.DuckDBPyConnection, as_of_date: dt.date | None = None, limit: int = 50, mask: bool = True
 ) -> pl.DataFrame:
-    """The review queue of a date (default: the latest) with masked values and the top 3 match weights."""
+    """The review queue of a date (default: the latest) with both records' values, masked unless
+    `mask` is off, and the top 3 match weights."""
     if as_of_date is None:
         ((as_of_date,),) = query_sql(con, "matching/select_latest_review_date").fetchall()
     if as_of_date is None:
         return pl.DataFrame()
     frame = query_sql(con, "matching/select_review_list", as_of_date=as_of_date, limit=limit).pl()
-    masked = [mask_values(f, pl.col(f"{f}_{side}")) for f in REVIEW_FIELDS for side in ("l", "r")]
+    columns = [(f, pl.col(f"{f}_{side}")) for f in REVIEW_FIELDS for side in ("l", "r")]
+    shown = [mask_values(f, c) if mask else c.cast(pl.String) for f, c in columns]
     top = pl.Series("top_weights", [_top_weights(w) for w in frame["weights"].to_list()], dtype=pl.String)
-    return frame.with_columns(masked).with_columns(top).drop("weights")
+    return frame.with_columns(shown).with_columns(top).drop("weights")
 
 
 def _top_weights(weights: str | None, n: int = 3) -> str:

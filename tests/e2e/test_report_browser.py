@@ -4,20 +4,16 @@ with a message saying what to install."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
-from dq_project.generator import generate
-from dq_project.resources import WarehouseResource
-from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
-DAYS = [dt.date(2026, 5, 1), dt.date(2026, 5, 2)]
+# The screenshot is kept as a test artifact (git-ignored) for a human to look at.
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 
@@ -39,17 +35,11 @@ def driver():
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("browser") / "home"
-    warehouse = WarehouseResource(config_path=str(PROJECT_ROOT / "dq.toml"), home=str(home))
-    instance = dg.DagsterInstance.ephemeral()
-    for day in DAYS:
-        generate(400, 3, home / "landing", day)
-        assert run_daily(warehouse, day, instance=instance, log_level="WARNING").success
-    return warehouse.settings().reports_dir / DAYS[-1].isoformat() / "audit.html"
+def report(report_history) -> Path:
+    return report_history.settings.reports_dir / report_history.days[-1].isoformat() / "audit.html"
 
 
-def test_report_renders_without_errors_and_draws_charts(driver, report: Path, tmp_path: Path) -> None:
+def test_report_renders_without_errors_and_draws_charts(driver, report: Path, report_history) -> None:
     driver.get(report.as_uri())
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
@@ -57,10 +47,14 @@ def test_report_renders_without_errors_and_draws_charts(driver, report: Path, tm
     assert len(charts) >= 5
     for chart in charts:
         assert chart.find_elements("css selector", "polyline")
-        assert len(chart.find_elements("css selector", "circle")) >= len(DAYS)
+        assert len(chart.find_elements("css selector", "circle")) >= len(report_history.days)
         assert chart.size["width"] > 100 and chart.size["height"] > 50
+    sparklines = driver.find_elements("css selector", "#rules svg.spark")
+    assert sparklines and all(len(s.find_elements("css selector", "circle")) == len(report_history.days)
+                              for s in sparklines)  # fmt: skip
     driver.find_element("css selector", "#rules th").click()  # the sort script runs without error
     assert [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"] == []
-    screenshot = tmp_path / "audit.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "audit_report.png"
     assert driver.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 10_000
     print(f"report screenshot: {screenshot}")
