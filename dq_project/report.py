@@ -29,7 +29,7 @@ from dq_project.stewardship import REVIEW_FIELDS, review_list
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "reports"
 DIMENSIONS = ("completeness", "validity", "consistency", "uniqueness", "timeliness", "quality_score")
-COUNTS = ("records", "golden_records", "duplicate_rate", "review_queue", "quarantined_rows")
+COUNTS = ("records", "golden_records", "duplicate_rate", "merges", "splits", "review_queue", "quarantined_rows")
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         "review": review_list(con, snapshot_date, 25, mask=settings.report.mask_pii).to_dicts(),
         "review_reasons": dict(query_sql(con, "matching/select_review_reasons", as_of_date=day).fetchall()),
         "audit_log": query_sql(con, "audit/select_log", snapshot_date=day, limit=30).pl().to_dicts(),
+        "merged": query_sql(con, "matching/select_merged_this_run", as_of_date=day, limit=50).pl().to_dicts(),
         "id_changes": query_sql(con, "matching/select_id_changes", as_of_date=day, limit=50).pl().to_dicts(),
         "loads": query_sql(con, "raw/select_partition_loads", snapshot_date=day).pl().to_dicts(),
         "quarantine": query_sql(con, "raw/select_quarantine_sample", snapshot_date=day, limit=20)

@@ -4,7 +4,8 @@
 --   uniqueness: entities / records over the current state as of the date (1 - duplicate rate).
 --   quality_score: the mean of the dimension measures weighted by `kpi_weights` (registered from the
 --     config; a dimension without a measure is left out and the weights renormalize).
---   counts and rates (overall): golden records, review queue, quarantined rows, duplicate rate.
+--   counts and rates (overall): golden records, review queue, quarantined rows, duplicate rate, and
+--   the entity merges and splits of the date (matching.golden_id_changes).
 delete from quality.kpi_history where snapshot_date = cast($snapshot_date as date);
 insert into quality.kpi_history by name
 with records as (
@@ -86,6 +87,11 @@ operational as (
     from raw.quarantine where snapshot_date = cast($snapshot_date as date)
     union all
     select 'count', 'records', count(*) from records
+    union all
+    select 'count', change || 's', count(*) filter (where as_of_date = cast($snapshot_date as date))
+    from (values ('merge'), ('split')) as kinds(change)
+    left join matching.golden_id_changes using (change)
+    group by change
 )
 select cast($snapshot_date as date) as snapshot_date, $run_id as run_id, scope, 'dimension' as kind,
        dimension, numerator, denominator, measure

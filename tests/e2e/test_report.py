@@ -141,3 +141,31 @@ def test_zh_cn_locale_formats_dates_and_numbers(report_history, tmp_path) -> Non
     assert "个百分点" in html and "客户数据" in html and 'lang="zh-CN"' in html
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert f"{day.year}年{day.month}月{day.day}日" in index
+
+
+def test_count_cards_and_merges_equal_the_warehouse(report_history) -> None:
+    fmt, day = locale_filters("en"), report_history.days[-1]
+    counts = _read(
+        report_history,
+        "select dimension, measure from quality.kpi_history "
+        "where snapshot_date = $d and scope = 'overall' and kind in ('count', 'rate')",
+        d=day,
+    )
+    html = _html(report_history)
+    cards = dict(re.findall(r'data-count="(\w+)"><div>[^<]*</div>\s*<div class="value">([^<]*)</div>', html))
+    assert {"merges", "splits", "golden_records", "review_queue"} <= set(cards)
+    for name, measure in counts.iter_rows():
+        expected = fmt["pct"](measure) if name == "duplicate_rate" else fmt["thousands"](measure)
+        assert cards[name] == expected, name
+    grown = _read(
+        report_history,
+        "select golden_id, count(*) filter (where as_of_date = $d) as now, "
+        "count(*) filter (where as_of_date = $before) as before from matching.clusters "
+        "group by golden_id having now > 1 and now > before",
+        d=day,
+        before=report_history.days[-2],
+    )
+    shown = re.findall(
+        r"<tr><td>(G[^<]*)</td><td class=\"num\">", html.split('id="merged"')[1].split("</table>")[0]
+    )
+    assert grown.height and sorted(shown) == sorted(grown["golden_id"].to_list()[:50])
