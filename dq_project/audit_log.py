@@ -13,7 +13,7 @@ import duckdb
 
 from dq_project.sql import run_sql
 
-ACTIONS = ("run", "load", "steward_decision", "model_train", "export")
+ACTIONS = ("run", "load", "steward_decision", "model_train", "export", "erasure", "denied")
 
 
 def current_actor() -> str:
