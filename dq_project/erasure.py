@@ -11,6 +11,7 @@ row ('erasure') holds the hash and the counts per table, never the values.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class ErasureOutcome:
     golden_recomputed: list[str]
     golden_retired: list[str]
     files: list[str] = field(default_factory=list)  # landed files that still hold the record
+    dates: list[dt.date] = field(default_factory=list)  # snapshot dates touched (reports re-rendered)
     already_erased: bool = False
     event_id: str | None = None
 
@@ -97,13 +99,14 @@ def erase_record(
         rows = footprint(con, source, source_record_id)
         entities = query_sql(con, "golden/select_erasure_entities").fetchall()
         files = [f"{s}/{name}" for s, name in query_sql(con, "raw/select_erasure_files").fetchall()]
+        dates = [d for (d,) in query_sql(con, "raw/select_erasure_dates").fetchall()]
         rebuild: dict[dt.date, list[str]] = defaultdict(list)
         for as_of, golden_id, remaining in entities:
             if remaining:
                 rebuild[as_of].append(golden_id)
         recomputed = sorted({g for ids in rebuild.values() for g in ids})
         retired = sorted({g for _, g, _ in entities} - set(recomputed))
-        outcome = ErasureOutcome(source.name, key_hash, rows, recomputed, retired, files, already)
+        outcome = ErasureOutcome(source.name, key_hash, rows, recomputed, retired, files, dates, already)
         if dry_run:
             con.rollback()
             return outcome
@@ -135,7 +138,18 @@ def erase_record(
     except Exception:
         con.rollback()
         raise
-    return ErasureOutcome(source.name, key_hash, rows, recomputed, retired, files, bool(already), event_id)
+    _render_reports_again(con, settings, dates)
+    return dataclasses.replace(outcome, event_id=event_id)
+
+
+def _render_reports_again(con: duckdb.DuckDBPyConnection, settings: Settings, dates: list[dt.date]) -> None:
+    """Reports already rendered for the touched dates show failure samples: render them from the
+    erased warehouse."""
+    from dq_project.report import render_report
+
+    for day in dates:
+        if (settings.reports_dir / day.isoformat() / "audit.html").is_file():
+            render_report(con, settings, day)
 
 
 def _remove(
