@@ -13,6 +13,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from dq_project import cli_access
 from dq_project.cli_access import guard
 from dq_project.cli_model import model_app
 from dq_project.cli_review import review_app
@@ -37,7 +38,8 @@ def main(
     ] = None,
 ) -> None:
     """dq: data quality for customer records. Commands check the acting user's role ([access])."""
-    ctx.obj = {"user": user}
+    cli_access.begin(user)
+    ctx.call_on_close(cli_access.end)
 
 
 def _settings(config: Path | None, home: Path | None) -> Settings:

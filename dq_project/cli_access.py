@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
-import click
 import typer
 
 from dq_project.access import AccessDenied, acting_user, authorize
@@ -15,17 +12,25 @@ from dq_project.settings import Settings
 DENIED_EXIT_CODE = 3
 
 
-def _global_user() -> str | None:
-    """`dq --user NAME ...`: kept by the root command in its context object."""
-    ctx = click.get_current_context(silent=True)
-    obj = ctx.find_root().obj if ctx else None
-    return obj.get("user") if isinstance(obj, dict) else None
+_given_user: str | None = None
+
+
+def begin(user: str | None) -> None:
+    """`dq --user NAME ...`: remember the user named for this invocation (the root command calls it)."""
+    global _given_user
+    _given_user = user
+
+
+def end() -> None:
+    """Forget the invocation's users (the root command calls it when the command is done)."""
+    begin(None)
+    set_acting_user(None)
 
 
 def guard(settings: Settings, command: str, user: str | None = None) -> str:
     """Check that the acting user may run `command`; returns the user, who is then recorded as the
     actor of every audit-log row the command writes. A denial is logged and exits with code 3."""
-    given = _global_user()
+    given = _given_user
     if user and given and user != given:
         raise typer.BadParameter(f"--by {user!r} and --user {given!r} name different users")
     name = acting_user(user or given)
@@ -36,9 +41,6 @@ def guard(settings: Settings, command: str, user: str | None = None) -> str:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(DENIED_EXIT_CODE) from exc
     set_acting_user(name)
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None:
-        ctx.call_on_close(functools.partial(set_acting_user, None))
     return name
 
 

@@ -5,7 +5,7 @@
 create or replace temp table erasure_rows as
 select load_id, row_number, record
 from raw.customer_rows
-where source = $source and raw.strip_key(record ->> $key_pointer) = $source_record_id
+where source = $source and raw.strip_key(json_extract_string(record, $key_pointer)) = $source_record_id
 union
 select r.load_id, r.row_number, r.record
 from raw.customer_rows as r
