@@ -1,5 +1,6 @@
 """The operation audit log (audit.log): one append-only row per run, load, steward decision, model
-retrain and export. Details carry counts and identifiers, never customer values."""
+retrain, export, erasure and denied command. Details carry counts and identifiers, never customer
+values (an erasure redacts the erased record key from earlier rows' targets)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,32 @@ from typing import Any
 
 import duckdb
 
+from dq_project.settings import env_user
 from dq_project.sql import run_sql
 
-ACTIONS = ("run", "load", "steward_decision", "model_train", "export")
+ACTIONS = ("run", "load", "steward_decision", "model_train", "export", "erasure", "denied")
 
 
-def current_actor() -> str:
-    """The operating-system user running dq (the acting user when none is given)."""
+_acting_user: str | None = None
+
+
+def set_acting_user(name: str | None) -> None:
+    """Name the user the CLI acts for (after its role check); None forgets it."""
+    global _acting_user
+    _acting_user = name
+
+
+def os_login() -> str:
+    """The operating-system user running dq."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def current_actor() -> str:
+    """Who acts: the CLI's acting user (--user), else DQ_USER, else the operating-system user."""
+    return _acting_user or env_user() or os_login()
 
 
 def log_event(

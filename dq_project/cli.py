@@ -13,6 +13,8 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from dq_project import cli_access
+from dq_project.cli_access import guard
 from dq_project.cli_model import model_app
 from dq_project.cli_review import review_app
 from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
@@ -26,6 +28,18 @@ app.add_typer(model_app, name="model")
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="project config (default: dq.toml)")]
 HomeOption = Annotated[Path | None, typer.Option("--home", help="data home (default: config / DQ_HOME)")]
 DateOption = Annotated[str | None, typer.Option("--date", help="snapshot date YYYY-MM-DD (default: today)")]
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    user: Annotated[
+        str | None, typer.Option("--user", help="acting user (default: DQ_USER, else your login name)")
+    ] = None,
+) -> None:
+    """dq: data quality for customer records. Commands check the acting user's role ([access])."""
+    cli_access.begin(user)
+    ctx.call_on_close(cli_access.end)
 
 
 def _settings(config: Path | None, home: Path | None) -> Settings:
@@ -79,6 +93,7 @@ def run(
     from dq_project.ingest import discover
 
     settings = _settings(config, home)
+    guard(settings, "run")
     day = _date(date)
     if not discover(settings):
         typer.echo(
@@ -152,6 +167,7 @@ def ingest(
     from dq_project.resources import open_warehouse
 
     settings = _settings(config, home)
+    guard(settings, "ingest")
     try:
         source_settings = settings.source(source)
     except SettingsError as exc:
@@ -185,6 +201,7 @@ def backfill(
 ) -> None:
     """Re-run every daily partition from --from to --to, in date order (after a bulk import)."""
     settings = _settings(config, home)
+    guard(settings, "backfill")
     first, last = _date(start), _date(end)
     if last < first:
         raise typer.BadParameter(f"--to {last} is before --from {first}")
@@ -212,6 +229,7 @@ def export_command(
     from dq_project.resources import open_warehouse
 
     settings = _settings(config, home)
+    guard(settings, f"export {what}")
     con = open_warehouse(settings.warehouse_path)
     try:
         as_of = _date(date) if date else latest_date(con)
@@ -241,6 +259,7 @@ def backup(
     from dq_project.settings import config_path
 
     settings = _settings(config, home)
+    guard(settings, "backup")
     made = create_backup(settings, config or config_path(), out)
     typer.echo(f"backup written to {made.path} ({len(made.files)} files, manifest.json)")
 
@@ -255,6 +274,7 @@ def restore(
     from dq_project.backup import BackupError, restore_backup
 
     settings = _settings(config, home)
+    guard(settings, "restore")
     try:
         restored = restore_backup(settings, path)
     except BackupError as exc:
@@ -264,12 +284,56 @@ def restore(
 
 
 @app.command()
+def erase(
+    source: Annotated[str, typer.Option(help="the configured source the record comes from")],
+    record_id: Annotated[str, typer.Option("--id", help="the record's key in that source (primary key)")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="count what would go; change nothing")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Erase one customer record from every warehouse table (a PIPL / GDPR request); later loads skip it."""
+    from dq_project.erasure import ErasureError, erase_record
+    from dq_project.resources import open_warehouse
+
+    settings = _settings(config, home)
+    guard(settings, "erase")
+    try:
+        settings.source(source)
+    except SettingsError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if not (yes or dry_run):
+        typer.confirm(
+            f"erase record {record_id!r} of {source} from the warehouse? It cannot be undone", abort=True
+        )
+    con = open_warehouse(settings.warehouse_path)
+    try:
+        outcome = erase_record(con, settings, source, record_id, dry_run=dry_run)
+    except ErasureError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        con.close()
+    verb = "would remove" if dry_run else "removed"
+    typer.echo(f"{source} record (hash {outcome.key_hash[:12]}): {verb} {outcome.total:,} rows")
+    for table, rows in outcome.rows.items():
+        typer.echo(f"  {table:<28} {rows:>6,}")
+    recomputed, retired = len(outcome.golden_recomputed), len(outcome.golden_retired)
+    typer.echo(f"  golden records recomputed: {recomputed}, retired: {retired}")
+    if outcome.already_erased:
+        typer.echo("  the record was erased before; its tombstone stays")
+    for name in outcome.files:
+        typer.echo(f"  still in the landing file {name} (outside the warehouse; later loads skip the record)")
+
+
+@app.command()
 def report(date: DateOption = None, config: ConfigOption = None, home: HomeOption = None) -> None:
     """Render the audit report of a snapshot date from the warehouse."""
     from dq_project.report import render_report
     from dq_project.resources import open_warehouse
 
     settings = _settings(config, home)
+    guard(settings, "report")
     con = open_warehouse(settings.warehouse_path)
     try:
         path = render_report(con, settings, _date(date))
@@ -284,6 +348,7 @@ def ui(config: ConfigOption = None, home: HomeOption = None) -> None:
     from dq_project.runner import local_instance
 
     settings = _settings(config, home)
+    guard(settings, "ui")
     local_instance(settings.dagster_home)
     env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), "DQ_HOME": str(settings.home)}
     if config:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from dq_project.cli_access import guard
 from dq_project.settings import SettingsError, load_settings
 
 model_app = typer.Typer(
@@ -41,6 +42,7 @@ def train(
     except SettingsError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from exc
+    guard(settings, "model train")
     as_of = dt.date.fromisoformat(date) if date else dt.date.today()
     con = open_warehouse(settings.warehouse_path)
     try:

@@ -7,7 +7,6 @@ next `dq run` (see dq_project.stewardship).
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -17,11 +16,15 @@ review_app = typer.Typer(help="Review uncertain matches and record steward decis
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="project config (default: dq.toml)")]
 HomeOption = Annotated[Path | None, typer.Option("--home", help="data home (default: config / DQ_HOME)")]
-ByOption = Annotated[str | None, typer.Option("--by", help="acting steward (default: your login name)")]
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="acting steward (same as dq --user; default: DQ_USER, your login)")
+]
 ReasonOption = Annotated[str | None, typer.Option("--reason", help="why (kept with the decision)")]
 
 
-def _connect(config: Path | None, home: Path | None):
+def _connect(config: Path | None, home: Path | None, command: str, by: str | None = None):
+    """Settings, the role check of `dq review <command>`, a warehouse connection: (con, acting user)."""
+    from dq_project.cli_access import guard
     from dq_project.resources import open_warehouse
     from dq_project.settings import SettingsError, load_settings
     from dq_project.stewardship import ensure_tables
@@ -31,17 +34,20 @@ def _connect(config: Path | None, home: Path | None):
     except SettingsError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+    user = guard(settings, f"review {command}", by)
     con = open_warehouse(settings.warehouse_path)
     ensure_tables(con)
-    return con
+    return con, user
 
 
-def _record(config: Path | None, home: Path | None, action: str, by: str | None, **kwargs) -> None:
+def _record(
+    config: Path | None, home: Path | None, command: str, action: str, by: str | None, **kwargs
+) -> None:
     from dq_project.stewardship import DecisionError, record_decision
 
-    con = _connect(config, home)
+    con, user = _connect(config, home, command, by)
     try:
-        decision_id = record_decision(con, action, decided_by=by or getpass.getuser(), **kwargs)
+        decision_id = record_decision(con, action, decided_by=user, **kwargs)
     except DecisionError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from exc
@@ -60,7 +66,7 @@ def list_queue(
     """Show the review queue: reason, probability, masked values of both records, top match weights."""
     from dq_project.stewardship import review_list
 
-    con = _connect(config, home)
+    con, _user = _connect(config, home, "list")
     try:
         frame = review_list(con, dt.date.fromisoformat(date) if date else None, limit)
     finally:
@@ -102,7 +108,9 @@ def decide(
     home: HomeOption = None,
 ) -> None:
     """Decide a pair: --merge forces the two records into one entity, --keep-apart keeps them apart."""
-    _record(config, home, "merge" if merge else "keep_apart", by, left=left, right=right, reason=reason)
+    _record(
+        config, home, "decide", "merge" if merge else "keep_apart", by, left=left, right=right, reason=reason
+    )
 
 
 @review_app.command()
@@ -114,7 +122,7 @@ def unmerge(
     home: HomeOption = None,
 ) -> None:
     """Split a golden record into its records (each becomes its own entity)."""
-    _record(config, home, "unmerge", by, golden_id=golden_id, reason=reason)
+    _record(config, home, "unmerge", "unmerge", by, golden_id=golden_id, reason=reason)
 
 
 @review_app.command()
@@ -128,7 +136,17 @@ def override(
     home: HomeOption = None,
 ) -> None:
     """Set a golden field by hand (provenance rule 'steward_override')."""
-    _record(config, home, "override_field", by, golden_id=golden_id, field=field, value=value, reason=reason)
+    _record(
+        config,
+        home,
+        "override",
+        "override_field",
+        by,
+        golden_id=golden_id,
+        field=field,
+        value=value,
+        reason=reason,
+    )
 
 
 @review_app.command("import")
@@ -142,9 +160,9 @@ def import_file(
     [, decided_by]); all rows are checked before any is stored."""
     from dq_project.stewardship import DecisionError, import_decisions
 
-    con = _connect(config, home)
+    con, user = _connect(config, home, "import", by)
     try:
-        ids = import_decisions(con, file, by or getpass.getuser())
+        ids = import_decisions(con, file, user)
     except DecisionError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from exc

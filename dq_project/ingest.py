@@ -2,7 +2,8 @@
 
 A file's snapshot date comes from its name, a date column, or the day it landed (per source). A
 file whose SHA-256 is already in raw.loads for that source is not read again. Each load runs in one
-transaction: rows, quarantine and the load-log row land together or not at all.
+transaction: rows, quarantine and the load-log row land together or not at all. Rows of records
+erased on request (raw.erasures) are dropped before the load commits and counted as rows_erased.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import duckdb
 import polars as pl
 
 from dq_project.audit_log import log_event
+from dq_project.erasure import skip_erased_rows
 from dq_project.readers import LoadParams, read_to_raw
 from dq_project.settings import Settings, SettingsError, SourceSettings
 from dq_project.sql import query_sql, run_sql
@@ -136,9 +138,11 @@ def load_file(con: duckdb.DuckDBPyConnection, source: SourceSettings, landed: La
                 f"{landed.path}: required column(s) {lacking} missing (source {source.name!r} maps "
                 f"{source.source_columns}; the file has {result.columns}); nothing was loaded"
             )
+        rows_erased = skip_erased_rows(con, source, params.load_id)
         run_sql(
             con,
             "raw/insert_load",
+            rows_erased=rows_erased,
             file_hash=file_hash,
             file_bytes=landed.path.stat().st_size,
             encoding=result.encoding,
@@ -156,6 +160,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: SourceSettings, landed: La
                 "load_id": params.load_id,
                 "rows_loaded": row[3],
                 "rows_quarantined": row[4],
+                "rows_erased": rows_erased,
                 "encoding": result.encoding,
                 "missing_columns": missing,
                 "extra_columns": extra,

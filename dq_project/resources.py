@@ -20,7 +20,7 @@ from dq_project.sql import run_sql
 
 # Table DDL files (sql/<schema>/<table>.sql), created on first connection, in dependency order.
 TABLES: tuple[str, ...] = (
-    "raw/loads", "raw/customer_rows", "raw/quarantine", "staging/customers",
+    "raw/loads", "raw/customer_rows", "raw/quarantine", "raw/erasures", "staging/customers",
     "staging/current_customers", "quality/rule_results", "quality/rule_failures",
     "quality/kpi_history", "matching/pairs", "matching/clusters", "matching/review_queue",
     "matching/steward_decisions", "matching/golden_id_changes",

@@ -2,7 +2,8 @@
 
 Precedence (lowest to highest): built-in defaults < the TOML file < environment variables.
 The file is `DQ_CONFIG` if set, else `dq.toml` in the working directory, else the `dq.toml` shipped
-at the project root. `DQ_HOME` overrides `home`. This is the only module that reads the environment.
+at the project root. `DQ_HOME` overrides `home`; `DQ_USER` names the acting user. This is the only
+module that reads the environment.
 """
 
 from __future__ import annotations
@@ -172,6 +173,19 @@ class RuleOverride(_Strict):
     params: dict[str, Any] | None = None
 
 
+ROLES = ("viewer", "steward", "engineer", "admin")  # each role may do what the ones before it may
+
+
+class AccessSettings(_Strict):
+    """CLI roles: `users` maps login names to roles; anyone else gets `default_role`."""
+
+    default_role: Literal["viewer", "steward", "engineer", "admin"] = "viewer"
+    users: dict[str, Literal["viewer", "steward", "engineer", "admin"]] = {}
+
+    def role(self, user: str) -> str:
+        return self.users.get(user, self.default_role)
+
+
 class Settings(_Strict):
     """Everything a run needs; paths derive from `home`."""
 
@@ -182,6 +196,7 @@ class Settings(_Strict):
     kpis: KpiSettings = KpiSettings()
     golden: GoldenSettings = GoldenSettings()
     rules: dict[str, RuleOverride] = {}
+    access: AccessSettings = AccessSettings()
     demo_rows: int = Field(default=5000, ge=10)
 
     @field_validator("sources")
@@ -230,6 +245,12 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
         return Path(env["DQ_CONFIG"])
     local = Path.cwd() / "dq.toml"
     return local if local.exists() else PROJECT_ROOT / "dq.toml"
+
+
+def env_user(env: Mapping[str, str] | None = None) -> str | None:
+    """The acting user named by DQ_USER, if any (the CLI's --user wins over it)."""
+    env = os.environ if env is None else env
+    return env.get("DQ_USER") or None
 
 
 def load_settings(

@@ -1,13 +1,12 @@
 """golden.customers / golden.provenance: one survivorship-merged record per entity."""
 
 import dagster as dg
-import polars as pl
 
 from dq_project.assets.matching import CLUSTERS
-from dq_project.matching.survivorship import survivorship_rules
+from dq_project.matching.survivorship import build_golden, survivorship_rules
 from dq_project.partitions import daily_snapshots
 from dq_project.resources import WarehouseResource
-from dq_project.sql import query_sql, run_sql
+from dq_project.sql import query_sql
 from dq_project.stewardship import ensure_tables
 
 GOLDEN_CUSTOMERS = dg.AssetKey(["golden", "customers"])
@@ -40,19 +39,11 @@ def golden_customers(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     """
     settings = warehouse.settings()
     as_of = context.partition_key
-    trust = pl.DataFrame(
-        {"source": [s.name for s in settings.sources], "trust": [s.trust for s in settings.sources]}
-    )
     rules = survivorship_rules(settings.golden.survivorship)
     with warehouse.connect() as con:
         ensure_tables(con)
         con.begin()
-        con.register("source_trust", trust.to_arrow())
-        con.register("field_rules", rules.to_arrow())
-        run_sql(con, "golden/build_provenance", as_of_date=as_of)
-        run_sql(con, "golden/build_customers", as_of_date=as_of)
-        con.unregister("source_trust")
-        con.unregister("field_rules")
+        build_golden(con, settings, as_of)
         con.commit()
         ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
     yield dg.MaterializeResult(

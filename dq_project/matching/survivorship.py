@@ -12,9 +12,13 @@ update and the smallest record key break ties. Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+import duckdb
 import polars as pl
+
+from dq_project.settings import Settings
+from dq_project.sql import run_sql
 
 RULES = ("most_trusted_source", "most_recent", "most_complete", "most_frequent")
 # Contact details change over time: the latest update is the best guess. Identity fields follow
@@ -39,3 +43,23 @@ def survivorship_rules(overrides: Mapping[str, str] | None = None) -> pl.DataFra
             f"rules {unknown_rules} (known: {RULES})"
         )
     return pl.DataFrame({"field": list(rules), "rule": list(rules.values())})
+
+
+def build_golden(
+    con: duckdb.DuckDBPyConnection, settings: Settings, as_of: str, golden_ids: Sequence[str] | None = None
+) -> None:
+    """Rebuild golden.provenance and golden.customers of a date (only `golden_ids` when given).
+
+    The caller owns the transaction."""
+    trust = pl.DataFrame(
+        {"source": [s.name for s in settings.sources], "trust": [s.trust for s in settings.sources]}
+    )
+    ids = list(golden_ids) if golden_ids is not None else None
+    con.register("source_trust", trust.to_arrow())
+    con.register("field_rules", survivorship_rules(settings.golden.survivorship).to_arrow())
+    try:
+        run_sql(con, "golden/build_provenance", as_of_date=as_of, golden_ids=ids)
+        run_sql(con, "golden/build_customers", as_of_date=as_of, golden_ids=ids)
+    finally:
+        con.unregister("source_trust")
+        con.unregister("field_rules")

@@ -1,6 +1,8 @@
 -- Pivot the winning values of golden.provenance into one row per entity. A field whose only
 -- candidates are invalid stays null here (provenance still shows the invalid value and why).
-delete from golden.customers where as_of_date = cast($as_of_date as date);
+-- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase).
+delete from golden.customers
+where as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), golden_id));
 insert into golden.customers by name
 with entities as (
     select
@@ -10,7 +12,7 @@ with entities as (
         max(r.updated_at) as updated_at
     from matching.clusters as c
     join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
-    where c.as_of_date = cast($as_of_date as date)
+    where c.as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), c.golden_id))
     group by c.golden_id
 ),
 winners as (

@@ -7,14 +7,16 @@
 -- rule says why the value won: consensus (all candidates agree), the field's rule, invalid_only
 -- (no valid candidate; kept so a steward sees it), or steward_override (the latest override_field
 -- decision on the golden ID and field; source 'steward', source_record_id = the decision id).
-delete from golden.provenance where as_of_date = cast($as_of_date as date);
+-- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase).
+delete from golden.provenance
+where as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), golden_id));
 insert into golden.provenance by name
 with members as (
     select c.golden_id, r.*, coalesce(t.trust, 0) as trust
     from matching.clusters as c
     join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
     left join source_trust as t on t.source = r.source
-    where c.as_of_date = cast($as_of_date as date)
+    where c.as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), c.golden_id))
 ),
 candidates as (
     unpivot (

@@ -8,7 +8,8 @@
 --     or of md5(smallest key '@' date) when that ID was used before; it is a split of the previous
 --     entity it shares most records with, or new if it shares none.
 delete from matching.clusters where as_of_date = cast($as_of_date as date);
-delete from matching.golden_id_changes where as_of_date = cast($as_of_date as date);
+-- ('erased' rows record entities whose every record was erased on request: dq erase; they stay.)
+delete from matching.golden_id_changes where as_of_date = cast($as_of_date as date) and change <> 'erased';
 create or replace temp table golden_assignment as
 with
 previous as (

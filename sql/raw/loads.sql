@@ -14,3 +14,5 @@ create table if not exists raw.loads (
     extra_columns     varchar[],
     loaded_at         timestamp not null default current_timestamp
 );
+-- Rows of records erased on request that the file still held (dropped at load; see raw/erasures).
+alter table raw.loads add column if not exists rows_erased bigint default 0;

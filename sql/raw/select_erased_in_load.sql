@@ -1,0 +1,1 @@
+select count(*) from erased_in_load;

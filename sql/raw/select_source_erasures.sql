@@ -1,0 +1,1 @@
+select count(*) from raw.erasures where source = $source;
