@@ -7,11 +7,14 @@
 -- rule says why the value won: consensus (all candidates agree), the field's rule, invalid_only
 -- (no valid candidate; kept so a steward sees it), or steward_override (the latest override_field
 -- decision on the golden ID and field; source 'steward', source_record_id = the decision id).
+-- An override follows its golden record when that ID later retires into another one (a merge:
+-- matching.golden_id_changes 'retire' rows, followed to the ID alive on the date); when both had
+-- an override of the same field, the latest decision wins.
 -- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase).
 delete from golden.provenance
 where as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), golden_id));
 insert into golden.provenance by name
-with members as (
+with recursive members as (
     select c.golden_id, r.*, coalesce(t.trust, 0) as trust
     from matching.clusters as c
     join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
@@ -70,11 +73,28 @@ ranked as (
         count(distinct value) over (partition by golden_id, field) as distinct_values
     from scored
 ),
-overrides as (
-    select golden_id, field, value, decision_id
+lineage (decided_id, golden_id, depth) as (
+    select distinct golden_id, golden_id, 0
     from matching.steward_decisions
     where action = 'override_field'
-    qualify row_number() over (partition by golden_id, field order by decided_at desc, decision_id desc) = 1
+    union all
+    select l.decided_id, r.related_golden_id, l.depth + 1
+    from lineage as l
+    join matching.golden_id_changes as r
+      on r.golden_id = l.golden_id and r.change = 'retire' and r.as_of_date <= cast($as_of_date as date)
+    where l.depth < 100
+),
+heirs as (
+    select decided_id, arg_max(golden_id, depth) as golden_id from lineage group by decided_id
+),
+overrides as (
+    select h.golden_id, d.field, d.value, d.decision_id
+    from matching.steward_decisions as d
+    join heirs as h on h.decided_id = d.golden_id
+    where d.action = 'override_field'
+    qualify row_number() over (
+        partition by h.golden_id, d.field order by d.decided_at desc, d.decision_id desc
+    ) = 1
 ),
 computed as (
 select

@@ -106,3 +106,22 @@ def test_unknown_rules_and_fields_are_rejected() -> None:
         survivorship_rules({"mobile": "loudest"})
     with pytest.raises(ValueError, match="unknown"):
         survivorship_rules({"shoe_size": "most_recent"})
+
+
+def test_an_override_follows_its_golden_record_into_a_merge(con) -> None:
+    before = DAY - dt.timedelta(days=1)
+    con.execute(
+        "insert into matching.clusters values ($d, 'crm:9', 'person', 'crm:9', 'G0', 1)", {"d": before}
+    )
+    record_decision(
+        con, "override_field", decided_by="li.steward", golden_id="G0", field="city", value="杭州"
+    )
+    assert _provenance(con)["city"][2] != "steward_override"  # G0 still lives on its own
+    con.execute("insert into matching.golden_id_changes values ($d, 'G0', 'retire', 'G1', 1)", {"d": DAY})
+    value, decision, rule = _provenance(con)["city"]
+    assert (value, rule) == ("杭州", "steward_override") and decision.startswith("D")
+    # A later override made on the surviving ID wins over the inherited one.
+    record_decision(
+        con, "override_field", decided_by="li.steward", golden_id="G1", field="city", value="上海"
+    )
+    assert _provenance(con)["city"][:1] == ("上海",)
