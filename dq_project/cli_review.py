@@ -22,7 +22,7 @@ ReasonOption = Annotated[str | None, typer.Option("--reason", help="why (kept wi
 
 
 def _connect(config: Path | None, home: Path | None):
-    from dq_project.resources import open_warehouse
+    from dq_project.resources import connect_warehouse
     from dq_project.settings import SettingsError, load_settings
     from dq_project.stewardship import ensure_tables
 
@@ -31,7 +31,7 @@ def _connect(config: Path | None, home: Path | None):
     except SettingsError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
-    con = open_warehouse(settings.warehouse_path)
+    con = connect_warehouse(settings)
     ensure_tables(con)
     return con
 
