@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from bench import ingest, validation
+from bench import encryption, ingest, validation
 from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
@@ -63,7 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
         "what",
-        choices=["generate", "ingest", "validation", "pipeline", "matching", "all"],
+        choices=["generate", "ingest", "validation", "pipeline", "matching", "encryption", "all"],
         nargs="?",
         default="all",
     )
@@ -80,6 +80,8 @@ def main() -> None:
             bench_pipeline(args.rows or 20_000, Path(tmp) / "p")
         if args.what in ("matching", "all"):
             bench_matching(args.rows or 20_000)
+        if args.what in ("encryption", "all"):
+            encryption.main(args.rows or 20_000, Path(tmp) / "e")
 
 
 if __name__ == "__main__":
