@@ -13,14 +13,13 @@ import time
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 
-from bench import ingest, validation
+from bench import encryption, ingest, validation
 from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
-from dq_project.resources import WarehouseResource
+from dq_project.resources import WarehouseResource, connect_warehouse
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
 
@@ -46,7 +45,7 @@ def bench_pipeline(rows: int, workdir: Path) -> None:
     print(f"pipeline  rows={rows:,}  success={result.success}  seconds={elapsed:.1f}")
     for step in instance.get_run_step_stats(result.run_id):
         print(f"  step {step.step_key:<24} {step.end_time - step.start_time:7.1f}s")
-    con = duckdb.connect(str(warehouse.settings().warehouse_path), read_only=True)
+    con = connect_warehouse(warehouse.settings(), read_only=True)
     clusters = con.sql("select record_key, cluster_key from matching.clusters").pl()
     ((golden,),) = con.sql("select count(*) from golden.customers").fetchall()
     con.close()
@@ -64,7 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
         "what",
-        choices=["generate", "ingest", "validation", "pipeline", "matching", "all"],
+        choices=["generate", "ingest", "validation", "pipeline", "matching", "encryption", "all"],
         nargs="?",
         default="all",
     )
@@ -81,6 +80,8 @@ def main() -> None:
             bench_pipeline(args.rows or 20_000, Path(tmp) / "p")
         if args.what in ("matching", "all"):
             bench_matching(args.rows or 20_000)
+        if args.what in ("encryption", "all"):
+            encryption.main(args.rows or 20_000, Path(tmp) / "e")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
 from dq_project.matching import MatchSettings, resolve_entities
-from dq_project.resources import WarehouseResource
+from dq_project.resources import WarehouseResource, connect_warehouse
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
 
@@ -62,7 +62,7 @@ def bench_generated(rows: int, workdir: Path) -> None:
     truth = pl.read_csv(snapshot.truth_dir / "entities.csv", infer_schema=False).with_columns(
         record_key=pl.format("{}:{}", "source", "source_record_id")
     )
-    con = duckdb.connect(str(warehouse.settings().warehouse_path), read_only=True)
+    con = connect_warehouse(warehouse.settings(), read_only=True)
     clusters = con.sql("select record_key, cluster_key from matching.clusters").pl()
     con.register("truth", truth.to_arrow())
     ((hard, merged),) = con.sql(HARD_NEGATIVES, params={"day": DAY}).fetchall()

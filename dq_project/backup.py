@@ -2,11 +2,13 @@
 
 A backup holds the warehouse's write lock while it checkpoints and copies the file, so no run can
 change it half-way; a manifest records what was copied with SHA-256 digests, and restore checks them
-before it replaces anything.
+before it replaces anything. An encrypted warehouse is copied as it is on disk, so the backup stays
+encrypted with the key in force when it was taken; restore first checks that the current key opens it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -15,8 +17,9 @@ from pathlib import Path
 
 import duckdb
 
+from dq_project.encryption import WarehouseKeyError, connect_file
 from dq_project.ingest import file_sha256
-from dq_project.resources import open_warehouse
+from dq_project.resources import connect_warehouse, open_warehouse, warehouse_key
 from dq_project.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -37,7 +40,7 @@ def create_backup(settings: Settings, config_file: Path, out_dir: Path | None = 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = out_dir or settings.home / "backups" / stamp
     target.mkdir(parents=True, exist_ok=False)
-    con = open_warehouse(settings.warehouse_path)  # holds the lock: nobody writes while we copy
+    con = connect_warehouse(settings)  # holds the lock: nobody writes while we copy
     try:
         con.execute("checkpoint")
         shutil.copyfile(settings.warehouse_path, target / settings.warehouse_path.name)
@@ -49,7 +52,12 @@ def create_backup(settings: Settings, config_file: Path, out_dir: Path | None = 
     files = {
         p.relative_to(target).as_posix(): file_sha256(p) for p in sorted(target.rglob("*")) if p.is_file()
     }
-    manifest = {"created_at": stamp, "duckdb": duckdb.__version__, "files": files}
+    manifest = {
+        "created_at": stamp,
+        "duckdb": duckdb.__version__,
+        "encrypted": settings.warehouse.encrypted,
+        "files": files,
+    }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return Backup(target, files)
 
@@ -72,10 +80,25 @@ def restore_backup(settings: Settings, path: Path) -> Backup:
     warehouse_copy = path / settings.warehouse_path.name
     if not warehouse_copy.is_file():
         raise BackupError(f"{path} holds no {settings.warehouse_path.name}")
-    con = open_warehouse(settings.warehouse_path)  # fails clearly if another process holds it
-    con.close()
+    try:
+        connect_file(warehouse_copy, warehouse_key(settings), read_only=True).close()
+    except (WarehouseKeyError, duckdb.Error) as exc:
+        raise BackupError(
+            f"the backup's warehouse does not open with the current settings ({exc}); a backup keeps "
+            "the encryption key in force when it was taken"
+        ) from exc
+    _fail_if_in_use(settings.warehouse_path)
     shutil.copyfile(warehouse_copy, settings.warehouse_path)
     if (path / "models").is_dir():
         shutil.rmtree(settings.models_dir, ignore_errors=True)
         shutil.copytree(path / "models", settings.models_dir)
     return backup
+
+
+def _fail_if_in_use(warehouse: Path) -> None:
+    """Raise WarehouseBusyError while another process holds the file; its key is not needed for this,
+    since DuckDB takes the lock before it reads the header (a damaged file is no obstacle either)."""
+    if not warehouse.exists():
+        return
+    with contextlib.suppress(WarehouseKeyError, duckdb.Error):
+        open_warehouse(warehouse, read_only=True).close()

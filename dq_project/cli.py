@@ -31,7 +31,7 @@ DateOption = Annotated[str | None, typer.Option("--date", help="snapshot date YY
 
 
 @app.callback()
-def main(
+def acting_user(
     ctx: typer.Context,
     user: Annotated[
         str | None, typer.Option("--user", help="acting user (default: DQ_USER, else your login name)")
@@ -108,9 +108,10 @@ def _run_one(
     settings: Settings, config: Path | None, day: dt.date, *, retrain: bool, quiet: bool = False
 ) -> bool:
     """Run the pipeline for one date on the data home's Dagster instance; print the outcome."""
-    from dq_project.resources import WarehouseResource
+    from dq_project.resources import WarehouseResource, connect_warehouse
     from dq_project.runner import local_instance, run_daily
 
+    connect_warehouse(settings).close()  # a missing or wrong key stops here, not inside the first asset
     warehouse = WarehouseResource(config_path=str(config) if config else None, home=str(settings.home))
     typer.echo(f"running the pipeline for {day} (warehouse {settings.warehouse_path})")
     started = time.perf_counter()
@@ -130,10 +131,10 @@ def _run_one(
 
 
 def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
-    from dq_project.resources import open_warehouse
+    from dq_project.resources import connect_warehouse
     from dq_project.sql import query_sql
 
-    con = open_warehouse(settings.warehouse_path)
+    con = connect_warehouse(settings)
     try:
         kpis = query_sql(con, "quality/select_kpis", snapshot_date=day.isoformat()).pl()
         golden, records, merged = query_sql(
@@ -164,7 +165,7 @@ def ingest(
 ) -> None:
     """Land files for a source (copied into its landing folder), load them into raw, run their dates."""
     from dq_project.ingest import land, load_file
-    from dq_project.resources import open_warehouse
+    from dq_project.resources import connect_warehouse
 
     settings = _settings(config, home)
     guard(settings, "ingest")
@@ -173,7 +174,7 @@ def ingest(
     except SettingsError as exc:
         raise typer.BadParameter(str(exc)) from exc
     day = _date(date) if date else None
-    con = open_warehouse(settings.warehouse_path)
+    con = connect_warehouse(settings)
     try:
         dates = set()
         for path in paths:
@@ -226,11 +227,11 @@ def export_command(
     """Export clusters, rule failures or golden records for stewards or CRM re-import."""
     from dq_project.audit_log import log_event
     from dq_project.export import export, latest_date
-    from dq_project.resources import open_warehouse
+    from dq_project.resources import connect_warehouse
 
     settings = _settings(config, home)
     guard(settings, f"export {what}")
-    con = open_warehouse(settings.warehouse_path)
+    con = connect_warehouse(settings)
     try:
         as_of = _date(date) if date else latest_date(con)
         if as_of is None:
@@ -294,7 +295,7 @@ def erase(
 ) -> None:
     """Erase one customer record from every warehouse table (a PIPL / GDPR request); later loads skip it."""
     from dq_project.erasure import ErasureError, erase_record
-    from dq_project.resources import open_warehouse
+    from dq_project.resources import connect_warehouse
 
     settings = _settings(config, home)
     guard(settings, "erase")
@@ -306,7 +307,7 @@ def erase(
         typer.confirm(
             f"erase record {record_id!r} of {source} from the warehouse? It cannot be undone", abort=True
         )
-    con = open_warehouse(settings.warehouse_path)
+    con = connect_warehouse(settings)
     try:
         outcome = erase_record(con, settings, source, record_id, dry_run=dry_run)
     except ErasureError as exc:
@@ -330,16 +331,55 @@ def erase(
 def report(date: DateOption = None, config: ConfigOption = None, home: HomeOption = None) -> None:
     """Render the audit report of a snapshot date from the warehouse."""
     from dq_project.report import render_report
-    from dq_project.resources import open_warehouse
+    from dq_project.resources import connect_warehouse
 
     settings = _settings(config, home)
     guard(settings, "report")
-    con = open_warehouse(settings.warehouse_path)
+    con = connect_warehouse(settings)
     try:
         path = render_report(con, settings, _date(date))
     finally:
         con.close()
     typer.echo(f"audit report: {path}")
+
+
+@app.command()
+def rekey(
+    decrypt: Annotated[bool, typer.Option("--decrypt", help="write the warehouse unencrypted")] = False,
+    keep_old: Annotated[
+        bool, typer.Option("--keep-old", help="keep the previous file as warehouse.duckdb.pre-rekey")
+    ] = False,
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Re-encrypt the warehouse with DQ_WAREHOUSE_NEW_KEY (current key: DQ_WAREHOUSE_KEY; none if plain)."""
+    from dq_project.rekey import RekeyError, rekey_warehouse
+    from dq_project.settings import WAREHOUSE_KEY_ENV, WAREHOUSE_NEW_KEY_ENV
+
+    settings = _settings(config, home)
+    old, new = settings.warehouse.key, settings.warehouse.new_key
+    if (new is None) != decrypt:
+        raise typer.BadParameter(f"set {WAREHOUSE_NEW_KEY_ENV} to the new key, or pass --decrypt (not both)")
+    try:
+        done = rekey_warehouse(
+            settings.warehouse_path,
+            old.get_secret_value() if old else None,
+            new.get_secret_value() if new else None,
+            keep_old=keep_old,
+        )
+    except RekeyError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{done.path}: {done.tables} tables, {done.rows:,} rows copied and verified under the new key")
+    if done.old_copy:
+        typer.echo(f"the previous file is kept as {done.old_copy}: delete it once it is no longer needed")
+    if decrypt:
+        typer.echo(f"now unset {WAREHOUSE_KEY_ENV} and set [warehouse] encrypted = false")
+    else:
+        typer.echo(
+            f"now set {WAREHOUSE_KEY_ENV} to the new key, unset {WAREHOUSE_NEW_KEY_ENV} and keep "
+            "[warehouse] encrypted = true; backups taken before keep the old key"
+        )
 
 
 @app.command()
@@ -363,5 +403,17 @@ def ui(config: ConfigOption = None, home: HomeOption = None) -> None:
     )
 
 
+def main() -> None:
+    """The `dq` entry point: warehouse errors (busy, key) end with their message, not a traceback."""
+    from dq_project.encryption import WarehouseKeyError
+    from dq_project.resources import WarehouseBusyError
+
+    try:
+        app()
+    except (WarehouseKeyError, WarehouseBusyError) as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise SystemExit(2) from exc
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -6,7 +6,7 @@ import typer
 
 from dq_project.access import AccessDenied, acting_user, authorize
 from dq_project.audit_log import log_event, set_acting_user
-from dq_project.resources import WarehouseBusyError, open_warehouse
+from dq_project.resources import WarehouseBusyError, connect_warehouse
 from dq_project.settings import Settings
 
 DENIED_EXIT_CODE = 3
@@ -46,7 +46,7 @@ def guard(settings: Settings, command: str, user: str | None = None) -> str:
 
 def _log_denied(settings: Settings, denied: AccessDenied) -> None:
     try:
-        con = open_warehouse(settings.warehouse_path, wait_seconds=5)
+        con = connect_warehouse(settings, wait_seconds=5)
     except WarehouseBusyError:
         typer.secho("(the warehouse is busy: the denial could not be logged)", err=True)
         return

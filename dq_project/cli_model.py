@@ -34,7 +34,7 @@ def train(
     """Retrain the person and company models; the new JSON is used by every later run."""
     from dq_project.audit_log import log_event
     from dq_project.matching import CUSTOMER_TYPES, MatchSettings, model_path, train_model
-    from dq_project.resources import open_warehouse
+    from dq_project.resources import connect_warehouse
     from dq_project.sql import query_sql
 
     try:
@@ -44,7 +44,7 @@ def train(
         raise typer.Exit(2) from exc
     guard(settings, "model train")
     as_of = dt.date.fromisoformat(date) if date else dt.date.today()
-    con = open_warehouse(settings.warehouse_path)
+    con = connect_warehouse(settings)
     try:
         records = query_sql(con, "staging/select_current_customers", as_of_date=as_of.isoformat()).pl()
     finally:
@@ -64,7 +64,7 @@ def train(
         path.write_text(text, encoding="utf-8")
         seconds = time.perf_counter() - started
         typer.echo(f"{customer_type}: trained in {seconds:.1f}s -> {path}")
-        con = open_warehouse(settings.warehouse_path)
+        con = connect_warehouse(settings)
         try:
             log_event(
                 con,

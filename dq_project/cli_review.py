@@ -25,7 +25,7 @@ ReasonOption = Annotated[str | None, typer.Option("--reason", help="why (kept wi
 def _connect(config: Path | None, home: Path | None, command: str, by: str | None = None):
     """Settings, the role check of `dq review <command>`, a warehouse connection: (con, acting user)."""
     from dq_project.cli_access import guard
-    from dq_project.resources import open_warehouse
+    from dq_project.resources import connect_warehouse
     from dq_project.settings import SettingsError, load_settings
     from dq_project.stewardship import ensure_tables
 
@@ -35,7 +35,7 @@ def _connect(config: Path | None, home: Path | None, command: str, by: str | Non
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
     user = guard(settings, f"review {command}", by)
-    con = open_warehouse(settings.warehouse_path)
+    con = connect_warehouse(settings)
     ensure_tables(con)
     return con, user
 

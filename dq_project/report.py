@@ -29,7 +29,15 @@ from dq_project.stewardship import REVIEW_FIELDS, review_list
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "reports"
 DIMENSIONS = ("completeness", "validity", "consistency", "uniqueness", "timeliness", "quality_score")
-COUNTS = ("records", "golden_records", "duplicate_rate", "merges", "splits", "review_queue", "quarantined_rows")
+COUNTS = (
+    "records",
+    "golden_records",
+    "duplicate_rate",
+    "merges",
+    "splits",
+    "review_queue",
+    "quarantined_rows",
+)
 
 
 @dataclass(frozen=True)

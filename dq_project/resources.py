@@ -3,6 +3,9 @@
 DuckDB allows a single writing process per file. Every asset opens its own connection and closes
 it when done, the job runs in one process (in_process_executor), and a connection attempt that hits
 another process's lock waits, then fails with a clear message instead of a raw lock error.
+
+Every connection to the warehouse file goes through `open_warehouse` (or `connect_warehouse` with
+settings), which decrypts it when `[warehouse] encrypted = true` (see dq_project.encryption).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from dq_project.settings import Settings, load_settings
+from dq_project.encryption import WarehouseKeyError, connect_file
+from dq_project.settings import WAREHOUSE_KEY_ENV, Settings, load_settings
 from dq_project.sql import run_sql
 
 # Table DDL files (sql/<schema>/<table>.sql), created on first connection, in dependency order.
@@ -32,13 +36,16 @@ class WarehouseBusyError(RuntimeError):
     """Another process holds the warehouse's write lock."""
 
 
-def open_warehouse(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Connect to the warehouse file, creating schemas and tables; wait for a busy lock."""
+def open_warehouse(
+    path: Path, wait_seconds: float = 30.0, *, key: str | None = None, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Connect to the warehouse file (decrypted with `key`), creating schemas and tables unless
+    read-only; wait for a busy lock."""
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            con = duckdb.connect(str(path))
+            con = connect_file(path, key, read_only=read_only)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
@@ -49,10 +56,37 @@ def open_warehouse(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
                     f"notebook holding a connection); waited {wait_seconds:.0f}s. Details: {exc}"
                 ) from exc
             time.sleep(0.5)
-    run_sql(con, "schemas")
-    for table in TABLES:
-        run_sql(con, table)
+    if not read_only:
+        run_sql(con, "schemas")
+        for table in TABLES:
+            run_sql(con, table)
     return con
+
+
+def warehouse_key(settings: Settings) -> str | None:
+    """The key that opens the settings' warehouse (None: plain); a key without `encrypted`, or the
+    reverse, is an error rather than a guess."""
+    key = settings.warehouse.key
+    if settings.warehouse.encrypted and key is None:
+        raise WarehouseKeyError(
+            f"[warehouse] encrypted = true, but {WAREHOUSE_KEY_ENV} is not set: the warehouse "
+            f"{settings.warehouse_path} cannot be opened without its key"
+        )
+    if not settings.warehouse.encrypted and key is not None:
+        raise WarehouseKeyError(
+            f"{WAREHOUSE_KEY_ENV} is set, but [warehouse] encrypted = false: set encrypted = true "
+            "(after `dq rekey` for an existing plain warehouse) or unset the key"
+        )
+    return key.get_secret_value() if key else None
+
+
+def connect_warehouse(
+    settings: Settings, *, read_only: bool = False, wait_seconds: float = 30.0
+) -> duckdb.DuckDBPyConnection:
+    """`open_warehouse` on the settings' warehouse file with its key."""
+    return open_warehouse(
+        settings.warehouse_path, key=warehouse_key(settings), read_only=read_only, wait_seconds=wait_seconds
+    )
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -69,8 +103,8 @@ class WarehouseResource(dg.ConfigurableResource):
         return load_settings(self.config_path, home=self.home)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = open_warehouse(self.settings().warehouse_path)
+    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = connect_warehouse(self.settings(), read_only=read_only)
         try:
             yield con
         finally:

@@ -14,7 +14,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -166,6 +174,21 @@ class KpiSettings(_Strict):
         return weights
 
 
+WAREHOUSE_KEY_ENV = "DQ_WAREHOUSE_KEY"
+WAREHOUSE_NEW_KEY_ENV = "DQ_WAREHOUSE_NEW_KEY"
+MIN_KEY_LENGTH = 16
+
+
+class WarehouseSettings(_Strict):
+    """Encryption at rest of warehouse.duckdb. The keys come from the environment only, never the file."""
+
+    encrypted: bool = Field(default=False, description="the warehouse file is (to be) encrypted")
+    key: SecretStr | None = Field(default=None, exclude=True, description=f"from {WAREHOUSE_KEY_ENV}")
+    new_key: SecretStr | None = Field(
+        default=None, exclude=True, description=f"from {WAREHOUSE_NEW_KEY_ENV}, for `dq rekey`"
+    )
+
+
 class RuleOverride(_Strict):
     severity: Literal["ERROR", "WARN"] | None = None
     threshold: float | None = Field(default=None, ge=0, le=1)
@@ -197,6 +220,7 @@ class Settings(_Strict):
     golden: GoldenSettings = GoldenSettings()
     rules: dict[str, RuleOverride] = {}
     access: AccessSettings = AccessSettings()
+    warehouse: WarehouseSettings = WarehouseSettings()
     demo_rows: int = Field(default=5000, ge=10)
 
     @field_validator("sources")
@@ -253,6 +277,28 @@ def env_user(env: Mapping[str, str] | None = None) -> str | None:
     return env.get("DQ_USER") or None
 
 
+def _with_warehouse_keys(raw: dict[str, Any], env: Mapping[str, str], path: Path) -> dict[str, Any]:
+    """The config with the warehouse keys from the environment (a key written in the file is refused)."""
+    section = raw.get("warehouse", {})
+    if not isinstance(section, dict):
+        return raw
+    if {"key", "new_key"} & section.keys():
+        raise SettingsError(
+            f"{path}: [warehouse] must not hold a key; set {WAREHOUSE_KEY_ENV} (and {WAREHOUSE_NEW_KEY_ENV} "
+            "for `dq rekey`) in the environment instead"
+        )
+    keys = {"key": env.get(WAREHOUSE_KEY_ENV), "new_key": env.get(WAREHOUSE_NEW_KEY_ENV)}
+    # Checked here, not by pydantic, whose errors would quote the key.
+    short = [
+        name
+        for name, key in zip((WAREHOUSE_KEY_ENV, WAREHOUSE_NEW_KEY_ENV), keys.values(), strict=True)
+        if key and len(key) < MIN_KEY_LENGTH
+    ]
+    if short:
+        raise SettingsError(f"{short} must hold at least {MIN_KEY_LENGTH} characters")
+    return {**raw, "warehouse": {**section, **{k: v for k, v in keys.items() if v}}}
+
+
 def load_settings(
     path: Path | str | None = None, *, home: Path | str | None = None, env: Mapping[str, str] | None = None
 ) -> Settings:
@@ -268,6 +314,7 @@ def load_settings(
     override = home or env.get("DQ_HOME")
     if override:
         raw["home"] = str(override)
+    raw = _with_warehouse_keys(raw, env, path)
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:

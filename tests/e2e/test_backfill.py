@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 from typer.testing import CliRunner
 
 from dq_project.cli import app
 from dq_project.generator import generate
+from dq_project.resources import connect_warehouse
 from dq_project.settings import PROJECT_ROOT, Settings
 
 DAYS = [dt.date(2026, 3, 1) + dt.timedelta(days=i) for i in range(3)]
@@ -35,7 +35,7 @@ def test_bulk_import_then_backfill(home: Path, settings: Settings, tmp_path: Pat
     )
     assert again.exit_code == 0, again.output
 
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    con = connect_warehouse(settings, read_only=True)
     kpi_days = con.sql(
         "select snapshot_date, count(*) from quality.kpi_history "
         "where dimension = 'quality_score' and scope = 'overall' group by 1"

@@ -6,11 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 
 from dq_project.generator import generate
-from dq_project.resources import WarehouseResource
+from dq_project.resources import WarehouseResource, connect_warehouse
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
 
@@ -34,7 +33,7 @@ def test_duplicate_source_keys_block_golden_records(home: Path) -> None:
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "staging/customers" in materialized and "golden/customers" not in materialized
-    con = duckdb.connect(str(warehouse.settings().warehouse_path), read_only=True)
+    con = connect_warehouse(warehouse.settings(), read_only=True)
     golden = dict(con.sql("select as_of_date, count(*) from golden.customers group by 1").fetchall())
     con.close()
     assert BROKEN not in golden and golden[CLEAN] > 0

@@ -10,12 +10,11 @@ import datetime as dt
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 
 from dq_project.generator import generate
-from dq_project.resources import WarehouseResource
+from dq_project.resources import WarehouseResource, connect_warehouse
 from dq_project.runner import run_daily
 from dq_project.stewardship import record_decision
 
@@ -41,7 +40,7 @@ def _run(state: dict, day: dt.date, retrain: bool = False) -> None:
 
 
 def _sql(state: dict, query: str, **params) -> pl.DataFrame:
-    con = duckdb.connect(str(state["warehouse"].settings().warehouse_path), read_only=True)
+    con = connect_warehouse(state["warehouse"].settings(), read_only=True)
     try:
         return con.sql(query, params=params or None).pl()
     finally:
@@ -54,7 +53,7 @@ def _ids(state: dict, day: dt.date) -> dict[str, str]:
 
 
 def _decide(state: dict, action: str, **kwargs) -> None:
-    con = duckdb.connect(str(state["warehouse"].settings().warehouse_path))
+    con = connect_warehouse(state["warehouse"].settings())
     try:
         record_decision(con, action, decided_by="steward.test", reason="e2e", **kwargs)
     finally:

@@ -13,7 +13,7 @@ import pytest
 from dq_project.evaluation import pairwise_score
 from dq_project.expectations.accuracy import DEFECT_RULES
 from dq_project.generator import generate
-from dq_project.resources import WarehouseResource
+from dq_project.resources import WarehouseResource, connect_warehouse
 from dq_project.runner import run_daily
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +36,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
     warehouse = WarehouseResource(config_path=str(Path(__file__).parents[2] / "dq.toml"), home=str(home))
     instance = dg.DagsterInstance.ephemeral()
     result = run_daily(warehouse, DAY, instance=instance)
-    con = duckdb.connect(str(warehouse.settings().warehouse_path), read_only=True)
+    con = connect_warehouse(warehouse.settings(), read_only=True)
     outcome = {
         "result": result,
         "snapshot": snapshot,
@@ -185,7 +185,7 @@ def test_rerun_is_idempotent(pipeline) -> None:
     con.close()
     result = run_daily(pipeline["warehouse"], DAY, instance=pipeline["instance"])
     assert result.success
-    con = pipeline["con"] = duckdb.connect(str(pipeline["settings"].warehouse_path), read_only=True)
+    con = pipeline["con"] = connect_warehouse(pipeline["settings"], read_only=True)
     after = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in tables}
     assert after == before
     assert set(con.sql("select golden_id from golden.customers").pl()["golden_id"]) == golden_before

@@ -114,7 +114,7 @@ def test_review_cli_lists_decides_and_imports(con, tmp_path: Path) -> None:
     assert imported.exit_code == 0, imported.output
     failed = runner.invoke(review_app, ["decide", "--left", "a", "--right", "a", "--merge", *common])
     assert failed.exit_code == 1
-    check = duckdb.connect(str(tmp_path / "home" / "warehouse.duckdb"), read_only=True)
+    check = open_warehouse(tmp_path / "home" / "warehouse.duckdb", read_only=True)
     actions = check.sql("select action, decided_by from matching.steward_decisions order by all").fetchall()
     check.close()
     assert actions == [("keep_apart", "li"), ("unmerge", "wang"), ("unmerge", "wang")]
