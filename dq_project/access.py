@@ -14,7 +14,7 @@ PERMISSIONS: dict[str, str] = {
     "review import": "steward", "export clusters": "steward", "export failures": "steward",
     "run": "engineer", "ingest": "engineer", "backfill": "engineer", "model train": "engineer",
     "export golden": "engineer", "backup": "engineer", "ui": "engineer",
-    "restore": "admin", "erase": "admin",
+    "restore": "admin", "erase": "admin", "rekey": "admin",
 }  # fmt: skip
 
 

@@ -15,7 +15,7 @@ import duckdb
 from dq_project.settings import env_user
 from dq_project.sql import run_sql
 
-ACTIONS = ("run", "load", "steward_decision", "model_train", "export", "erasure", "denied")
+ACTIONS = ("run", "load", "steward_decision", "model_train", "export", "erasure", "rekey", "denied")
 
 
 _acting_user: str | None = None

@@ -353,10 +353,13 @@ def rekey(
     home: HomeOption = None,
 ) -> None:
     """Re-encrypt the warehouse with DQ_WAREHOUSE_NEW_KEY (current key: DQ_WAREHOUSE_KEY; none if plain)."""
+    from dq_project.audit_log import log_event
     from dq_project.rekey import RekeyError, rekey_warehouse
+    from dq_project.resources import open_warehouse
     from dq_project.settings import WAREHOUSE_KEY_ENV, WAREHOUSE_NEW_KEY_ENV
 
     settings = _settings(config, home)
+    guard(settings, "rekey")
     old, new = settings.warehouse.key, settings.warehouse.new_key
     if (new is None) != decrypt:
         raise typer.BadParameter(f"set {WAREHOUSE_NEW_KEY_ENV} to the new key, or pass --decrypt (not both)")
@@ -371,6 +374,12 @@ def rekey(
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"{done.path}: {done.tables} tables, {done.rows:,} rows copied and verified under the new key")
+    con = open_warehouse(done.path, key=new.get_secret_value() if new else None)
+    try:
+        details = {"tables": done.tables, "rows": done.rows, "encrypted": not decrypt, "kept_old": keep_old}
+        log_event(con, "rekey", target=str(done.path.name), details=details)
+    finally:
+        con.close()
     if done.old_copy:
         typer.echo(f"the previous file is kept as {done.old_copy}: delete it once it is no longer needed")
     if decrypt:

@@ -136,7 +136,18 @@ def _fingerprints(path: Path, key: str | None) -> dict[str, tuple[int, int]]:
     ((catalog,),) = con.sql("select current_database()").fetchall()
     found = table_fingerprints(con, catalog)
     con.close()
+    found.pop("audit.log", None)  # audit.log: dq rekey appends its own event after verifying the copy
     return found
+
+
+def _rekey_events(path: Path, key: str | None) -> list[tuple]:
+    con = open_warehouse(path, key=key, read_only=True)
+    try:
+        return con.sql(
+            "select actor, details ->> 'encrypted' from audit.log where action = 'rekey'"
+        ).fetchall()
+    finally:
+        con.close()
 
 
 def _rekey_cli(tmp_path: Path, env: dict[str, str], *args: str, plain: bool = False):
@@ -155,6 +166,7 @@ def test_rekey_rotates_the_key_and_keeps_every_row(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "verified under the new key" in result.output and KEY not in result.output
     assert _fingerprints(path, OTHER_KEY) == before
+    assert [encrypted for _, encrypted in _rekey_events(path, OTHER_KEY)] == ["true"]
     with pytest.raises(WarehouseKeyError, match="wrong key"):
         open_warehouse(path, key=KEY)
     assert sorted(p.name for p in path.parent.iterdir()) == ["landing", "warehouse.duckdb"]
