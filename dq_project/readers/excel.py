@@ -31,19 +31,27 @@ def read_xlsx(
     frame = read_sheet(path, source.sheet)
     frame = as_text(frame, spreadsheet=True).with_row_index("dq_row_number", offset=1)
     cells = [c for c in frame.columns if c != "dq_row_number"]
-    blank = pl.all_horizontal([pl.col(c).str.strip_chars().fill_null("") == "" for c in cells])
-    rows = frame.filter(~blank) if cells else frame.clear()
+    if cells:
+        blank = pl.all_horizontal([pl.col(c).str.strip_chars().fill_null("") == "" for c in cells])
+        rows = frame.filter(~blank)
+    else:  # an empty sheet
+        rows = frame.clear()
     insert_frame(con, rows.select(cells), rows["dq_row_number"], params)
     return ReadResult(columns=cells, encoding=None)
 
 
 def read_sheet(path: Path, sheet: str | int | None) -> pl.DataFrame:
-    """The sheet as a frame with calamine's typed columns; a missing sheet is a ValueError."""
-    workbook = fastexcel.read_excel(path)
-    wanted = 0 if sheet is None else sheet
-    names = workbook.sheet_names
-    if (isinstance(wanted, int) and not 0 <= wanted < len(names)) or (
-        isinstance(wanted, str) and wanted not in names
-    ):
-        raise ValueError(f"{path}: no sheet {wanted!r}; the workbook has sheets {names} (0-based index)")
-    return workbook.load_sheet(wanted, schema_sample_rows=None).to_polars()
+    """The sheet as a frame with calamine's typed columns; a missing sheet or a file that is not a
+    workbook (a CSV named .xlsx, a truncated or corrupt file) is a ValueError."""
+    try:
+        workbook = fastexcel.read_excel(path)
+        wanted = 0 if sheet is None else sheet
+        names = workbook.sheet_names
+        if (isinstance(wanted, int) and not 0 <= wanted < len(names)) or (
+            isinstance(wanted, str) and wanted not in names
+        ):
+            raise ValueError(f"{path}: no sheet {wanted!r}; the workbook has sheets {names} (0-based index)")
+        return workbook.load_sheet(wanted, schema_sample_rows=None).to_polars()
+    except fastexcel.FastExcelError as exc:
+        detail = str(exc).splitlines()[0]
+        raise ValueError(f"{path}: not a readable .xlsx workbook ({detail})") from exc

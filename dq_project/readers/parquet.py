@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dq_project.readers import LoadParams, ReadResult
@@ -19,13 +20,17 @@ def read_parquet(
     con: duckdb.DuckDBPyConnection, path: Path, source: SourceSettings, params: LoadParams
 ) -> ReadResult:
     """Load a Parquet file: dates ISO, timestamps 'YYYY-MM-DD HH:MM:SS[.f]', nested values as JSON,
-    nulls as null; row_number is the 1-based row position. A Parquet file has no unreadable rows."""
+    nulls as null; row_number is the 1-based row position. A Parquet file has no unreadable rows;
+    a corrupt or truncated file is a ValueError."""
     if path.stat().st_size == 0:
         return ReadResult(columns=[], encoding=None)
-    parquet = pq.ParquetFile(path)
-    offset = 1
-    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-        frame = as_text(pl.from_arrow(batch))
-        insert_frame(con, frame, pl.int_range(offset, offset + frame.height, eager=True), params)
-        offset += frame.height
+    try:
+        parquet = pq.ParquetFile(path)
+        offset = 1
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+            frame = as_text(pl.from_arrow(batch))
+            insert_frame(con, frame, pl.int_range(offset, offset + frame.height, eager=True), params)
+            offset += frame.height
+    except pa.ArrowException as exc:  # the load's transaction is rolled back by the caller
+        raise ValueError(f"{path}: not a readable Parquet file ({exc})") from exc
     return ReadResult(columns=list(parquet.schema_arrow.names), encoding=None)

@@ -38,7 +38,8 @@ def quarantine_lines(con: duckdb.DuckDBPyConnection, bad: list[BadLine], params:
 
 def as_text(frame: pl.DataFrame, *, spreadsheet: bool = False) -> pl.DataFrame:
     """Every column as text: dates ISO, datetimes 'YYYY-MM-DD HH:MM:SS' (fractions only when a
-    column has them), booleans 'true'/'false', nested values as JSON, nulls kept.
+    column has them), booleans 'true'/'false', nested values as JSON, bytes as UTF-8 text (bytes
+    that are not UTF-8 as \\xNN escapes, kept rather than lost), nulls kept.
 
     `spreadsheet`: numbers are floats there, so whole ones print without '.0' (a phone typed as a
     number stays '13812345678'), and a datetime column that is midnight throughout prints as dates.
@@ -52,6 +53,8 @@ def _text(series: pl.Series, spreadsheet: bool) -> pl.Expr:
         return col
     if dtype == pl.Null:
         return col.cast(pl.String)
+    if dtype == pl.Binary:
+        return pl.lit(_bytes_as_text(series)).alias(series.name)
     if dtype == pl.Date:
         return col.dt.strftime("%Y-%m-%d")
     if isinstance(dtype, pl.Datetime):
@@ -66,6 +69,15 @@ def _text(series: pl.Series, spreadsheet: bool) -> pl.Expr:
         encoded = pl.struct(col).struct.json_encode().str.replace(_FIELD_PREFIX, "").str.strip_suffix("}")
         return pl.when(col.is_null()).then(None).otherwise(encoded)
     return col.cast(pl.String)
+
+
+def _bytes_as_text(series: pl.Series) -> pl.Series:
+    """A binary column as text: one vectorized cast when it is all UTF-8 (the normal case); only a
+    column holding other bytes is decoded value by value, with \\xNN escapes for those bytes."""
+    try:
+        return series.cast(pl.String)
+    except pl.exceptions.ComputeError:
+        return series.map_elements(lambda b: b.decode("utf-8", "backslashreplace"), return_dtype=pl.String)
 
 
 def insert_frame(

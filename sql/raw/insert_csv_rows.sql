@@ -1,5 +1,7 @@
 -- Read one CSV file with every value as text; unreadable rows go to the connection's temp reject
--- tables (dq_rejects), which quarantine_rejects.sql moves into raw.quarantine.
+-- tables (dq_rejects), which quarantine_rejects.sql moves into raw.quarantine. The dialect and the
+-- column names are given, not sniffed: the sniffer gives up on a file with an unclosed quote, where
+-- the reader itself rejects just the record that holds it.
 insert into raw.customer_rows
 select
     $load_id,
@@ -14,6 +16,9 @@ from read_csv(
     header = true,
     delim = $delimiter,
     quote = $quote,
+    escape = $quote,
+    auto_detect = false,
+    columns = $columns,
     strict_mode = true,
     ignore_errors = true,
     store_rejects = true,
