@@ -37,6 +37,7 @@ RUN_SPECIFIC = {
     "quality.rule_failures": ("run_id",),
     "quality.kpi_history": ("run_id", "computed_at"),
     "audit.log": ("event_id", "logged_at"),
+    "raw.erasure_salt": ("salt",),  # random per warehouse (dq erase's tombstone hashes)
 }
 # audit.log is append-only: a run that failed in audit/report logged its 'run' event before failing,
 # and that attempt did happen. Run events are compared by count elsewhere, not by hash.
@@ -102,7 +103,8 @@ def table_hashes(home: Path) -> dict[str, tuple[int, int]]:
         for table, columns in tables:
             kept = [_comparable(c, t) for c, t in columns if c not in RUN_SPECIFIC.get(table, ())]
             where = f"where {ROW_FILTER[table]}" if table in ROW_FILTER else ""
-            query = f"select count(*), coalesce(bit_xor(hash({', '.join(kept)})), 0) from {table} {where}"
+            digest = f"coalesce(bit_xor(hash({', '.join(kept)})), 0)" if kept else "0"
+            query = f"select count(*), {digest} from {table} {where}"
             hashes[table] = con.sql(query).fetchone()
         return hashes
     finally:
