@@ -19,7 +19,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
-from dq_project.matching import MatchSettings, resolve_entities
+from dq_project.ingest import land
 from dq_project.resources import WarehouseResource, connect_warehouse
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
@@ -81,18 +81,20 @@ def _fake_1000() -> pl.DataFrame:
     )
 
 
-def _dq_fake_1000(frame: pl.DataFrame, workdir: Path) -> pl.DataFrame:
-    """dq's person model through a mapping only: first_name + surname -> name, dob -> birth_date."""
-    records = frame.select(
-        "record_key",
-        pl.lit("person").alias("customer_type"),
-        pl.concat_str("first_name", "surname", separator=" ", ignore_nulls=True).alias("name"),
-        pl.col("dob").str.to_date(strict=False).alias("birth_date"),
-        "city",
-        "email",
-    )
-    settings = MatchSettings(min_training_records=50)
-    return resolve_entities(records, workdir / "models", settings, retrain=True).clusters
+def _dq_fake_1000(workdir: Path) -> pl.DataFrame:
+    """dq's real path: fake_1000.csv landed as dq.toml's `fake_1000` source (a mapping only), then the
+    whole pipeline (ingest, normalize, validate, match); returns matching.clusters with the source's
+    record keys (the unique_id)."""
+    warehouse = WarehouseResource(config_path=str(PROJECT_ROOT / "dq.toml"), home=str(workdir / "home"))
+    settings = warehouse.settings()
+    land(settings, settings.source("fake_1000"), FAKE_1000, DAY)
+    result = run_daily(warehouse, DAY, instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    if not result.success:
+        raise RuntimeError("the pipeline failed on fake_1000")
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    clusters = con.sql("select record_key, cluster_key from matching.clusters").pl()
+    con.close()
+    return clusters.with_columns(pl.col("record_key").str.strip_prefix("fake_1000:"))
 
 
 def _plain_splink(frame: pl.DataFrame) -> dict[float, pl.DataFrame]:
@@ -134,7 +136,7 @@ def bench_fake_1000(workdir: Path) -> None:
     con.register("f", frame.to_arrow())
     ((true_pairs, blocked),) = con.sql(BLOCKING_RECALL).fetchall()
     con.close()
-    dq = pairwise_score(_dq_fake_1000(frame, workdir), truth)
+    dq = pairwise_score(_dq_fake_1000(workdir), truth)
     print(f"fake_1000  records={frame.height}  true entities={truth['entity_id'].n_unique()}")
     print(f"  dq (merge 0.95)        precision={dq.precision:.4f} recall={dq.recall:.4f} f1={dq.f1:.4f}")
     for threshold, clusters in _plain_splink(frame).items():

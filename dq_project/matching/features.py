@@ -66,10 +66,16 @@ _ADDRESS_FORMS = (
 )
 _MUNICIPALITIES = {m: m for m in ("北京", "天津", "上海", "重庆")}
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Toneless pinyin syllables (ü as v), one or more: tells "weiming" from "cas" in "lucas".
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|uan|ian|iao|ai|ei|ao|ou|"
+    r"an|en|in|un|vn|ia|ie|iu|ua|uo|ue|ui|ve|er|a|o|e|i|u|v))+"
+)
 _STATUS_UNUSABLE = ("invalid", "missing")
 # fmt: off
 FEATURE_COLUMNS = (
-    "record_key", "customer_type", "name_chars", "name_key", "name_py", "surname_py", "gender",
+    "record_key", "customer_type", "name_chars", "name_key", "name_py", "surname_py", "name_tokens",
+    "name_token_lo", "name_token_hi", "gender",
     "birth_date", "id_number", "mobile", "mobile_last8", "email", "email_local", "email_domain", "phone",
     "company_core", "credit_code", "city", "district", "address", "address_street",
 )
@@ -117,46 +123,57 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def name_keys(names: pl.Series) -> pl.DataFrame:
-    """Distinct cleaned names -> name_clean, name_chars, name_key, name_py, surname_py.
+    """Distinct cleaned names -> name_clean, name_chars, name_key, name_py, surname_py, name_tokens,
+    name_token_lo, name_token_hi.
 
     name_py is surname + given name in pinyin ("zhangweiming"); name_key is the two parts sorted,
-    so 张伟明, "Zhang Weiming", "zhangweiming" and "Weiming Zhang" share one key.
+    so 张伟明, "Zhang Weiming", "zhangweiming" and "Weiming Zhang" share one key. A Latin-script name
+    that is not pinyin ("Isla Hall") has no known surname position: name_tokens holds its parts
+    sorted, name_key joins them ("Hall Isla" agrees), name_token_lo/_hi are the first and last of
+    them. The name_token columns are null for Chinese names.
     """
     rows = [_name_parts(n) for n in names.to_list()]
-    columns = ("name_clean", "name_chars", "surname_py", "given_py")
-    frame = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String), orient="row")
+    schema = dict.fromkeys(("name_clean", "name_chars", "surname_py", "given_py"), pl.String)
+    frame = pl.DataFrame(rows, schema=schema | {"name_tokens": pl.List(pl.String)}, orient="row")
     parts = pl.concat_list("surname_py", "given_py").list.drop_nulls()
+    tokens = pl.col("name_tokens").list.sort()
     return frame.select(
         "name_clean",
         "name_chars",
-        parts.list.sort().list.join("").alias("name_key"),
+        pl.coalesce(tokens.list.join(""), parts.list.sort().list.join("")).alias("name_key"),
         parts.list.join("").alias("name_py"),
         "surname_py",
+        tokens.alias("name_tokens"),
+        tokens.list.first().alias("name_token_lo"),
+        tokens.list.last().alias("name_token_hi"),
     ).with_columns(pl.col("name_key", "name_py").replace("", None))
 
 
-def _name_parts(name: str) -> tuple[str, str | None, str | None, str | None]:
+def _name_parts(name: str) -> tuple[str, str | None, str | None, str | None, list[str] | None]:
+    """(name, CJK characters, surname pinyin, given-name pinyin, Latin parts if not pinyin)."""
     if _CJK.search(name):
         chars = "".join(_CJK.findall(name))
         cut = 2 if chars[:2] in COMPOUND_SURNAMES else 1
         surname = SURNAME_READINGS.get(chars[:cut]) or "".join(_char_pinyin(c) for c in chars[:cut])
         given = "".join(_char_pinyin(c) for c in chars[cut:])
-        return name, chars, surname, given or None
+        return name, chars, surname, given or None, None
     tokens = [t for t in re.split(r"[^a-z]+", name.lower().replace("ü", "v")) if t]
     if not tokens:
-        return name, None, None, None
+        return name, None, None, None, None
     if len(tokens) == 1:
         surname, given = _split_run_together(tokens[0])
     elif tokens[0] in SURNAME_PINYIN or tokens[-1] not in SURNAME_PINYIN:
         surname, given = tokens[0], "".join(tokens[1:])
     else:
         surname, given = tokens[-1], "".join(tokens[:-1])
-    return name, None, surname, given or None
+    pinyin = surname in SURNAME_PINYIN and all(_PINYIN.fullmatch(t) for t in tokens)
+    return name, None, surname, given or None, None if pinyin else tokens
 
 
 def _split_run_together(token: str) -> tuple[str, str]:
+    """ "zhangweiming" -> ("zhang", "weiming"); a token that is not surname + pinyin stays whole."""
     for size in range(min(len(token) - 1, 9), 0, -1):
-        if token[:size] in SURNAME_PINYIN:
+        if token[:size] in SURNAME_PINYIN and _PINYIN.fullmatch(token[size:]):
             return token[:size], token[size:]
     return token, ""
 

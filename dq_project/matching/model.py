@@ -7,6 +7,7 @@ in-memory DuckDB connection, so Splink's `__splink__*` tables never reach the wa
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ class MatchSettings:
     max_pairs_u: float = 2e6  # u estimation sample size
     prior_recall: float = 0.8  # assumed recall of the deterministic rules that estimate the prior
     min_training_records: int = 50  # fewer records of a type (and no saved model): no linkage
+    max_prior_records: int = 200_000  # the prior's EM step scores the pairs of at most this many records
     max_cluster_size: int = 8  # larger entities are flagged into the review queue
 
 
@@ -97,8 +99,46 @@ def _mobile_address(fuzzy: float) -> CustomComparison:
         ),
         cll.CustomLevel('"city_l" = "city_r" AND "district_l" = "district_r"', "Same city and district"),
         _exact("city", tf=True),
+        cll.CustomLevel(
+            'jaro_winkler_similarity("city_l", "city_r") >= 0.88', "Similar city (Jaro-Winkler >= 0.88)"
+        ),
     ]
     return CustomComparison([missing, *levels, cll.ElseLevel()], output_column_name="mobile_address")
+
+
+def _all_parts_alike(parts: str, other: str, threshold: float) -> str:
+    """SQL: every part of the name list `parts` has a part of `other` with Jaro-Winkler >= threshold."""
+    close = f"list_bool_or(list_transform({other}, lambda y: jaro_winkler_similarity(x, y) >= {threshold}))"
+    return f"list_bool_and(list_transform({parts}, lambda x: {close}))"
+
+
+_SAME_LATIN_NAME = cll.CustomLevel('"name_tokens_l" = "name_tokens_r"', "Same name parts (Latin script)")
+
+
+def _latin_name_levels() -> list[cll.CustomLevel]:
+    """Fuzzy levels for Latin-script names that are not pinyin (name_tokens: sorted parts, null for
+    Chinese names, so these never fire there): parts alike, a part missing, roughly alike, one shared."""
+    left, right = '"name_tokens_l"', '"name_tokens_r"'
+
+    def shorter_alike(threshold: float) -> str:
+        return (
+            f"(len({left}) <= len({right}) AND {_all_parts_alike(left, right, threshold)}) OR "
+            f"(len({right}) < len({left}) AND {_all_parts_alike(right, left, threshold)})"
+        )
+
+    return [
+        cll.CustomLevel(
+            f"len({left}) = len({right}) AND {_all_parts_alike(left, right, 0.88)}"
+            f" AND {_all_parts_alike(right, left, 0.88)}",
+            "Name parts alike (Jaro-Winkler >= 0.88)",
+        ),
+        cll.CustomLevel(
+            f"list_has_all({left}, {right}) OR list_has_all({right}, {left})", "A name part missing"
+        ),
+        cll.CustomLevel(shorter_alike(0.88), "A name part missing, the others alike"),
+        cll.CustomLevel(shorter_alike(0.7), "Name parts roughly alike (Jaro-Winkler >= 0.7)"),
+        cll.CustomLevel(f"len(list_intersect({left}, {right})) > 0", "One name part in common"),
+    ]
 
 
 def _person_comparisons() -> list[CustomComparison]:
@@ -121,22 +161,33 @@ def _person_comparisons() -> list[CustomComparison]:
         "Day and month swapped",
     )
     digits = "strftime(\"birth_date_{}\", '%Y%m%d')"
-    birth_typo = cll.CustomLevel(
-        f"damerau_levenshtein({digits.format('l')}, {digits.format('r')}) <= 1", "Birth dates one digit apart"
+    birth_typo, birth_typos = (
+        cll.CustomLevel(
+            f"damerau_levenshtein({digits.format('l')}, {digits.format('r')}) <= {n}",
+            f"Birth dates {words} apart",
+        )
+        for n, words in ((1, "one digit"), (2, "two digits"))
+    )
+    email_alike = cll.CustomLevel(
+        'jaro_winkler_similarity("email_l", "email_r") >= 0.88', "Similar email (Jaro-Winkler >= 0.88)"
     )
     return [
         _comparison("id_number", "id_number", _exact("id_number"), _near_miss("id_number")),
-        _comparison("email", "email", _exact("email"), _exact("email_local", tf=True)),
+        _comparison("email", "email", _exact("email"), _exact("email_local", tf=True), email_alike),
         _comparison(
             "name",
             "name_key",
             _exact("name_chars", tf=True),
+            # Before the pinyin key, without term frequencies: on a small file that holds each person
+            # several times, the duplicates themselves make every Western name look common.
+            _SAME_LATIN_NAME,
             _exact("name_key", tf=True),
+            *_latin_name_levels(),
             name_prefix,
             one_char,
             py_typo,
         ),
-        _comparison("birth_date", "birth_date", _exact("birth_date"), birth_swapped, birth_typo),
+        _comparison("birth_date", "birth_date", _exact("birth_date"), birth_swapped, birth_typo, birth_typos),
         _comparison("gender", "gender", _exact("gender")),
         _mobile_address(0.9),
     ]
@@ -161,12 +212,19 @@ def _company_comparisons() -> list[CustomComparison]:
 _COMPARISONS = {"person": _person_comparisons, "company": _company_comparisons}
 # Blocking rules (columns or expressions) per type: prediction, the prior's near-certain matches, and EM.
 # Person EM blocks on the ID (pure matches) and name + birth date; blocking on the mobile instead
-# would teach EM that family members sharing a number are duplicates.
+# would teach EM that family members sharing a number are duplicates. The person prediction rules
+# after the ID's near miss catch typos when no ID is there: e-mail domain typos (local part), dates
+# one digit off (name + birth year), misspelt Western names (birth date + a name part's initial;
+# name_token_* are null for Chinese names, so those rules cost nothing there).
 # fmt: off
 _RULES = {
     "person": {
         "predict": [("id_number",), ("mobile",), ("email",), ("name_key", "city"),
-                    ("birth_date", "surname_py"), ("birth_date", "district"), ("substr(id_number, 1, 17)",)],
+                    ("birth_date", "surname_py"), ("birth_date", "district"), ("substr(id_number, 1, 17)",),
+                    ("email_local",), ("birth_date", "city"), ("name_key", "year(birth_date)"),
+                    ("birth_date", "substr(name_token_lo, 1, 1)"),
+                    ("birth_date", "substr(name_token_hi, 1, 1)"),
+                    ("name_token_lo", "year(birth_date)"), ("name_token_hi", "year(birth_date)")],
         "prior": [("id_number",), ("mobile", "name_key")],
         "em": [("id_number",), ("name_key", "birth_date")],
         "prior_fallback": [("name_key", "birth_date"), ("email",)],
@@ -235,7 +293,8 @@ def train_model(records: pl.DataFrame, customer_type: str, settings: MatchSettin
 
 
 def train_on_features(features: pl.DataFrame, customer_type: str, settings: MatchSettings) -> dict:
-    """Prior from deterministic rules, u by random sampling, m by EM over two blocking rules."""
+    """Prior from deterministic rules, u by random sampling, m by EM over two blocking rules; then
+    the prior by EM over the prediction pairs, the matches taken out of u, and the prior again."""
     with splink_session(features) as records, _captured_splink_warnings() as splink_warnings:
         linker = Linker(records, model_settings(customer_type), log_level=None)
         training = linker.training
@@ -246,7 +305,49 @@ def train_on_features(features: pl.DataFrame, customer_type: str, settings: Matc
             training.estimate_parameters_using_expectation_maximisation(rule)
         model = linker.misc.save_model_to_json()
     sampled = min(settings.max_pairs_u, features.height * (features.height - 1) / 2)
-    return complete_parameters(model, customer_type, max(sampled, 1.0), splink_warnings)
+    model = complete_parameters(model, customer_type, max(sampled, 1.0), splink_warnings)
+    model["probability_two_random_records_match"] = estimate_prior(features, model, settings)
+    unmix_u(model, 1.0 / max(sampled, 1.0))
+    model["probability_two_random_records_match"] = estimate_prior(features, model, settings)
+    return model
+
+
+def unmix_u(model: dict, floor: float) -> None:
+    """Take the matches out of the u values. Random sampling sees matches too: a level's agreement
+    rate among random pairs is prior * m + (1 - prior) * u. Negligible on large data, it halves the
+    weight of an exact e-mail on a small file that holds each person four times."""
+    prior = model["probability_two_random_records_match"]
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if "u_probability" in level and "m_probability" in level:
+                unmixed = (level["u_probability"] - prior * level["m_probability"]) / (1 - prior)
+                level["u_probability"] = max(unmixed, floor)
+
+
+def estimate_prior(features: pl.DataFrame, model: dict, settings: MatchSettings) -> float:
+    """The share of record pairs that match, by EM on the prior alone with m and u held fixed: the
+    mean match probability over all pairs (blocked pairs scored, the others taken as non-matches),
+    repeated until stable. Starts from the deterministic rules' estimate, whose assumed recall is a
+    guess; on at most settings.max_prior_records records (a random sample: the share is the same)."""
+    sample = features
+    if features.height > settings.max_prior_records:
+        sample = features.sample(settings.max_prior_records, seed=settings.seed)
+    pairs = sample.height * (sample.height - 1) / 2
+    prior = model["probability_two_random_records_match"]
+    with splink_session(sample) as records:
+        linker = Linker(records, model, log_level=None)
+        scored = linker.inference.predict(warning_mode="never").as_duckdbpyrelation()
+        # match_weight includes the prior's log-odds: subtract it to get the evidence alone.
+        evidence = scored.select("match_weight").pl()["match_weight"] - math.log2(prior / (1 - prior))
+    if not pairs or evidence.is_empty():
+        return prior
+    for _ in range(50):
+        log_odds = evidence + math.log2(prior / (1 - prior))
+        updated = min(float((1 / (1 + 2 ** (-log_odds))).sum()) / pairs, 0.5)
+        if abs(updated - prior) <= 1e-3 * prior:
+            return updated
+        prior = updated
+    return prior
 
 
 def complete_parameters(

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from pypinyin import lazy_pinyin
 
+from dq_project.evaluation import pairwise_score
 from dq_project.matching import (
     MatchSettings,
     ModelTrainingError,
@@ -17,7 +18,7 @@ from dq_project.matching import (
     prepare_features,
     resolve_entities,
 )
-from dq_project.matching.model import UNOBSERVED_M, complete_parameters
+from dq_project.matching.model import UNOBSERVED_M, complete_parameters, unmix_u
 
 # fmt: off
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐"
@@ -349,3 +350,92 @@ def test_unknown_types_and_untrainable_types_stay_singletons(tmp_path) -> None:
     assert result.model_paths == {} and result.pairs.is_empty()
     with pytest.raises(ValueError, match="unique"):
         resolve_entities(records.with_columns(record_key=pl.lit("x")), tmp_path, SETTINGS)
+
+
+def test_latin_names_have_order_free_parts_and_pinyin_stays_pinyin() -> None:
+    names = ["Isla Hall", "HALL, Isla", "Lucas", "Zhang Weiming", "张伟明", "Mary Ann Smith"]
+    records = pl.DataFrame(
+        {"record_key": [str(i) for i in range(len(names))], "customer_type": "person", "name": names}
+    )
+    features = prepare_features(records)
+    assert features["name_key"][0] == features["name_key"][1] == "hallisla"
+    assert features["name_tokens"][0].to_list() == ["hall", "isla"]
+    assert features["name_key"][2] == "lucas"  # not "lu" + "cas": "cas" is not pinyin
+    assert features["name_tokens"][3] is None and features["name_tokens"][4] is None
+    assert features["name_key"][3] == features["name_key"][4]
+    assert (features["name_token_lo"][5], features["name_token_hi"][5]) == ("ann", "smith")
+
+
+def test_unmixing_takes_the_matches_out_of_u() -> None:
+    level = {"sql_condition": "exact", "m_probability": 0.8, "u_probability": 0.003}
+    rare = {"sql_condition": "rare", "m_probability": 0.1, "u_probability": 0.0001}
+    model = {
+        "probability_two_random_records_match": 0.002,
+        "comparisons": [{"output_column_name": "email", "comparison_levels": [level, rare]}],
+    }
+    unmix_u(model, floor=1e-6)
+    assert level["u_probability"] == pytest.approx((0.003 - 0.002 * 0.8) / 0.998)
+    assert rare["u_probability"] == 1e-6  # all its random agreements were matches
+
+
+def _western_records(rng: np.random.Generator, n: int) -> pl.DataFrame:
+    """n Western people, 3 records each, with the errors of Splink's fake_1000: typos in names,
+    e-mail domains and dates, given name and surname swapped, a name part or a field missing."""
+    firsts = [
+        "oliver",
+        "amelia",
+        "george",
+        "isla",
+        "harry",
+        "ava",
+        "jack",
+        "mia",
+        "noah",
+        "grace",
+        "leo",
+        "lily",
+    ]
+    lasts = ["smith", "jones", "taylor", "brown", "davies", "evans", "wilson", "thomas", "roberts", "walker"]
+    cities = ["London", "Leeds", "Bristol", "Cardiff", "Hull"]
+
+    def typo(word: str) -> str:
+        i = int(rng.integers(1, len(word)))
+        return word[:i] + word[i + 1 :] if rng.random() < 0.5 else word[:i] + word[i - 1] + word[i:]
+
+    rows = []
+    for i in range(n):
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        born = dt.date(1950, 1, 1) + dt.timedelta(int(rng.integers(0, 20000)))
+        email, city = f"{first}.{last}{i}@mail{i % 7}.com", rng.choice(cities)
+        for k in range(3):
+            name = [first.title(), last.title()]
+            error = (i + k) % 5 if k else -1
+            if error == 0:
+                name[rng.integers(2)] = typo(name[0]).title()
+            elif error == 1:
+                name.reverse()
+            elif error == 2:
+                name = name[:1]
+            birth = born + dt.timedelta(days=int(rng.choice([1, 10, 30]))) if error == 3 else born
+            mail = email.replace("@mail", "@mial") if error == 4 else email
+            rows.append(
+                {
+                    "record_key": f"{i}-{k}",
+                    "entity": str(i),
+                    "customer_type": "person",
+                    "name": " ".join(name),
+                    "birth_date": birth,
+                    "email": None if k == 2 else mail,
+                    "city": city,
+                }
+            )
+    return pl.DataFrame(rows)
+
+
+def test_western_names_with_typos_merge(tmp_path) -> None:
+    records = _western_records(np.random.default_rng(7), 80)
+    result = resolve_entities(records.drop("entity"), tmp_path, SETTINGS)
+    truth = records.select("record_key", pl.col("entity").alias("entity_id"))
+    score = pairwise_score(result.clusters, truth)
+    assert score.precision >= 0.98
+    assert score.recall >= 0.9
