@@ -2,7 +2,8 @@
 
 DuckDB allows a single writing process per file. Every asset opens its own connection and closes
 it when done, the job runs in one process (in_process_executor), and a connection attempt that hits
-another process's lock waits, then fails with a clear message instead of a raw lock error.
+another process's lock waits, then fails with a clear message instead of a raw lock error. A whole
+run also holds the data home's run lock (dq_project.run_lock), so two runs never interleave.
 
 Every connection to the warehouse file goes through `open_warehouse` (or `connect_warehouse` with
 settings), which decrypts it when `[warehouse] encrypted = true` (see dq_project.encryption).
@@ -17,8 +18,11 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from filelock import FileLock
+from pydantic import PrivateAttr
 
 from dq_project.encryption import WarehouseKeyError, connect_file
+from dq_project.run_lock import acquire_run_lock, release_run_lock
 from dq_project.settings import WAREHOUSE_KEY_ENV, Settings, load_settings
 from dq_project.sql import run_sql
 
@@ -98,9 +102,24 @@ class WarehouseResource(dg.ConfigurableResource):
 
     config_path: str | None = None
     home: str | None = None
+    run_lock_wait_seconds: float = 1800.0
+    """How long a run waits for another run of the same data home to finish (see dq_project.run_lock)."""
+    _run_lock: FileLock | None = PrivateAttr(default=None)
 
     def settings(self) -> Settings:
         return load_settings(self.config_path, home=self.home)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """A run holds the data home's run lock from its first asset to its last (a sensor or
+        schedule evaluation, which has no run, does not)."""
+        if context.dagster_run is None:
+            return
+        self._run_lock = acquire_run_lock(self.settings().home, self.run_lock_wait_seconds, context.run_id)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._run_lock is not None:
+            release_run_lock(self.settings().home, self._run_lock)
+            self._run_lock = None
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

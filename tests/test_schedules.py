@@ -14,9 +14,9 @@ from dq_project.settings import Settings
 
 
 def _evaluate(warehouse: WarehouseResource, cursor: str | None):
-    context = dg.build_sensor_context(cursor=cursor, resources={"warehouse": warehouse})
-    requests = list(landing_sensor(context))
-    return requests, context.cursor
+    with dg.build_sensor_context(cursor=cursor, resources={"warehouse": warehouse}) as context:
+        requests = list(landing_sensor(context))
+        return requests, context.cursor
 
 
 def _land(settings: Settings, source: str, name: str, text: str = "customer_id\nC1\n") -> None:
