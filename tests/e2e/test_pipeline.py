@@ -189,3 +189,19 @@ def test_rerun_is_idempotent(pipeline) -> None:
     after = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in tables}
     assert after == before
     assert set(con.sql("select golden_id from golden.customers").pl()["golden_id"]) == golden_before
+
+
+def test_no_unmasked_pii_in_dagster_events_metadata_or_the_operation_log(pipeline) -> None:
+    """Everything the run wrote to the Dagster event log (log messages, materialization and check
+    metadata, failure samples) and to audit.log holds masked values only."""
+    from dagster._serdes import serialize_value
+
+    run_id = pipeline["result"].run_id
+    events = [serialize_value(record) for record in pipeline["instance"].all_logs(run_id)]
+    operations = pipeline["con"].sql("select * from audit.log").fetchall()
+    written = "\n".join(events) + "\n" + repr(operations)
+    assert "masked_samples" in written  # the failure samples are in the check metadata, masked
+    staged = pipeline["con"].sql("select mobile, phone, id_number, email from staging.customers").pl()
+    values = {v for c in staged.columns for v in staged[c].drop_nulls().to_list() if len(v) >= 6}
+    leaked = sorted(v for v in values if v in written)
+    assert not leaked, f"unmasked values in the event log or audit.log: {leaked[:5]}"
