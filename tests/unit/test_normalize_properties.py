@@ -131,3 +131,19 @@ def test_tags_and_frames_never_raise(values: list[str | None], date_order: str, 
     assert out.height == frame.height
     statuses = out.select(pl.col("^.*_status$")).unpivot()["value"]
     assert set(statuses) <= STATUSES
+
+
+@FAST
+@given(columns, st.sampled_from(["YMD", "DMY", "MDY"]), st.sampled_from(["CN", "US"]))
+def test_every_normalizer_of_a_frame_is_idempotent(
+    values: list[str | None], date_order: str, region: str
+) -> None:
+    """The whole record normalizer (every field, addresses and divisions included) run on its own
+    output, written back as text (dates as ISO, hence YMD), gives the same values."""
+    series = pl.Series(values, dtype=pl.String)
+    frame = pl.DataFrame({field: series.shift(i) for i, field in enumerate(CANONICAL_FIELDS)})
+    first = normalize_frame(frame, default_region=region, date_order=date_order, today=TODAY)
+    again = first.select(as_text(first[field]).cast(pl.String).alias(field) for field in CANONICAL_FIELDS)
+    second = normalize_frame(again, default_region=region, date_order="YMD", today=TODAY)
+    for field in CANONICAL_FIELDS:
+        assert as_text(second[field]).to_list() == as_text(first[field]).to_list(), field
