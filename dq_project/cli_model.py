@@ -31,11 +31,15 @@ def train(
     config: Annotated[Path | None, typer.Option("--config")] = None,
     home: Annotated[Path | None, typer.Option("--home")] = None,
 ) -> None:
-    """Retrain the person and company models; the new JSON is used by every later run."""
+    """Retrain the person and company models; the new JSON is used by every later run. Steward
+    merge / keep-apart decisions are the training labels (counts printed and logged)."""
     from dq_project.audit_log import log_event
-    from dq_project.matching import CUSTOMER_TYPES, MatchSettings, model_path, train_model
+    from dq_project.matching import CUSTOMER_TYPES, MatchSettings, model_path
+    from dq_project.matching.labels import save_label_report
+    from dq_project.matching.model import train_model_with_labels
     from dq_project.resources import connect_warehouse
     from dq_project.sql import query_sql
+    from dq_project.stewardship import load_decisions
 
     try:
         settings = load_settings(config, home=home)
@@ -47,6 +51,7 @@ def train(
     con = connect_warehouse(settings)
     try:
         records = query_sql(con, "staging/select_current_customers", as_of_date=as_of.isoformat()).pl()
+        decisions = load_decisions(con)
     finally:
         con.close()
     if records.is_empty():
@@ -56,14 +61,16 @@ def train(
     stamp = dt.datetime.now(dt.UTC)
     for customer_type in CUSTOMER_TYPES:
         started = time.perf_counter()
-        model = train_model(records, customer_type, match_settings)
+        model, labels = train_model_with_labels(records, customer_type, match_settings, decisions)
         path = model_path(settings.models_dir, customer_type)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(model, ensure_ascii=False, indent=2)
-        archive_name(path, stamp).write_text(text, encoding="utf-8")
-        path.write_text(text, encoding="utf-8")
+        for target in (archive_name(path, stamp), path):
+            target.write_text(text, encoding="utf-8")
+            save_label_report(labels, target)
         seconds = time.perf_counter() - started
         typer.echo(f"{customer_type}: trained in {seconds:.1f}s -> {path}")
+        typer.echo(f"{customer_type}: steward labels: {labels.summary()}")
         con = connect_warehouse(settings)
         try:
             log_event(
@@ -71,7 +78,12 @@ def train(
                 "model_train",
                 target=customer_type,
                 snapshot_date=as_of,
-                details={"model": path.name, "records": records.height, "seconds": round(seconds, 1)},
+                details={
+                    "model": path.name,
+                    "records": records.height,
+                    "seconds": round(seconds, 1),
+                    "labels": labels.as_dict(),
+                },
             )
         finally:
             con.close()

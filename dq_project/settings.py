@@ -133,6 +133,8 @@ class MatchingSettings(_Strict):
     seed: int = 42
     max_pairs_u: float = 2e6
     max_cluster_size: int = Field(default=8, ge=2, description="larger clusters go to review")
+    min_label_pairs: int = Field(default=20, ge=1, description="steward merge labels needed to refine m")
+    label_prior_pairs: float = Field(default=100.0, gt=0, description="EM's m weight, in labelled pairs")
 
     @model_validator(mode="after")
     def _bands_are_ordered(self) -> MatchingSettings:

@@ -55,17 +55,8 @@ def decision_constraints(decisions: pl.DataFrame) -> tuple[pl.DataFrame, pl.Data
     For a pair, the latest merge / keep_apart decision wins. An unmerge decision has one row per
     record of the golden record it splits (same decision_id).
     """
-    decisions = pl.concat(
-        [pl.DataFrame(schema=DECISION_SCHEMA), decisions.select(list(DECISION_SCHEMA)).cast(DECISION_SCHEMA)]
-    )
-    pair = decisions.filter(
-        pl.col("action").is_in(["merge", "keep_apart"]) & pl.col("record_key_r").is_not_null()
-    )
-    pair = pair.with_columns(
-        pl.min_horizontal("record_key_l", "record_key_r").alias("a"),
-        pl.max_horizontal("record_key_l", "record_key_r").alias("b"),
-    ).sort("decided_at", "decision_id")
-    latest = pair.group_by("a", "b").agg(pl.col("action").last(), pl.col("decision_id").last())
+    decisions = _decision_frame(decisions)
+    latest = latest_pair_decisions(decisions)
     merges = latest.filter(pl.col("action") == "merge").select(record_key_l="a", record_key_r="b")
     apart = latest.filter(pl.col("action") == "keep_apart")
     labels = [
@@ -76,6 +67,27 @@ def decision_constraints(decisions: pl.DataFrame) -> tuple[pl.DataFrame, pl.Data
         ),
     ]
     return pl.concat(labels).unique(), merges
+
+
+def latest_pair_decisions(decisions: pl.DataFrame) -> pl.DataFrame:
+    """a, b (the pair's smaller and larger record key), action, decision_id: the latest merge or
+    keep_apart decision of every pair of records."""
+    pair = _decision_frame(decisions).filter(
+        pl.col("action").is_in(["merge", "keep_apart"]) & pl.col("record_key_r").is_not_null()
+    )
+    pair = pair.with_columns(
+        pl.min_horizontal("record_key_l", "record_key_r").alias("a"),
+        pl.max_horizontal("record_key_l", "record_key_r").alias("b"),
+    ).sort("decided_at", "decision_id")
+    return pair.group_by("a", "b", maintain_order=True).agg(
+        pl.col("action").last(), pl.col("decision_id").last()
+    )
+
+
+def _decision_frame(decisions: pl.DataFrame) -> pl.DataFrame:
+    return pl.concat(
+        [pl.DataFrame(schema=DECISION_SCHEMA), decisions.select(list(DECISION_SCHEMA)).cast(DECISION_SCHEMA)]
+    )
 
 
 def apply_constraints(

@@ -24,6 +24,14 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from dq_project.matching.features import prepare_features
+from dq_project.matching.labels import (
+    LabelReport,
+    check_labels,
+    label_linker,
+    pair_labels,
+    refine_m_with_labels,
+    report_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +53,8 @@ class MatchSettings:
     min_training_records: int = 50  # fewer records of a type (and no saved model): no linkage
     max_prior_records: int = 200_000  # the prior's EM step scores the pairs of at most this many records
     max_cluster_size: int = 8  # larger entities are flagged into the review queue
+    min_label_pairs: int = 20  # fewer steward merge labels of a type: they do not touch m
+    label_prior_pairs: float = 100.0  # EM's m counts as this many labelled pairs in the blend
 
 
 class ModelTrainingError(RuntimeError):
@@ -286,15 +296,50 @@ def splink_session(frame: pl.DataFrame) -> Iterator[SplinkDataFrame]:
         con.close()
 
 
-def train_model(records: pl.DataFrame, customer_type: str, settings: MatchSettings) -> dict:
+def train_model(
+    records: pl.DataFrame, customer_type: str, settings: MatchSettings, decisions: pl.DataFrame | None = None
+) -> dict:
     """Train the Splink model for one customer type on staged records; returns the settings dict."""
-    features = prepare_features(records).filter(pl.col("customer_type") == customer_type)
-    return train_on_features(features, customer_type, settings)
+    return train_with_labels(_of_type(records, customer_type), customer_type, settings, decisions)[0]
 
 
-def train_on_features(features: pl.DataFrame, customer_type: str, settings: MatchSettings) -> dict:
+def train_model_with_labels(
+    records: pl.DataFrame, customer_type: str, settings: MatchSettings, decisions: pl.DataFrame | None
+) -> tuple[dict, LabelReport]:
+    """train_model, also returning what the steward labels did (see train_with_labels)."""
+    return train_with_labels(_of_type(records, customer_type), customer_type, settings, decisions)
+
+
+def _of_type(records: pl.DataFrame, customer_type: str) -> pl.DataFrame:
+    return prepare_features(records).filter(pl.col("customer_type") == customer_type)
+
+
+def train_on_features(
+    features: pl.DataFrame,
+    customer_type: str,
+    settings: MatchSettings,
+    decisions: pl.DataFrame | None = None,
+) -> dict:
+    """The model of train_with_labels, without its label report."""
+    return train_with_labels(features, customer_type, settings, decisions)[0]
+
+
+def train_with_labels(
+    features: pl.DataFrame,
+    customer_type: str,
+    settings: MatchSettings,
+    decisions: pl.DataFrame | None = None,
+) -> tuple[dict, LabelReport]:
     """Prior from deterministic rules, u by random sampling, m by EM over two blocking rules; then
-    the prior by EM over the prediction pairs, the matches taken out of u, and the prior again."""
+    the steward labels, the prior by EM over the prediction pairs, the matches taken out of u, and
+    the prior again.
+
+    Steward `decisions` (matching.steward_decisions rows) between two records of `features` are
+    labels: with at least settings.min_label_pairs merge labels, EM's m values are blended with the
+    labels' (dq_project.matching.labels.refine_m_with_labels; fewer leave the model as without
+    labels). Finally every labelled pair is scored: the report counts keep-apart pairs the model
+    would merge and merge pairs it would miss (before the steward constraints apply).
+    """
     with splink_session(features) as records, _captured_splink_warnings() as splink_warnings:
         linker = Linker(records, model_settings(customer_type), log_level=None)
         training = linker.training
@@ -304,12 +349,27 @@ def train_on_features(features: pl.DataFrame, customer_type: str, settings: Matc
         for rule in _training_rules(features, customer_type, "em"):
             training.estimate_parameters_using_expectation_maximisation(rule)
         model = linker.misc.save_model_to_json()
-    sampled = min(settings.max_pairs_u, features.height * (features.height - 1) / 2)
-    model = complete_parameters(model, customer_type, max(sampled, 1.0), splink_warnings)
+    sampled = max(min(settings.max_pairs_u, features.height * (features.height - 1) / 2), 1.0)
+    model = complete_parameters(model, customer_type, sampled, splink_warnings)
+    labels = pair_labels(decisions, features)
+    report = report_for(labels)
+    if report.merge_pairs >= settings.min_label_pairs:
+        with splink_session(features) as records:
+            linker = label_linker(records, model)
+            model = refine_m_with_labels(linker, model, labels, settings.label_prior_pairs)
+        model = complete_parameters(model, customer_type, sampled)  # m floors again
+        report.used_for_m = True
     model["probability_two_random_records_match"] = estimate_prior(features, model, settings)
-    unmix_u(model, 1.0 / max(sampled, 1.0))
+    unmix_u(model, 1.0 / sampled)
     model["probability_two_random_records_match"] = estimate_prior(features, model, settings)
-    return model
+    if labels.height:
+        with splink_session(features) as records:
+            linker = label_linker(records, model)
+            report.keep_apart_merged, report.merges_missed = check_labels(
+                linker, labels, settings.merge_threshold
+            )
+        logger.info("%s model: %s", customer_type, report.summary())
+    return model, report
 
 
 def unmix_u(model: dict, floor: float) -> None:

@@ -12,7 +12,8 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 
 from dq_project.matching.constraints import apply_constraints, decision_constraints, id_labels
 from dq_project.matching.features import prepare_features
-from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, splink_session, train_on_features
+from dq_project.matching.labels import save_label_report
+from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, splink_session, train_with_labels
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ def resolve_entities(
     Records of an unknown customer_type stay singletons. Every input record appears exactly once in
     `clusters`; `model_paths` lists the models used. Splink's clusters are then cut along
     conflicting valid IDs and steward `decisions` (matching.steward_decisions rows), see
-    dq_project.matching.constraints.
+    dq_project.matching.constraints; when a model is trained they are its labels too (see
+    dq_project.matching.model.train_with_labels; the label report goes next to the model JSON).
     """
     keys = records["record_key"]
     if keys.null_count() or keys.n_unique() != records.height:
@@ -68,7 +70,7 @@ def resolve_entities(
     for customer_type in CUSTOMER_TYPES:
         frame = features.filter(pl.col("customer_type") == customer_type)
         path = model_path(model_dir, customer_type)
-        model, trained[customer_type] = _model_for(frame, customer_type, path, settings, retrain)
+        model, trained[customer_type] = _model_for(frame, customer_type, path, settings, retrain, decisions)
         if model is None or frame.height < 2:
             pairs.append(pl.DataFrame(schema=PAIR_SCHEMA))
             clusters.append(_singletons(frame))
@@ -106,12 +108,19 @@ def _constrained(
 
 
 def _model_for(
-    frame: pl.DataFrame, customer_type: str, path: Path, settings: MatchSettings, retrain: bool
+    frame: pl.DataFrame,
+    customer_type: str,
+    path: Path,
+    settings: MatchSettings,
+    retrain: bool,
+    decisions: pl.DataFrame | None = None,
 ) -> tuple[dict | str | None, bool]:
     """(trained settings dict, or the saved model's path, or None; whether it was trained now)."""
     enough = frame.height >= settings.min_training_records
     if enough and (retrain or not path.exists()):
-        return train_on_features(frame, customer_type, settings), True
+        model, report = train_with_labels(frame, customer_type, settings, decisions)
+        save_label_report(report, path)
+        return model, True
     if path.exists():
         if retrain:
             logger.warning("%s: %d records, too few to retrain; using %s", customer_type, frame.height, path)

@@ -269,7 +269,7 @@ def test_saved_model_is_reused_and_predicts_the_same(staged, resolved, monkeypat
     def no_training(*args, **kwargs):
         raise AssertionError("retrain=False must not train when the model JSON exists")
 
-    monkeypatch.setattr("dq_project.matching.resolve.train_on_features", no_training)
+    monkeypatch.setattr("dq_project.matching.resolve.train_with_labels", no_training)
     again = resolve_entities(staged, model_dir, SETTINGS, retrain=False)
     assert again.trained == {"person": False, "company": False}
     assert {t: p.stat().st_mtime_ns for t, p in again.model_paths.items()} == stamps
