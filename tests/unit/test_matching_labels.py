@@ -113,7 +113,19 @@ def test_too_few_labels_leave_the_model_as_without_labels(features, unlabelled) 
     model, _ = unlabelled
     few, report = _train(features, _typo_merges(SETTINGS.min_label_pairs - 1))
     assert report.merge_pairs == SETTINGS.min_label_pairs - 1 and not report.used_for_m
-    assert {**few, "linker_uid": None} == {**model, "linker_uid": None}
+    assert _rounded({**few, "linker_uid": None}) == _rounded({**model, "linker_uid": None})
+
+
+def _rounded(value):
+    """Floats to 9 places: DuckDB's threads sum in varying order, so two trainings on the same data
+    differ in the last bits."""
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
 
 
 def test_keep_apart_labels_are_counted_and_checked(features) -> None:
