@@ -2,6 +2,7 @@
 
 python -m bench generate --rows 1000000
 python -m bench pipeline --rows 20000
+python -m bench matching_speed --rows 100000   (not part of `all`: 1M rows take ~20 minutes)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from bench import ingest, validation
+from bench import ingest, matching_speed, validation
 from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
@@ -64,7 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
         "what",
-        choices=["generate", "ingest", "validation", "pipeline", "matching", "all"],
+        choices=["generate", "ingest", "validation", "pipeline", "matching", "matching_speed", "all"],
         nargs="?",
         default="all",
     )
@@ -81,6 +82,8 @@ def main() -> None:
             bench_pipeline(args.rows or 20_000, Path(tmp) / "p")
         if args.what in ("matching", "all"):
             bench_matching(args.rows or 20_000)
+        if args.what == "matching_speed":
+            matching_speed.main(args.rows or 1_000_000, Path(tmp) / "s")
 
 
 if __name__ == "__main__":

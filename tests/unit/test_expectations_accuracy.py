@@ -27,9 +27,16 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, pl.D
 
 def test_every_planted_kind_is_found_and_clean_fields_are_not_flagged(scored) -> None:
     _, _, table = scored
-    assert set(table["kind"]) >= {"missing", "invalid_mobile", "invalid_email", "invalid_id_checksum",
-                                  "invalid_credit_code", "invalid_birth_date", "updated_before_created",
-                                  "fullwidth"}
+    assert set(table["kind"]) >= {
+        "missing",
+        "invalid_mobile",
+        "invalid_email",
+        "invalid_id_checksum",
+        "invalid_credit_code",
+        "invalid_birth_date",
+        "updated_before_created",
+        "fullwidth",
+    }
     for row in table.iter_rows(named=True):
         assert row["recall"] >= 0.98, row
         assert row["false_rate"] < 0.005, row

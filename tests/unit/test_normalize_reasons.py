@@ -20,20 +20,34 @@ from dq_project.normalize.text import normalize_text
 TODAY = dt.date(2026, 1, 15)
 
 
-@pytest.mark.parametrize(("written", "reason"), [
-    (None, "blank"), ("  ", "blank"), ("无", "placeholder:无"), ("Ｎ／Ａ", "placeholder:N/A"),
-    ("test", "placeholder:test"), ("张三", None),
-])
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        (None, "blank"),
+        ("  ", "blank"),
+        ("无", "placeholder:无"),
+        ("Ｎ／Ａ", "placeholder:N/A"),
+        ("test", "placeholder:test"),
+        ("张三", None),
+    ],
+)
 def test_text_reasons(written, reason) -> None:
     assert normalize_text(pl.Series([written], dtype=pl.String))["reason"][0] == reason
 
 
-@pytest.mark.parametrize(("written", "status", "reason"), [
-    ("138-1234-5678", "normalized", None), ("１３８１２３４５６７８", "normalized", None),
-    ("1381234567", "invalid", "bad_length"), ("12812345678", "invalid", "bad_prefix"),
-    ("010-12345678", "invalid", "not_mobile"), ("abc", "invalid", "format"),
-    ("13800000000", "missing", "placeholder:13800000000"), ("111 1111 1111", "missing", None),
-])
+@pytest.mark.parametrize(
+    ("written", "status", "reason"),
+    [
+        ("138-1234-5678", "normalized", None),
+        ("１３８１２３４５６７８", "normalized", None),
+        ("1381234567", "invalid", "bad_length"),
+        ("12812345678", "invalid", "bad_prefix"),
+        ("010-12345678", "invalid", "not_mobile"),
+        ("abc", "invalid", "format"),
+        ("13800000000", "missing", "placeholder:13800000000"),
+        ("111 1111 1111", "missing", None),
+    ],
+)
 def test_mobile_reasons(written, status, reason) -> None:
     out = normalize_mobile(pl.Series([written]))
     assert out["status"][0] == status
@@ -46,25 +60,37 @@ def test_landline_reasons() -> None:
     assert out["reason"].to_list() == [None, "not_landline"]
 
 
-@pytest.mark.parametrize(("written", "status", "reason", "suggestion"), [
-    ("ZHANG@QQ.COM", "normalized", None, None),
-    ("zhang@qq.con", "invalid", "domain_typo:qq.com", "zhang@qq.com"),
-    ("li@gmial.com", "invalid", "domain_typo:gmail.com", "li@gmail.com"),
-    ("li@163.cm", "invalid", "domain_typo:163.com", "li@163.com"),
-    ("wang@hotmial.com", "invalid", "domain_typo:hotmail.com", "wang@hotmail.com"),
-    ("li@@163.com", "invalid", "multiple_at", None), ("li163.com", "invalid", "no_at", None),
-    ("li @163.com", "invalid", "space", None), ("li@163com", "invalid", "domain", None),
-])
+@pytest.mark.parametrize(
+    ("written", "status", "reason", "suggestion"),
+    [
+        ("ZHANG@QQ.COM", "normalized", None, None),
+        ("zhang@qq.con", "invalid", "domain_typo:qq.com", "zhang@qq.com"),
+        ("li@gmial.com", "invalid", "domain_typo:gmail.com", "li@gmail.com"),
+        ("li@163.cm", "invalid", "domain_typo:163.com", "li@163.com"),
+        ("wang@hotmial.com", "invalid", "domain_typo:hotmail.com", "wang@hotmail.com"),
+        ("li@@163.com", "invalid", "multiple_at", None),
+        ("li163.com", "invalid", "no_at", None),
+        ("li @163.com", "invalid", "space", None),
+        ("li@163com", "invalid", "domain", None),
+    ],
+)
 def test_email_reasons_and_typo_suggestions(written, status, reason, suggestion) -> None:
     out = normalize_email(pl.Series([written]))
     assert out.row(0) == (out["value"][0], status, reason, suggestion)
     assert out["value"][0] == written.lower()  # a typo is flagged, never silently corrected
 
 
-@pytest.mark.parametrize(("written", "reason"), [
-    ("1990-02-30", "impossible_date"), ("1990年13月1日", "impossible_date"), ("1850-01-01", "before_1900"),
-    ("2050-01-01", "future_date"), ("soon", "unparseable"), ("-", "placeholder:-"),
-])
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("1990-02-30", "impossible_date"),
+        ("1990年13月1日", "impossible_date"),
+        ("1850-01-01", "before_1900"),
+        ("2050-01-01", "future_date"),
+        ("soon", "unparseable"),
+        ("-", "placeholder:-"),
+    ],
+)
 def test_date_reasons(written, reason) -> None:
     out = normalize_date(pl.Series([written]), not_after=TODAY)
     assert out.row(0) == (None, "missing" if reason.startswith("placeholder") else "invalid", reason)
@@ -100,8 +126,16 @@ def test_divisions_standardized_and_filled_from_address() -> None:
         pl.Series(["北京", "广东", None, None, "火星省", None]),
         pl.Series(["北京", None, None, "深圳", None, None]),
         pl.Series(["朝阳区", None, None, None, None, None]),
-        pl.Series(["建国路88号", "天河区 中山路1号", "广东省深圳市南山区科技路1号", "南山区科技路", "",
-                   "朝阳区建国路"]),
+        pl.Series(
+            [
+                "建国路88号",
+                "天河区 中山路1号",
+                "广东省深圳市南山区科技路1号",
+                "南山区科技路",
+                "",
+                "朝阳区建国路",
+            ]
+        ),
     )
     province, city, district = out["province"], out["city"], out["district"]
     assert province["value"].to_list() == ["北京市", "广东省", "广东省", "广东省", "火星省", None]
@@ -117,5 +151,8 @@ def test_frame_carries_reasons_suggestion_and_region() -> None:
     frame = pl.DataFrame({"email": ["a@qq.con"], "id_number": ["11010519491231002X"], "mobile": ["无"]})
     out = normalize_frame(frame, today=TODAY)
     assert out.select("email_reason", "email_suggestion", "id_region_known", "mobile_reason").row(0) == (
-        "domain_typo:qq.com", "a@qq.com", True, "placeholder:无"
+        "domain_typo:qq.com",
+        "a@qq.com",
+        True,
+        "placeholder:无",
     )
