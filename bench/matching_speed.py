@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import multiprocessing
 import os
-import resource
 import time
 import tomllib
 from collections.abc import Callable
@@ -195,7 +194,10 @@ def _measured(step: Callable[[Path, Path], dict], path: Path, workdir: Path) -> 
     os.dup2(log, 1)
     os.dup2(log, 2)
     result = step(path, workdir)
-    return {**result, "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2}
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+    status = Path("/proc/self/status").read_text(encoding="utf-8")
+    peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    return {**result, "peak_gb": peak_kb / 1024**2}
 
 
 def _in_child(step: Callable[[Path, Path], dict], path: Path, workdir: Path) -> dict:
