@@ -2,6 +2,7 @@
 
 python -m bench generate --rows 1000000
 python -m bench pipeline --rows 20000
+python -m bench matching_speed --rows 100000   (not part of `all`: 1M rows take ~20 minutes)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from bench import encryption, ingest, validation
+from bench import encryption, ingest, matching_speed, validation
 from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
@@ -63,7 +64,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
         "what",
-        choices=["generate", "ingest", "validation", "pipeline", "matching", "encryption", "all"],
+        choices=[
+            "generate",
+            "ingest",
+            "validation",
+            "pipeline",
+            "matching",
+            "encryption",
+            "matching_speed",
+            "all",
+        ],
         nargs="?",
         default="all",
     )
@@ -82,6 +92,8 @@ def main() -> None:
             bench_matching(args.rows or 20_000)
         if args.what in ("encryption", "all"):
             encryption.main(args.rows or 20_000, Path(tmp) / "e")
+        if args.what == "matching_speed":
+            matching_speed.main(args.rows or 1_000_000, Path(tmp) / "s")
 
 
 if __name__ == "__main__":

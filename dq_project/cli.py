@@ -85,6 +85,9 @@ def generate(
 def run(
     date: DateOption = None,
     retrain: Annotated[bool, typer.Option(help="retrain the Splink models")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="re-link every record, not only the new and changed ones")
+    ] = False,
     config: ConfigOption = None,
     home: HomeOption = None,
 ) -> None:
@@ -100,12 +103,18 @@ def run(
             f"landing folder {settings.landing_dir} is empty: generating {settings.demo_rows:,} sample rows"
         )
         generate_snapshot(settings.demo_rows, 1, settings.landing_dir, day)
-    if not _run_one(settings, config, day, retrain=retrain):
+    if not _run_one(settings, config, day, retrain=retrain, full=full):
         raise typer.Exit(1)
 
 
 def _run_one(
-    settings: Settings, config: Path | None, day: dt.date, *, retrain: bool, quiet: bool = False
+    settings: Settings,
+    config: Path | None,
+    day: dt.date,
+    *,
+    retrain: bool,
+    full: bool = False,
+    quiet: bool = False,
 ) -> bool:
     """Run the pipeline for one date on the data home's Dagster instance; print the outcome."""
     from dq_project.resources import WarehouseResource, connect_warehouse
@@ -121,6 +130,7 @@ def _run_one(
         day,
         instance=local_instance(settings.dagster_home),
         retrain=retrain,
+        full_recompute=full,
         log_level="WARNING" if quiet else "INFO",
     )
     elapsed = time.perf_counter() - started

@@ -31,7 +31,7 @@ TABLES: tuple[str, ...] = (
     "raw/loads", "raw/customer_rows", "raw/quarantine", "raw/erasures", "staging/customers",
     "staging/current_customers", "quality/rule_results", "quality/rule_failures",
     "quality/kpi_history", "matching/pairs", "matching/clusters", "matching/review_queue",
-    "matching/steward_decisions", "matching/golden_id_changes",
+    "matching/steward_decisions", "matching/golden_id_changes", "matching/runs",
     "golden/customers", "golden/provenance", "audit/log",
 )  # fmt: skip
 

@@ -37,11 +37,15 @@ def run_daily(
     *,
     instance: dg.DagsterInstance | None = None,
     retrain: bool = False,
+    full_recompute: bool = False,
     log_level: str = "INFO",
 ) -> dg.ExecuteInProcessResult:
-    """Materialize every asset (and run every check) for the snapshot date's partition."""
+    """Materialize every asset (and run every check) for the snapshot date's partition.
+
+    Matching is incremental when it can be (dq_project.matching.snapshot); `full_recompute` forces
+    a full re-link, as `retrain` does."""
     run_config = {
-        "ops": {"entity_resolution": {"config": {"retrain": retrain}}},
+        "ops": {"entity_resolution": {"config": {"retrain": retrain, "full_recompute": full_recompute}}},
         "loggers": {"console": {"config": {"log_level": log_level}}},
     }
     # The same job the schedule and sensor launch, bound to this warehouse, so runs read alike in the UI.

@@ -3,11 +3,12 @@
 import dagster as dg
 
 from dq_project.assets.quality import RULE_RESULTS, STAGED_CUSTOMERS
-from dq_project.matching import MatchSettings, resolve_entities
+from dq_project.matching import MatchSettings
+from dq_project.matching.snapshot import link_snapshot
 from dq_project.partitions import daily_snapshots
 from dq_project.resources import WarehouseResource
-from dq_project.sql import query_sql, run_sql
-from dq_project.stewardship import ensure_tables, load_decisions
+from dq_project.sql import query_sql
+from dq_project.stewardship import ensure_tables
 
 PAIRS = dg.AssetKey(["matching", "pairs"])
 CLUSTERS = dg.AssetKey(["matching", "clusters"])
@@ -16,7 +17,9 @@ REVIEW_QUEUE = dg.AssetKey(["matching", "review_queue"])
 
 class MatchingRunConfig(dg.Config):
     retrain: bool = False
-    """Retrain the Splink models instead of reusing the saved JSON."""
+    """Retrain the Splink models instead of reusing the saved JSON (implies a full recompute)."""
+    full_recompute: bool = False
+    """Re-link every record instead of only the new and changed ones (dq_project.matching.snapshot)."""
 
 
 @dg.multi_asset(
@@ -50,35 +53,21 @@ def entity_resolution(
 
     Steward decisions and conflicting valid IDs constrain Splink's clusters; golden IDs are carried
     over from the previous as_of_date (merges, splits and new IDs go to matching.golden_id_changes).
+    With unchanged models only records new or changed since that date are scored (incremental).
     """
     settings = warehouse.settings()
     as_of = context.partition_key
     match_settings = MatchSettings(**settings.matching.model_dump())
     with warehouse.connect() as con:
         ensure_tables(con)
-        records = query_sql(con, "staging/select_current_customers", as_of_date=as_of).pl()
-        decisions = load_decisions(con)
-        result = resolve_entities(
-            records, settings.models_dir, match_settings, retrain=config.retrain, decisions=decisions
-        )
-        thresholds = {
-            "merge_threshold": match_settings.merge_threshold,
-            "review_threshold": match_settings.review_threshold,
-        }
-        con.begin()
-        con.register("pairs_frame", result.pairs.to_arrow())
-        con.register("clusters_frame", result.clusters.to_arrow())
-        run_sql(con, "matching/build_pairs", as_of_date=as_of, **thresholds)
-        run_sql(con, "matching/build_clusters", as_of_date=as_of)
-        run_sql(
+        outcome = link_snapshot(
             con,
-            "matching/build_review_queue",
-            as_of_date=as_of,
-            max_cluster_size=match_settings.max_cluster_size,
+            as_of,
+            settings.models_dir,
+            match_settings,
+            retrain=config.retrain,
+            full=config.full_recompute,
         )
-        con.unregister("pairs_frame")
-        con.unregister("clusters_frame")
-        con.commit()
         ((entities, largest),) = query_sql(
             con, "matching/select_cluster_summary", as_of_date=as_of
         ).fetchall()
@@ -86,19 +75,32 @@ def entity_resolution(
         ((new_ids, splits, merges, retired),) = query_sql(
             con, "matching/select_id_changes_summary", as_of_date=as_of
         ).fetchall()
+    result, plan = outcome.result, outcome.plan
+    context.log.info(
+        f"{plan.mode} linkage ({plan.reason}): {outcome.records:,} records"
+        + ("" if plan.changed is None else f", {plan.changed.len():,} new or changed")
+        + f", {outcome.seconds:.1f}s"
+    )
     models = {k: str(v) for k, v in result.model_paths.items()}
     yield dg.MaterializeResult(
         asset_key=PAIRS,
-        metadata={"dagster/row_count": result.pairs.height, "models": models, "retrained": result.trained},
+        metadata={
+            "dagster/row_count": result.pairs.height,
+            "models": models,
+            "retrained": result.trained,
+            "mode": plan.mode,
+            "mode_reason": plan.reason,
+            "changed_records": None if plan.changed is None else plan.changed.len(),
+        },
     )
     yield dg.MaterializeResult(
         asset_key=CLUSTERS,
         metadata={
             "dagster/row_count": result.clusters.height,
-            "records": records.height,
+            "records": outcome.records,
             "entities": entities,
             "largest_cluster": largest,
-            "steward_decisions": decisions.height,
+            "steward_decisions": outcome.decisions,
             "golden_ids_new": new_ids,
             "golden_ids_split": splits,
             "golden_ids_merged": merges,

@@ -1,6 +1,14 @@
 delete from matching.review_queue where as_of_date = cast($as_of_date as date);
 insert into matching.review_queue by name
+-- The date's clusters are filtered first and joined on record_key alone: the pairs and clusters were
+-- written in this transaction (no statistics yet), and a shared as_of_date join condition led
+-- DuckDB to join the clusters with themselves on the date (1e10 rows at 100k records).
 with
+day_clusters as (
+    select record_key, cluster_key, cluster_size
+    from matching.clusters
+    where as_of_date = cast($as_of_date as date)
+),
 scored as (
     select
         p.*,
@@ -8,8 +16,8 @@ scored as (
         cl.cluster_key as cluster_l,
         cl.cluster_size as size_l
     from matching.pairs as p
-    join matching.clusters as cl on cl.as_of_date = p.as_of_date and cl.record_key = p.record_key_l
-    join matching.clusters as cr on cr.as_of_date = p.as_of_date and cr.record_key = p.record_key_r
+    join day_clusters as cl on cl.record_key = p.record_key_l
+    join day_clusters as cr on cr.record_key = p.record_key_r
     where p.as_of_date = cast($as_of_date as date)
 ),
 flagged as (
@@ -29,7 +37,5 @@ decided as (
 select f.as_of_date, f.customer_type, f.record_key_l, f.record_key_r, f.match_probability,
        f.same_entity_now, f.weights, f.reason
 from flagged as f
-where not exists (
-    select 1 from decided as d
-    where d.a = least(f.record_key_l, f.record_key_r) and d.b = greatest(f.record_key_l, f.record_key_r)
-);
+anti join decided as d
+    on d.a = least(f.record_key_l, f.record_key_r) and d.b = greatest(f.record_key_l, f.record_key_r);
