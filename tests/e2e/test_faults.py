@@ -37,7 +37,11 @@ RUN_SPECIFIC = {
     "quality.rule_failures": ("run_id",),
     "quality.kpi_history": ("run_id", "computed_at"),
     "audit.log": ("event_id", "logged_at"),
-    "raw.erasure_salt": ("salt",),  # random per warehouse (dq erase's tombstone hashes)
+    "raw.erasure_salt": ("salt",),
+    "matching.runs": (
+        "fingerprint",
+        "seconds",
+    ),  # model files differ by Splink's random linker_uid  # random per warehouse (dq erase's tombstone hashes)
 }
 # audit.log is append-only: a run that failed in audit/report logged its 'run' event before failing,
 # and that attempt did happen. Run events are compared by count elsewhere, not by hash.
@@ -249,15 +253,20 @@ def _previous_golden(home: Path) -> list[tuple]:
 
 
 @pytest.mark.parametrize(
-    ("target", "failing_step"),
+    ("target", "failing_step", "full"),
     [
-        ("great_expectations.datasource.fluent.interfaces.Batch.validate", "rule_results"),
-        ("splink.internals.linker_components.inference.LinkerInference.predict", "entity_resolution"),
+        ("great_expectations.datasource.fluent.interfaces.Batch.validate", "rule_results", False),
+        ("splink.internals.linker_components.inference.LinkerInference.predict", "entity_resolution", True),
+        (
+            "splink.internals.linker_components.inference.LinkerInference.predict_between",
+            "entity_resolution",
+            False,
+        ),
     ],
-    ids=["great_expectations", "splink"],
+    ids=["great_expectations", "splink_full", "splink_incremental"],
 )
 def test_library_failure_fails_its_asset_and_keeps_previous_golden(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, failing_step: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, failing_step: str, full: bool
 ) -> None:
     home = tmp_path / "home"
     land(home)
@@ -270,7 +279,7 @@ def test_library_failure_fails_its_asset_and_keeps_previous_golden(
         raise RuntimeError(f"library exploded inside {target.rsplit('.', 1)[-1]}")
 
     monkeypatch.setattr(target, broken)
-    result = run_daily(warehouse, NEXT_DAY, instance=instance, log_level="CRITICAL")
+    result = run_daily(warehouse, NEXT_DAY, instance=instance, log_level="CRITICAL", full_recompute=full)
     assert not result.success
     (failure,) = result.get_step_failure_events()
     assert failure.step_key == failing_step
