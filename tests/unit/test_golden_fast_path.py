@@ -79,8 +79,9 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     ).fetchall()
     assert sizes[0][1] > 1 and sizes[-1][1] == 1, "want both multi-record and single-record entities"
     single, multi = sizes[-1][0], sizes[0][0]
-    for golden_id, field, value in [(single, "email", "steward@example.com"), (single, "phone", None),
-                                    (multi, "name", "王芳"), (multi, "mobile", "+8613911112222")]:  # fmt: skip
+    overrides = [(single, "email", "steward@example.com"), (single, "phone", None),
+                 (multi, "name", "王芳"), (multi, "mobile", "+8613911112222")]  # fmt: skip
+    for golden_id, field, value in overrides:
         record_decision(con, "override_field", decided_by="t", golden_id=golden_id, field=field, value=value)
     yield con
     con.close()
