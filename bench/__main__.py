@@ -3,6 +3,7 @@
 python -m bench generate --rows 1000000
 python -m bench pipeline --rows 20000
 python -m bench matching_speed --rows 100000   (not part of `all`: 1M rows take ~20 minutes)
+python -m bench golden_speed --rows 200000     (not part of `all`)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from bench import encryption, ingest, matching_speed, validation
+from bench import encryption, golden_speed, ingest, matching_speed, validation
 from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
@@ -72,6 +73,7 @@ def main() -> None:
             "matching",
             "encryption",
             "matching_speed",
+            "golden_speed",
             "all",
         ],
         nargs="?",
@@ -94,6 +96,8 @@ def main() -> None:
             encryption.main(args.rows or 20_000, Path(tmp) / "e")
         if args.what == "matching_speed":
             matching_speed.main(args.rows or 1_000_000, Path(tmp) / "s")
+        if args.what == "golden_speed":
+            golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 
 
 if __name__ == "__main__":

@@ -33,10 +33,9 @@ from dq_project.expectations.accuracy import stage_generated
 from dq_project.matching import MatchSettings, train_model
 from dq_project.matching.resolve import model_path
 from dq_project.matching.snapshot import link_snapshot
-from dq_project.matching.survivorship import survivorship_rules
+from dq_project.matching.survivorship import build_golden
 from dq_project.resources import open_warehouse
 from dq_project.settings import PROJECT_ROOT, load_settings
-from dq_project.sql import run_sql
 from dq_project.stewardship import ensure_tables
 
 DAY1, DAY2 = dt.date(2026, 11, 20), dt.date(2026, 11, 21)
@@ -140,14 +139,8 @@ def _load_day(con: duckdb.DuckDBPyConnection, path: Path, day: dt.date, part: st
 
 
 def _golden(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
-    """The golden asset's SQL (golden.provenance, golden.customers) for one date."""
-    settings = load_settings(CONFIG, env={})
-    sources = settings.sources
-    trust = pl.DataFrame({"source": [s.name for s in sources], "trust": [s.trust for s in sources]})
-    con.register("source_trust", trust.to_arrow())
-    con.register("field_rules", survivorship_rules(settings.golden.survivorship).to_arrow())
-    run_sql(con, "golden/build_provenance", as_of_date=as_of)
-    run_sql(con, "golden/build_customers", as_of_date=as_of)
+    """The golden asset's work (golden.provenance, golden.customers) for one date."""
+    build_golden(con, load_settings(CONFIG, env={}), as_of)
 
 
 def _dq_run(workdir: Path, day: dt.date, full: bool, load: bool) -> dict:

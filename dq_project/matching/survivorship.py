@@ -46,10 +46,16 @@ def survivorship_rules(overrides: Mapping[str, str] | None = None) -> pl.DataFra
 
 
 def build_golden(
-    con: duckdb.DuckDBPyConnection, settings: Settings, as_of: str, golden_ids: Sequence[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    as_of: str,
+    golden_ids: Sequence[str] | None = None,
+    *,
+    fast: bool = True,
 ) -> None:
     """Rebuild golden.provenance and golden.customers of a date (only `golden_ids` when given).
 
+    `fast=False` ranks single-record entities too (same result, slower; for tests and the bench).
     The caller owns the transaction."""
     trust = pl.DataFrame(
         {"source": [s.name for s in settings.sources], "trust": [s.trust for s in settings.sources]}
@@ -58,7 +64,7 @@ def build_golden(
     con.register("source_trust", trust.to_arrow())
     con.register("field_rules", survivorship_rules(settings.golden.survivorship).to_arrow())
     try:
-        run_sql(con, "golden/build_provenance", as_of_date=as_of, golden_ids=ids)
+        run_sql(con, "golden/build_provenance", as_of_date=as_of, golden_ids=ids, single_fast_path=fast)
         run_sql(con, "golden/build_customers", as_of_date=as_of, golden_ids=ids)
     finally:
         con.unregister("source_trust")

@@ -10,12 +10,14 @@
 -- An override follows its golden record when that ID later retires into another one (a merge:
 -- matching.golden_id_changes 'retire' rows, followed to the ID alive on the date); when both had
 -- an override of the same field, the latest decision wins.
+-- An entity of one record skips the ranking ($single_fast_path; false ranks it like any other,
+-- with the same result: the tests compare both).
 -- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase).
 delete from golden.provenance
 where as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), golden_id));
 insert into golden.provenance by name
 with recursive members as (
-    select c.golden_id, r.*, coalesce(t.trust, 0) as trust
+    select c.golden_id, r.*, coalesce(t.trust, 0) as trust, count(*) over (partition by c.golden_id) as member_count
     from matching.clusters as c
     join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
     left join source_trust as t on t.source = r.source
@@ -24,7 +26,7 @@ with recursive members as (
 candidates as (
     unpivot (
         select
-            golden_id, record_key, source, source_record_id, trust, updated_at,
+            golden_id, member_count, record_key, source, source_record_id, trust, updated_at,
             customer_type, customer_type_status, name, name_status, gender, gender_status,
             cast(birth_date as varchar) as birth_date, birth_date_status,
             id_number, id_number_status, company_name, company_name_status,
@@ -52,7 +54,7 @@ scored as (
         count(*) over (partition by c.golden_id, c.field, c.value) as frequency
     from candidates as c
     left join field_rules as f on f.field = c.field
-    where c.value is not null
+    where c.value is not null and (c.member_count > 1 or not $single_fast_path)
 ),
 ranked as (
     select
@@ -112,6 +114,14 @@ select
     candidates
 from ranked
 where position = 1
+union all
+-- an entity of one record: its own values, nothing to rank (the rules above give the same)
+select
+    cast($as_of_date as date), golden_id, field, value, source, source_record_id,
+    case when status not in ('ok', 'normalized') then 'invalid_only' else 'consensus' end,
+    1
+from candidates
+where value is not null and member_count = 1 and $single_fast_path
 )
 select c.* from computed as c
 where not exists (select 1 from overrides as o where o.golden_id = c.golden_id and o.field = c.field)

@@ -64,7 +64,7 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 def _provenance(con: duckdb.DuckDBPyConnection, rules: dict[str, str] | None = None) -> dict[str, tuple]:
     con.register("source_trust", pl.DataFrame({"source": ["crm", "erp"], "trust": [60, 50]}).to_arrow())
     con.register("field_rules", survivorship_rules(rules).to_arrow())
-    run_sql(con, "golden/build_provenance", as_of_date=DAY, golden_ids=None)
+    run_sql(con, "golden/build_provenance", as_of_date=DAY, golden_ids=None, single_fast_path=True)
     rows = con.execute(
         "select field, value, source_record_id, rule from golden.provenance where as_of_date = $d", {"d": DAY}
     ).fetchall()
