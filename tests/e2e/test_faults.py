@@ -37,11 +37,8 @@ RUN_SPECIFIC = {
     "quality.rule_failures": ("run_id",),
     "quality.kpi_history": ("run_id", "computed_at"),
     "audit.log": ("event_id", "logged_at"),
-    "raw.erasure_salt": ("salt",),
-    "matching.runs": (
-        "fingerprint",
-        "seconds",
-    ),  # model files differ by Splink's random linker_uid  # random per warehouse (dq erase's tombstone hashes)
+    "raw.erasure_salt": ("salt",),  # random per warehouse (dq erase's tombstone hashes)
+    "matching.runs": ("fingerprint", "seconds"),  # model files differ by Splink's random linker_uid
 }
 # audit.log is append-only: a run that failed in audit/report logged its 'run' event before failing,
 # and that attempt did happen. Run events are compared by count elsewhere, not by hash.
