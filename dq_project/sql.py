@@ -52,9 +52,4 @@ def query_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckd
     """A relation for the single SELECT in sql/<name>.sql (read with .pl(), .to_arrow_table())."""
     (statement,) = statements(name)
     wanted = set(_PARAM.findall(_strip_comments(statement)))
-    if not wanted:
-        return con.sql(statement)
-    # con.sql(..., params=) runs the query, keeps the result and copies it again on .pl() / .fetchall()
-    # (3x the time of one run for 200k wide rows): run it once and wrap its Arrow result instead.
-    result = con.execute(statement, {k: params[k] for k in wanted}).fetch_arrow_table()
-    return con.from_arrow(result)
+    return con.sql(statement, params={k: params[k] for k in wanted} if wanted else None)
