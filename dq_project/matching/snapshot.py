@@ -19,7 +19,7 @@ import polars as pl
 from dq_project.matching.incremental import fingerprint, resolve_increment, would_train
 from dq_project.matching.model import MatchSettings
 from dq_project.matching.resolve import MatchResult, resolve_entities
-from dq_project.sql import query_sql, run_sql
+from dq_project.sql import query_frame, query_sql, run_sql
 from dq_project.stewardship import load_decisions
 
 
@@ -69,8 +69,8 @@ def plan_run(
     if previous_print != fingerprint(model_dir, settings):
         return RunPlan("full", "models or code changed")
     dates = {"as_of_date": as_of, "previous_date": previous_date}
-    changed = query_sql(con, "matching/select_changed_records", **dates).pl()["record_key"]
-    pairs = query_sql(con, "matching/select_previous_pairs", as_of_date=previous_date).pl()
+    changed = query_frame(con, "matching/select_changed_records", **dates)["record_key"]
+    pairs = query_frame(con, "matching/select_previous_pairs", as_of_date=previous_date)
     return RunPlan("incremental", "unchanged models", previous_date, changed, pairs)
 
 
@@ -85,7 +85,7 @@ def link_snapshot(
 ) -> LinkOutcome:
     """Link the current records as of `as_of` and write the matching tables of that date."""
     started = time.perf_counter()
-    records = query_sql(con, "staging/select_current_customers", as_of_date=as_of).pl()
+    records = query_frame(con, "staging/select_current_customers", as_of_date=as_of)
     decisions = load_decisions(con)
     plan = plan_run(con, as_of, records, model_dir, settings, retrain=retrain, full=full)
     if plan.mode == "incremental":

@@ -8,7 +8,7 @@ import pytest
 
 from dq_project.resources import TABLES, open_warehouse
 from dq_project.settings import PROJECT_ROOT
-from dq_project.sql import SQL_DIR, load_sql, query_sql, run_sql, statements
+from dq_project.sql import SQL_DIR, load_sql, query_frame, query_sql, run_sql, statements
 
 ALL_SQL = sorted(p.relative_to(SQL_DIR).with_suffix("").as_posix() for p in SQL_DIR.rglob("*.sql"))
 
@@ -39,6 +39,28 @@ def test_statements_split_and_bind_only_their_parameters(tmp_path) -> None:
     assert query_sql(con, "quality/select_kpis", snapshot_date="2024-01-01").fetchall() == []
     with pytest.raises(KeyError, match="needs parameters"):
         run_sql(con, "quality/delete_rule_results_partition")
+
+
+def test_query_frame_equals_query_sql_pl(tmp_path) -> None:
+    con = open_warehouse(tmp_path / "w.duckdb")
+    rows = [
+        ("a", "old", "2024-01-01", "l1"),
+        ("a", "new", "2024-01-02", "l2"),
+        ("b", "x", "2024-01-03", "l3"),
+    ]
+    for key, name, day, load in rows:
+        con.execute(
+            "insert into staging.customers by name select $key as record_key, $name as name, "
+            "cast($day as date) as snapshot_date, $load as load_id, 's' as source, 1 as row_number",
+            {"key": key, "name": name, "day": day, "load": load},
+        )
+    for day in ("2024-01-01", "2024-01-02", "2024-01-03"):
+        expected = query_sql(con, "staging/select_current_customers", as_of_date=day).pl()
+        frame = query_frame(con, "staging/select_current_customers", as_of_date=day, unused="x")
+        assert frame.equals(expected) and frame.schema == expected.schema
+    assert query_frame(con, "staging/select_current_customers", as_of_date="2024-01-02")[
+        "name"
+    ].to_list() == ["new"]
 
 
 def test_unknown_sql_name_is_an_error() -> None:
