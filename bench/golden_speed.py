@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.matching_speed import CONFIG, DAY1, DAY2, _load_day, stage_persons
 from dq_project.matching.survivorship import build_golden
-from dq_project.resources import open_warehouse
+from dq_project.resources import connect_warehouse
 from dq_project.settings import load_settings
 from dq_project.stewardship import ensure_tables
 
@@ -56,7 +56,7 @@ def main(rows: int, workdir: Path) -> None:
     path = stage_persons(rows, workdir)
     settings = load_settings(CONFIG, env={})
     (workdir / "warehouse.duckdb").unlink(missing_ok=True)
-    con = open_warehouse(workdir / "warehouse.duckdb")
+    con = connect_warehouse(load_settings(CONFIG, home=workdir, env={}))  # with [warehouse] memory_limit
     ensure_tables(con)
     _load_day(con, path, DAY1, "day1")
     for statement in FAKE_CLUSTERS.split(";"):

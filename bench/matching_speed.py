@@ -34,7 +34,7 @@ from dq_project.matching import MatchSettings, train_model
 from dq_project.matching.resolve import model_path
 from dq_project.matching.snapshot import link_snapshot
 from dq_project.matching.survivorship import build_golden
-from dq_project.resources import open_warehouse
+from dq_project.resources import connect_warehouse
 from dq_project.settings import PROJECT_ROOT, load_settings
 from dq_project.stewardship import ensure_tables
 
@@ -145,7 +145,7 @@ def _golden(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
 
 def _dq_run(workdir: Path, day: dt.date, full: bool, load: bool) -> dict:
     """One dq run on the bench warehouse: link (timed), golden records (timed); clusters saved."""
-    con = open_warehouse(workdir / "warehouse.duckdb")
+    con = connect_warehouse(load_settings(CONFIG, home=workdir, env={}))  # with [warehouse] memory_limit
     ensure_tables(con)
     if load:
         _load_day(con, workdir / "persons.parquet", day, "day1" if day == DAY1 else "day2")

@@ -185,6 +185,11 @@ class WarehouseSettings(_Strict):
     """Encryption at rest of warehouse.duckdb. The keys come from the environment only, never the file."""
 
     encrypted: bool = Field(default=False, description="the warehouse file is (to be) encrypted")
+    memory_limit: str = Field(
+        default="4GB",
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="DuckDB memory limit of every warehouse connection; bigger work spills to disk",
+    )
     key: SecretStr | None = Field(default=None, exclude=True, description=f"from {WAREHOUSE_KEY_ENV}")
     new_key: SecretStr | None = Field(
         default=None, exclude=True, description=f"from {WAREHOUSE_NEW_KEY_ENV}, for `dq rekey`"

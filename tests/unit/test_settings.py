@@ -71,3 +71,21 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
         load_settings(tmp_path / "nope.toml", env={})
     with pytest.raises(SettingsError, match="not valid TOML"):
         load_settings(_write(tmp_path, "sources = ["), env={})
+
+
+def test_warehouse_connections_get_the_configured_memory_limit(tmp_path: Path) -> None:
+    from dq_project.resources import connect_warehouse
+
+    text = (PROJECT_ROOT / "dq.toml").read_text(encoding="utf-8") + '\n[warehouse]\nmemory_limit = "1GB"\n'
+    config = tmp_path / "dq.toml"
+    config.write_text(text, encoding="utf-8")
+    settings = load_settings(config, home=tmp_path / "home", env={})
+    con = connect_warehouse(settings)
+    try:
+        ((limit,),) = con.sql("select current_setting('memory_limit')").fetchall()
+    finally:
+        con.close()
+    assert limit == "953.6 MiB"  # 1GB = 10^9 bytes
+    config.write_text(text.replace('"1GB"', '"lots"'), encoding="utf-8")
+    with pytest.raises(SettingsError, match="memory_limit"):
+        load_settings(config, home=tmp_path / "home", env={})
