@@ -410,6 +410,19 @@ def estimate_prior(features: pl.DataFrame, model: dict, settings: MatchSettings)
     return prior
 
 
+def comparable_model(model: object) -> object:
+    """A saved model (or any part of it) as it compares between trainings: without Splink's random
+    `linker_uid` and with floats rounded to 9 places (DuckDB's threads sum EM's expectations in a
+    varying order, so two trainings on the same data differ in the last bits)."""
+    if isinstance(model, float):
+        return round(model, 9)
+    if isinstance(model, dict):
+        return {k: comparable_model(v) for k, v in model.items() if k != "linker_uid"}
+    if isinstance(model, list):
+        return [comparable_model(v) for v in model]
+    return model
+
+
 def complete_parameters(
     model: dict, customer_type: str, sampled_pairs: float, notes: list[str] | None = None
 ) -> dict:

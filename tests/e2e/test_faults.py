@@ -21,6 +21,7 @@ import pytest
 
 import dq_project.sql
 from dq_project.generator import generate
+from dq_project.matching.model import comparable_model
 from dq_project.resources import WarehouseResource
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
@@ -119,20 +120,9 @@ def _comparable(column: str, data_type: str) -> str:
 
 
 def models_of(home: Path) -> dict[str, dict]:
-    """The saved Splink models without linker_uid (a random id Splink gives each linker)."""
+    """The saved Splink models as they compare between trainings (no linker_uid, rounded floats)."""
     models = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (home / "models").glob("*.json")}
-    return {name: _rounded({k: v for k, v in m.items() if k != "linker_uid"}) for name, m in models.items()}
-
-
-def _rounded(value: object) -> object:
-    """Floats to 9 places, recursively (EM training sums vary in the last bit between runs)."""
-    if isinstance(value, float):
-        return round(value, 9)
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rounded(v) for v in value]
-    return value
+    return {name: comparable_model(m) for name, m in models.items()}
 
 
 @pytest.fixture(scope="module")
