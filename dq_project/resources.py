@@ -113,7 +113,7 @@ class WarehouseResource(dg.ConfigurableResource):
     home: str | None = None
     run_lock_wait_seconds: float = 1800.0
     """How long a run waits for another run of the same data home to finish (see dq_project.run_lock)."""
-    _run_lock: FileLock | None = PrivateAttr(default=None)
+    _run_lock: tuple[Path, FileLock] | None = PrivateAttr(default=None)  # (data home, its held lock)
 
     def settings(self) -> Settings:
         return load_settings(self.config_path, home=self.home)
@@ -123,11 +123,12 @@ class WarehouseResource(dg.ConfigurableResource):
         schedule evaluation, which has no run, does not)."""
         if context.dagster_run is None:
             return
-        self._run_lock = acquire_run_lock(self.settings().home, self.run_lock_wait_seconds, context.run_id)
+        home = self.settings().home
+        self._run_lock = home, acquire_run_lock(home, self.run_lock_wait_seconds, context.run_id)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._run_lock is not None:
-            release_run_lock(self.settings().home, self._run_lock)
+            release_run_lock(*self._run_lock)
             self._run_lock = None
 
     @contextmanager

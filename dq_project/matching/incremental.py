@@ -27,11 +27,11 @@ from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings
 from dq_project.matching.resolve import (
     PAIR_SCHEMA,
     MatchResult,
-    _cluster_keys,
-    _constrained,
-    _pairs_frame,
-    _singletons,
+    cluster_keys,
+    constrained_clusters,
     model_path,
+    predictions_to_pairs,
+    singletons,
 )
 
 
@@ -98,7 +98,7 @@ def resolve_increment(
         frame = features.filter(pl.col("customer_type") == customer_type)
         path = model_path(model_dir, customer_type)
         if not path.exists() or frame.height < 2:
-            clusters.append(_singletons(frame))
+            clusters.append(singletons(frame))
             continue
         paths[customer_type] = path
         with duckdb.connect() as con:
@@ -107,11 +107,11 @@ def resolve_increment(
             type_pairs = union_pairs(kept.filter(pl.col("customer_type") == customer_type), scored[-1])
             clusters.append(_connected(db_api, frame, type_pairs, settings.merge_threshold))
     unknown = features.filter(pl.col("customer_type").is_in(CUSTOMER_TYPES).not_().fill_null(True))
-    clusters.append(_singletons(unknown))
+    clusters.append(singletons(unknown))
     all_pairs = union_pairs(kept, pl.concat(scored))
     return MatchResult(
         pairs=all_pairs,
-        clusters=_constrained(pl.concat(clusters), all_pairs, records, decisions, settings),
+        clusters=constrained_clusters(pl.concat(clusters), all_pairs, records, decisions, settings),
         model_paths=paths,
         trained=dict.fromkeys(CUSTOMER_TYPES, False),
     )
@@ -139,7 +139,7 @@ def _score_changed(
     options = {"threshold_match_probability": settings.pair_floor, "warning_mode": "never"}
     between = linker.inference.predict_between(existing_df, new_df, **options)
     within = linker.inference.predict_within(new_df, **options)
-    return pl.concat([_pairs_frame(between, customer_type), _pairs_frame(within, customer_type)])
+    return pl.concat([predictions_to_pairs(p, customer_type) for p in (between, within)])
 
 
 def _tf_columns(path: Path) -> list[str]:
@@ -164,4 +164,4 @@ def _connected(db_api: DuckDBAPI, frame: pl.DataFrame, pairs: pl.DataFrame, thre
     clustered = cluster_pairwise_predictions_at_threshold(
         nodes, edges, db_api, "record_key", threshold_match_probability=threshold
     )
-    return _cluster_keys(clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl())
+    return cluster_keys(clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl())

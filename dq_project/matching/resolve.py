@@ -73,24 +73,24 @@ def resolve_entities(
         model, trained[customer_type] = _model_for(frame, customer_type, path, settings, retrain, decisions)
         if model is None or frame.height < 2:
             pairs.append(pl.DataFrame(schema=PAIR_SCHEMA))
-            clusters.append(_singletons(frame))
+            clusters.append(singletons(frame))
             continue
         type_pairs, type_clusters = _predict_and_cluster(frame, customer_type, model, path, settings)
         pairs.append(type_pairs)
         clusters.append(type_clusters)
         paths[customer_type] = path
     unknown = features.filter(pl.col("customer_type").is_in(CUSTOMER_TYPES).not_().fill_null(True))
-    clusters.append(_singletons(unknown))
+    clusters.append(singletons(unknown))
     all_pairs = pl.concat(pairs).sort("customer_type", "record_key_l", "record_key_r")
     return MatchResult(
         pairs=all_pairs,
-        clusters=_constrained(pl.concat(clusters), all_pairs, records, decisions, settings),
+        clusters=constrained_clusters(pl.concat(clusters), all_pairs, records, decisions, settings),
         model_paths=paths,
         trained=trained,
     )
 
 
-def _constrained(
+def constrained_clusters(
     clusters: pl.DataFrame,
     pairs: pl.DataFrame,
     records: pl.DataFrame,
@@ -145,12 +145,12 @@ def _predict_and_cluster(
         clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=settings.merge_threshold
         )
-        pairs = _pairs_frame(predictions, customer_type)
+        pairs = predictions_to_pairs(predictions, customer_type)
         clusters = clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl()
-    return pairs, _cluster_keys(clusters)
+    return pairs, cluster_keys(clusters)
 
 
-def _pairs_frame(predictions: SplinkDataFrame, customer_type: str) -> pl.DataFrame:
+def predictions_to_pairs(predictions: SplinkDataFrame, customer_type: str) -> pl.DataFrame:
     """Splink's predictions -> PAIR_SCHEMA; weights = JSON of per-comparison match weights
     (the comparison's mw_ column plus its term-frequency adjustment, if any)."""
     frame = predictions.as_duckdbpyrelation().pl()
@@ -172,7 +172,7 @@ def _tf_adjustment(frame: pl.DataFrame, name: str) -> pl.Expr:
     return pl.col(column).fill_null(0.0) if column in frame.columns else pl.lit(0.0)
 
 
-def _cluster_keys(clusters: pl.DataFrame) -> pl.DataFrame:
+def cluster_keys(clusters: pl.DataFrame) -> pl.DataFrame:
     """Splink cluster ids -> cluster_key = the smallest record_key in each cluster."""
     return clusters.select(
         pl.col("record_key").cast(pl.String),
@@ -180,5 +180,5 @@ def _cluster_keys(clusters: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _singletons(frame: pl.DataFrame) -> pl.DataFrame:
+def singletons(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(pl.col("record_key"), pl.col("record_key").alias("cluster_key")).cast(CLUSTER_SCHEMA)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from dq_project.backup import BackupError, verify_backup
 from dq_project.cli import app
+from dq_project.encryption import table_fingerprints
 from dq_project.ingest import LandedFile, load_file
 from dq_project.resources import open_warehouse
 from dq_project.settings import PROJECT_ROOT, Settings
@@ -17,13 +18,10 @@ from dq_project.settings import PROJECT_ROOT, Settings
 
 def _table_digests(settings: Settings) -> dict[str, tuple]:
     con = open_warehouse(settings.warehouse_path)
-    tables = con.sql("select table_schema || '.' || table_name from information_schema.tables").fetchall()
-    digests = {
-        name: con.sql(f"select count(*), bit_xor(hash(t)) from {name} as t").fetchall()[0]
-        for (name,) in tables
-    }
-    con.close()
-    return digests
+    try:
+        return table_fingerprints(con, con.sql("select current_database()").fetchone()[0])
+    finally:
+        con.close()
 
 
 def test_backup_restore_round_trip(home: Path, settings: Settings, tmp_path: Path) -> None:
