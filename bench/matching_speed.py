@@ -228,7 +228,7 @@ def _print_table(out: dict) -> None:
          f"{out['dq_train']['retrain'] / out['plain_train']['train']:.2f}x"),
         ("dq daily: link", out["dq_daily"]["link"], "", ""),
         ("dq daily: golden", out["dq_daily"]["golden"], "", ""),
-        ("dq daily, full: link + golden", daily, "<= 1.5x plain predict + cluster", f"{daily / plain_pc:.2f}x"),
+        ("dq daily full: link+golden", daily, "<= 1.5x plain predict + cluster", f"{daily / plain_pc:.2f}x"),
         ("dq day 2 incremental (+1%)", incremental, "< 10% of full", f"{incremental / full:.1%}"),
         ("  the same, against plain Splink", incremental, "(a daily run on a new snapshot)",
          f"{incremental / plain_pc:.2f}x plain predict + cluster"),
