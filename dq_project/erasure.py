@@ -22,6 +22,7 @@ from dq_project.audit_log import log_event
 from dq_project.matching.survivorship import build_golden
 from dq_project.settings import Settings, SourceSettings
 from dq_project.sql import query_sql, run_sql
+from dq_project.versioned import CLUSTERS, replace_state
 
 # Fields whose values single out a customer (names do not): quarantined lines quoting them are redacted.
 IDENTIFYING_FIELDS = ("id_number", "credit_code", "mobile", "phone", "email")
@@ -101,10 +102,9 @@ def erase_record(
         files = [f"{s}/{name}" for s, name in query_sql(con, "raw/select_erasure_files").fetchall()]
         dates = [d for (d,) in query_sql(con, "raw/select_erasure_dates").fetchall()]
         rebuild: dict[dt.date, list[str]] = defaultdict(list)
-        for as_of, golden_id, remaining in entities:
-            if remaining:
-                rebuild[as_of].append(golden_id)
-        recomputed = sorted({g for ids in rebuild.values() for g in ids})
+        for as_of, golden_id, _ in entities:
+            rebuild[as_of].append(golden_id)
+        recomputed = sorted({g for _, g, remaining in entities if remaining})
         retired = sorted({g for _, g, _ in entities} - set(recomputed))
         outcome = ErasureOutcome(source.name, key_hash, rows, recomputed, retired, files, dates, already)
         if dry_run:
@@ -158,12 +158,15 @@ def _remove(
     params: dict[str, object],
     rebuild: dict[dt.date, list[str]],
 ) -> None:
-    """Delete the record everywhere, then re-survive the entities that keep records, date by date."""
+    """Delete the record everywhere, then, date by date, put the entities it was in back in line
+    (sizes, golden records; an entity without records left loses its golden record)."""
     for step in ERASE_STEPS:
         run_sql(con, step, **params)
-    run_sql(con, "golden/erase_record")
     for as_of, golden_ids in sorted(rebuild.items()):
+        run_sql(con, "matching/build_erasure_clusters", as_of_date=as_of)
+        replace_state(con, CLUSTERS, as_of.isoformat(), full=False)
         build_golden(con, settings, as_of.isoformat(), golden_ids)
+    run_sql(con, "golden/erase_record", **params)
     run_sql(con, "audit/redact_log", **params)
 
 

@@ -25,15 +25,16 @@ from dq_project.encryption import WarehouseKeyError, connect_file
 from dq_project.run_lock import acquire_run_lock, release_run_lock
 from dq_project.settings import WAREHOUSE_KEY_ENV, Settings, load_settings
 from dq_project.sql import run_sql
+from dq_project.versioned import ensure_versioned_tables
 
 # Table DDL files (sql/<schema>/<table>.sql), created on first connection, in dependency order.
 TABLES: tuple[str, ...] = (
     "raw/loads", "raw/customer_rows", "raw/quarantine", "raw/erasures", "staging/customers",
     "staging/current_customers", "quality/rule_results", "quality/rule_failures",
-    "quality/kpi_history", "matching/pairs", "matching/clusters", "matching/review_queue",
-    "matching/steward_decisions", "matching/golden_id_changes", "matching/runs",
-    "golden/customers", "golden/provenance", "audit/log",
+    "quality/kpi_history", "matching/review_queue", "matching/steward_decisions",
+    "matching/golden_id_changes", "matching/runs", "matching/features", "audit/log",
 )  # fmt: skip
+# Also created at bootstrap: the versioned tables and their views (dq_project.versioned).
 
 
 class WarehouseBusyError(RuntimeError):
@@ -64,6 +65,7 @@ def open_warehouse(
         run_sql(con, "schemas")
         for table in TABLES:
             run_sql(con, table)
+        ensure_versioned_tables(con)
     return con
 
 

@@ -16,6 +16,7 @@ import polars as pl
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
 _STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?\n")
 
 
@@ -47,6 +48,36 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
         if missing:
             raise KeyError(f"sql/{name}.sql needs parameters {sorted(missing)}")
         con.execute(statement, {k: params[k] for k in wanted} if wanted else None)
+
+
+def run_template(
+    con: duckdb.DuckDBPyConnection, name: str, identifiers: dict[str, str], **params: Any
+) -> None:
+    """run_sql for a file with `{placeholder}` identifiers (table names, comma lists of column names)
+    that cannot be bound as parameters. Identifiers come from code (dq_project.versioned), never from
+    data, and are checked to be plain names; values are still bound as $parameters."""
+    for value in identifiers.values():
+        if not all(_IDENTIFIER.fullmatch(part.strip()) for part in value.split(",")):
+            raise ValueError(f"not an identifier list: {value!r}")
+    for statement in statements(name):
+        text = statement.format(**identifiers)
+        wanted = set(_PARAM.findall(_strip_comments(text)))
+        missing = wanted - params.keys()
+        if missing:
+            raise KeyError(f"sql/{name}.sql needs parameters {sorted(missing)}")
+        con.execute(text, {k: params[k] for k in wanted} if wanted else None)
+
+
+def query_template(
+    con: duckdb.DuckDBPyConnection, name: str, fragments: dict[str, str], **params: Any
+) -> pl.DataFrame:
+    """The result of the single SELECT of template sql/<name>.sql as a frame, its `{placeholder}`s
+    filled with `fragments`: column names, or SQL that Splink writes for our own model's blocking
+    rules (dq_project.matching.incremental), never data. Values are bound as $parameters."""
+    (statement,) = statements(name)
+    text = statement.format(**fragments)
+    wanted = set(_PARAM.findall(_strip_comments(text)))
+    return con.execute(text, {k: params[k] for k in wanted} if wanted else None).pl()
 
 
 def query_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyRelation:

@@ -1,12 +1,21 @@
 """Incremental linkage: link new and changed records against the existing ones with the saved model.
 
-A full run scores every blocked pair of the current records. When the previous as_of_date was
+A full run scores every blocked pair of the current records. When the previous linked date was
 linked with the same models and code (same fingerprint), the pairs among records unchanged since
-then are still valid; only pairs touching a new or changed record need scoring. Those come from
-Splink 5's `predict_between` (existing x new) and `predict_within` (new x new), with term
-frequencies computed over all current records, as a full run computes them. The kept and new pairs
-are then clustered and constrained exactly as in a full run, so the output has the same shape.
-Known difference: kept pairs keep the term-frequency adjustment of the day they were scored.
+then are still valid; only pairs touching a new or changed record need scoring, and only the
+entities those pairs (or steward decisions) touch need clustering again. So an incremental run:
+
+1. computes features for the changed records only (matching.features caches everyone else's);
+2. finds, with each of the model's blocking rules, the cached records a changed record could pair
+   with, and scores those pairs with Splink 5's `predict_between` (candidates x changed) and
+   `predict_within` (changed x changed), with term frequencies over all cached records of the type
+   (registered lookups: what a full run computes over its whole input);
+3. re-clusters the affected components (sql/matching/select_affected_records.sql) with Splink's
+   clustering and the same constraints as a full run; every other entity keeps its records.
+
+The result holds only the scored pairs and the affected records' clusters; the writer
+(dq_project.matching.snapshot) replaces just those in the versioned tables. Known difference from
+a full run: kept pairs keep the term-frequency adjustment of the day they were scored.
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from dq_project.matching import features as features_module
 from dq_project.matching import model as model_module
 from dq_project.matching.features import prepare_features
-from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings
+from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, prediction_rules
 from dq_project.matching.resolve import (
     PAIR_SCHEMA,
     MatchResult,
@@ -31,8 +40,8 @@ from dq_project.matching.resolve import (
     constrained_clusters,
     model_path,
     predictions_to_pairs,
-    singletons,
 )
+from dq_project.sql import query_frame, query_template
 
 
 def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
@@ -47,99 +56,111 @@ def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
     return digest.hexdigest()
 
 
-def would_train(records: pl.DataFrame, model_dir: Path, settings: MatchSettings) -> bool:
+def would_train(counts: dict[str, int], model_dir: Path, settings: MatchSettings) -> bool:
     """Whether a run without --retrain would train a model (a type without a saved model and with
-    enough records): then the run is a full one."""
-    counts = dict(records.group_by("customer_type").len().iter_rows())
+    enough records, `counts` per type): then the run is a full one."""
     return any(
         not model_path(model_dir, t).exists() and counts.get(t, 0) >= settings.min_training_records
         for t in CUSTOMER_TYPES
     )
 
 
-def kept_pairs(previous: pl.DataFrame, changed: pl.Series, current: pl.Series) -> pl.DataFrame:
-    """The previous run's pairs that stay valid: both records still current and neither changed."""
-    stale = changed.implode()
-    live = current.implode()
-    return previous.filter(
-        pl.col("record_key_l").is_in(live)
-        & pl.col("record_key_r").is_in(live)
-        & ~pl.col("record_key_l").is_in(stale)
-        & ~pl.col("record_key_r").is_in(stale)
-    ).select(list(PAIR_SCHEMA))
-
-
-def union_pairs(kept: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
-    """Kept and newly scored pairs as one PAIR_SCHEMA frame, each pair once with l < r (a newly
-    scored pair wins over a kept one), sorted as a full run sorts them."""
-    oriented = scored.with_columns(
-        pl.min_horizontal("record_key_l", "record_key_r").alias("record_key_l"),
-        pl.max_horizontal("record_key_l", "record_key_r").alias("record_key_r"),
-    )
-    both = pl.concat([oriented.select(list(PAIR_SCHEMA)), kept.select(list(PAIR_SCHEMA))])
-    unique = both.unique(["customer_type", "record_key_l", "record_key_r"], keep="first", maintain_order=True)
-    return unique.sort("customer_type", "record_key_l", "record_key_r")
-
-
 def resolve_increment(
-    records: pl.DataFrame,
+    con: duckdb.DuckDBPyConnection,
+    as_of: str,
+    previous_date: object,
+    changed: pl.Series,
     model_dir: Path,
     settings: MatchSettings,
-    changed: pl.Series,
-    previous_pairs: pl.DataFrame,
     decisions: pl.DataFrame | None = None,
 ) -> MatchResult:
-    """Like resolve_entities with the saved models, scoring only pairs that touch `changed` records
-    (new or changed since the run that produced `previous_pairs`, in PAIR_SCHEMA)."""
-    features = prepare_features(records)
-    kept = kept_pairs(previous_pairs, changed, records["record_key"])
-    scored, clusters, paths = [pl.DataFrame(schema=PAIR_SCHEMA)], [], {}
+    """Score the pairs touching `changed` records (new or changed since `previous_date`, the last
+    run under the same fingerprint) and re-cluster the entities they and steward `decisions` touch.
+    Returns those pairs and clusters (and the changed records' features for the cache)."""
+    con.register("keys_frame", changed.to_frame("record_key").to_arrow())
+    records = query_frame(con, "staging/select_matching_records", as_of_date=as_of, all_records=False)
+    con.unregister("keys_frame")
+    new_features = prepare_features(records)
+    scored: list[pl.DataFrame] = [pl.DataFrame(schema=PAIR_SCHEMA)]
+    paths = {}
     for customer_type in CUSTOMER_TYPES:
-        frame = features.filter(pl.col("customer_type") == customer_type)
         path = model_path(model_dir, customer_type)
-        if not path.exists() or frame.height < 2:
-            clusters.append(singletons(frame))
-            continue
-        paths[customer_type] = path
-        with duckdb.connect() as con:
-            db_api = DuckDBAPI(connection=con)
-            scored.append(_score_changed(db_api, frame, changed, customer_type, path, settings))
-            type_pairs = union_pairs(kept.filter(pl.col("customer_type") == customer_type), scored[-1])
-            clusters.append(_connected(db_api, frame, type_pairs, settings.merge_threshold))
-    unknown = features.filter(pl.col("customer_type").is_in(CUSTOMER_TYPES).not_().fill_null(True))
-    clusters.append(singletons(unknown))
-    all_pairs = union_pairs(kept, pl.concat(scored))
+        new = new_features.filter(pl.col("customer_type") == customer_type)
+        if path.exists():
+            paths[customer_type] = path
+            if new.height:
+                scored.append(_score_changed(con, new, customer_type, path, settings))
+    pairs = _oriented(pl.concat(scored))
+    clusters, affected = _recluster(con, as_of, previous_date, changed, pairs, decisions, settings)
     return MatchResult(
-        pairs=all_pairs,
-        clusters=constrained_clusters(pl.concat(clusters), all_pairs, records, decisions, settings),
+        pairs=pairs,
+        clusters=clusters,
         model_paths=paths,
         trained=dict.fromkeys(CUSTOMER_TYPES, False),
+        features=new_features,
+        records=affected,
+    )
+
+
+def _oriented(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Pairs with record_key_l < record_key_r (as a full run stores them), sorted, each once."""
+    return (
+        pairs.with_columns(
+            pl.min_horizontal("record_key_l", "record_key_r").alias("record_key_l"),
+            pl.max_horizontal("record_key_l", "record_key_r").alias("record_key_r"),
+        )
+        .unique(["record_key_l", "record_key_r"], keep="first", maintain_order=True)
+        .sort("customer_type", "record_key_l", "record_key_r")
     )
 
 
 def _score_changed(
-    db_api: DuckDBAPI,
-    frame: pl.DataFrame,
-    changed: pl.Series,
-    customer_type: str,
-    path: Path,
-    settings: MatchSettings,
+    con: duckdb.DuckDBPyConnection, new: pl.DataFrame, customer_type: str, path: Path, settings: MatchSettings
 ) -> pl.DataFrame:
-    """Pairs (above the floor) between changed records and all others, and among changed records."""
-    is_new = pl.col("record_key").is_in(changed.implode())
-    new = frame.filter(is_new)
-    if new.is_empty():
-        return pl.DataFrame(schema=PAIR_SCHEMA)
-    everyone = db_api.register(frame.to_arrow(), dataset_display_name="records")
-    linker = Linker(everyone, str(path), log_level=None)
-    for column in _tf_columns(path):
-        linker.table_management.compute_tf_table(column)
-    new_df = db_api.register(new.to_arrow(), dataset_display_name="new_records")
-    existing_df = db_api.register(frame.filter(~is_new).to_arrow(), dataset_display_name="existing_records")
-    options = {"threshold_match_probability": settings.pair_floor, "warning_mode": "never"}
-    between = linker.inference.predict_between(existing_df, new_df, **options)
-    within = linker.inference.predict_within(new_df, **options)
-    return pl.concat([predictions_to_pairs(p, customer_type) for p in (between, within)])
+    """Pairs (above the floor) between changed records and the cached others, and among the changed."""
+    con.register("new_features", new.to_arrow())
+    candidates = set()
+    for rule in prediction_rules(customer_type):
+        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
+        found = query_template(
+            con, "matching/select_blocking_candidates", {"rule": sql}, customer_type=customer_type
+        )
+        candidates.update(found["record_key"].to_list())
+    con.unregister("new_features")
+    existing = query_frame_of_keys(con, sorted(candidates))
+    scoring = pl.concat([existing, new.select(existing.columns)]) if existing.height else new
+    con.register("scoring_features", scoring.to_arrow())
+    lookups = {c: _term_frequencies(con, c, customer_type) for c in _tf_columns(path)}
+    con.unregister("scoring_features")
+    with duckdb.connect() as private:
+        db_api = DuckDBAPI(connection=private)
+        new_df = db_api.register(new.to_arrow(), dataset_display_name="new_records")
+        linker = Linker(new_df, str(path), log_level=None)
+        for column, table in lookups.items():
+            tf_df = db_api.register(table.to_arrow(), dataset_display_name=f"tf_lookup_{column}")
+            linker.table_management.register_term_frequency_lookup(tf_df, column)
+        options = {"threshold_match_probability": settings.pair_floor, "warning_mode": "never"}
+        found = [predictions_to_pairs(linker.inference.predict_within(new_df, **options), customer_type)]
+        if existing.height:
+            existing_df = db_api.register(existing.to_arrow(), dataset_display_name="existing_records")
+            between = linker.inference.predict_between(existing_df, new_df, **options)
+            found.append(predictions_to_pairs(between, customer_type))
+    return pl.concat(found)
+
+
+def query_frame_of_keys(con: duckdb.DuckDBPyConnection, keys: list[str]) -> pl.DataFrame:
+    """The cached features of some records."""
+    frame = pl.DataFrame({"record_key": keys}, schema={"record_key": pl.String})
+    con.register("keys_frame", frame.to_arrow())
+    try:
+        return query_frame(con, "matching/select_cached_features")
+    finally:
+        con.unregister("keys_frame")
+
+
+def _term_frequencies(con: duckdb.DuckDBPyConnection, column: str, customer_type: str) -> pl.DataFrame:
+    fragments = {"column": column}
+    return query_template(con, "matching/select_term_frequencies", fragments, customer_type=customer_type)
 
 
 def _tf_columns(path: Path) -> list[str]:
@@ -154,14 +175,48 @@ def _tf_columns(path: Path) -> list[str]:
     return sorted(columns)
 
 
-def _connected(db_api: DuckDBAPI, frame: pl.DataFrame, pairs: pl.DataFrame, threshold: float) -> pl.DataFrame:
-    """Splink's connected components of the pairs at/above `threshold` (as a full run clusters)."""
-    nodes = db_api.register(frame.select("record_key").to_arrow(), dataset_display_name="cluster_nodes")
-    edges = db_api.register(
-        pairs.select("record_key_l", "record_key_r", "match_probability").to_arrow(),
-        dataset_display_name="cluster_edges",
-    )
-    clustered = cluster_pairwise_predictions_at_threshold(
-        nodes, edges, db_api, "record_key", threshold_match_probability=threshold
-    )
-    return cluster_keys(clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl())
+def _recluster(
+    con: duckdb.DuckDBPyConnection,
+    as_of: str,
+    previous_date: object,
+    changed: pl.Series,
+    pairs: pl.DataFrame,
+    decisions: pl.DataFrame | None,
+    settings: MatchSettings,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(clusters of the affected records, their records): the components the changed records, the
+    new pairs and the steward decisions touch, clustered and constrained as a full run does."""
+    frames = {
+        "changed_frame": changed.to_frame("record_key"),
+        "scored_frame": pairs.select("record_key_l", "record_key_r", "match_probability", "match_weight"),
+        "decision_keys_frame": _decision_keys(decisions),
+    }
+    for name, frame in frames.items():
+        con.register(name, frame.to_arrow())
+    try:
+        params = {"previous_date": previous_date, "merge_threshold": settings.merge_threshold}
+        affected = query_frame(con, "matching/select_affected_records", **params)
+        con.register("keys_frame", affected.to_arrow())
+        edges = query_frame(con, "matching/select_affected_edges", **params)
+        records = query_frame(con, "staging/select_matching_records", as_of_date=as_of, all_records=False)
+    finally:
+        for name in (*frames, "keys_frame"):
+            con.unregister(name)
+    with duckdb.connect() as private:
+        db_api = DuckDBAPI(connection=private)
+        nodes = db_api.register(affected.to_arrow(), dataset_display_name="cluster_nodes")
+        links = db_api.register(edges.to_arrow(), dataset_display_name="cluster_edges")
+        clustered = cluster_pairwise_predictions_at_threshold(
+            nodes, links, db_api, "record_key", threshold_match_probability=settings.merge_threshold
+        )
+        clusters = cluster_keys(clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl())
+    return constrained_clusters(clusters, edges, records, decisions, settings), records
+
+
+def _decision_keys(decisions: pl.DataFrame | None) -> pl.DataFrame:
+    """Every record a steward decision names (merge, keep apart, unmerge)."""
+    keys = pl.DataFrame(schema={"record_key": pl.String})
+    if decisions is not None and decisions.height:
+        named = pl.concat([decisions["record_key_l"], decisions["record_key_r"]]).drop_nulls().unique()
+        keys = named.cast(pl.String).to_frame("record_key")
+    return keys

@@ -258,6 +258,11 @@ def _rules(customer_type: str, purpose: str) -> list[BlockingRuleCreator]:
     return [block_on(*columns) for columns in _RULES[customer_type][purpose]]
 
 
+def prediction_rules(customer_type: str) -> list[BlockingRuleCreator]:
+    """The blocking rules that generate a type's candidate pairs."""
+    return _rules(customer_type, "predict")
+
+
 def _training_rules(features: pl.DataFrame, customer_type: str, purpose: str) -> list[BlockingRuleCreator]:
     """The type's training rules that find at least one pair in `features`. When one finds none
     (data without resident IDs, say), the usable `<purpose>_fallback` rules are added."""

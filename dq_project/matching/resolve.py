@@ -36,6 +36,8 @@ class MatchResult:
     clusters: pl.DataFrame  # record_key, cluster_key (smallest record_key of the cluster)
     model_paths: dict[str, Path]  # customer type -> saved Splink model JSON
     trained: dict[str, bool]  # whether each model was (re)trained in this call
+    features: pl.DataFrame | None = None  # the features computed (all records, or the changed ones)
+    records: pl.DataFrame | None = None  # the records the clusters cover, when not all
 
 
 def model_path(model_dir: Path, customer_type: str) -> Path:
@@ -87,6 +89,7 @@ def resolve_entities(
         clusters=constrained_clusters(pl.concat(clusters), all_pairs, records, decisions, settings),
         model_paths=paths,
         trained=trained,
+        features=features,
     )
 
 

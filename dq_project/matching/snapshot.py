@@ -21,6 +21,7 @@ from dq_project.matching.model import MatchSettings
 from dq_project.matching.resolve import MatchResult, resolve_entities
 from dq_project.sql import query_frame, query_sql, run_sql
 from dq_project.stewardship import load_decisions
+from dq_project.versioned import CLUSTERS, PAIRS, replace_state
 
 
 @dataclass
@@ -31,7 +32,6 @@ class RunPlan:
     reason: str
     previous_date: dt.date | None = None
     changed: pl.Series | None = None  # record keys new or changed since previous_date
-    previous_pairs: pl.DataFrame | None = None
 
 
 @dataclass
@@ -48,7 +48,6 @@ class LinkOutcome:
 def plan_run(
     con: duckdb.DuckDBPyConnection,
     as_of: str,
-    records: pl.DataFrame,
     model_dir: Path,
     settings: MatchSettings,
     *,
@@ -64,14 +63,21 @@ def plan_run(
     if not basis:
         return RunPlan("full", "no previous run")
     ((previous_date, previous_print),) = basis
-    if would_train(records, model_dir, settings):
+    ((latest,),) = query_sql(con, "matching/select_latest_linked_date").fetchall()
+    if latest > dt.date.fromisoformat(str(as_of)):
+        return RunPlan("full", "a later date is linked already")
+    counts = dict(query_sql(con, "matching/select_type_counts", as_of_date=previous_date).fetchall())
+    if would_train(counts, model_dir, settings):
         return RunPlan("full", "a model is to be trained")
     if previous_print != fingerprint(model_dir, settings):
         return RunPlan("full", "models or code changed")
+    cache = query_sql(con, "matching/select_feature_cache_size", as_of_date=latest).fetchall()
+    ((cached, clustered),) = cache
+    if cached != clustered:
+        return RunPlan("full", "no feature cache of the previous run")
     dates = {"as_of_date": as_of, "previous_date": previous_date}
     changed = query_frame(con, "matching/select_changed_records", **dates)["record_key"]
-    pairs = query_frame(con, "matching/select_previous_pairs", as_of_date=previous_date)
-    return RunPlan("incremental", "unchanged models", previous_date, changed, pairs)
+    return RunPlan("incremental", "unchanged models", previous_date, changed)
 
 
 def link_snapshot(
@@ -85,16 +91,20 @@ def link_snapshot(
 ) -> LinkOutcome:
     """Link the current records as of `as_of` and write the matching tables of that date."""
     started = time.perf_counter()
-    records = query_frame(con, "staging/select_current_customers", as_of_date=as_of)
     decisions = load_decisions(con)
-    plan = plan_run(con, as_of, records, model_dir, settings, retrain=retrain, full=full)
+    plan = plan_run(con, as_of, model_dir, settings, retrain=retrain, full=full)
     if plan.mode == "incremental":
         result = resolve_increment(
-            records, model_dir, settings, plan.changed, plan.previous_pairs, decisions=decisions
+            con, as_of, plan.previous_date, plan.changed, model_dir, settings, decisions=decisions
         )
+        records = result.records
     else:
+        con.register("keys_frame", pl.DataFrame(schema={"record_key": pl.String}).to_arrow())
+        records = query_frame(con, "staging/select_matching_records", as_of_date=as_of, all_records=True)
+        con.unregister("keys_frame")
         result = resolve_entities(records, model_dir, settings, retrain=retrain, decisions=decisions)
-    _write(con, as_of, result, settings)
+    _write(con, as_of, result, records, settings, plan.changed if plan.mode == "incremental" else None)
+    ((total,),) = query_sql(con, "matching/select_feature_cache_size_total").fetchall()
     seconds = time.perf_counter() - started
     run_sql(
         con,
@@ -104,23 +114,68 @@ def link_snapshot(
         reason=plan.reason,
         fingerprint=fingerprint(model_dir, settings),
         previous_date=plan.previous_date,
-        records=records.height,
+        records=total,
         changed_records=None if plan.changed is None else plan.changed.len(),
         pairs=result.pairs.height,
         seconds=seconds,
     )
-    return LinkOutcome(result, plan, records.height, decisions.height, seconds)
+    return LinkOutcome(result, plan, total, decisions.height, seconds)
 
 
-def _write(con: duckdb.DuckDBPyConnection, as_of: str, result: MatchResult, settings: MatchSettings) -> None:
-    """matching.pairs, clusters (stable golden IDs) and review_queue of the date, in one transaction."""
-    thresholds = {"merge_threshold": settings.merge_threshold, "review_threshold": settings.review_threshold}
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    as_of: str,
+    result: MatchResult,
+    records: pl.DataFrame,
+    settings: MatchSettings,
+    changed: pl.Series | None,
+) -> None:
+    """matching.pairs, clusters (stable golden IDs) and review_queue of the date, in one transaction.
+
+    A full run (`changed` None) replaces the whole state of the date; an incremental one replaces
+    the pairs touching `changed` records and the clusters of the records in result.clusters."""
+    clusters = result.clusters.join(
+        records.select("record_key", "customer_type"), on="record_key", how="inner", maintain_order="left"
+    )
     con.begin()
-    con.register("pairs_frame", result.pairs.to_arrow())
-    con.register("clusters_frame", result.clusters.to_arrow())
-    run_sql(con, "matching/build_pairs", as_of_date=as_of, **thresholds)
-    run_sql(con, "matching/build_clusters", as_of_date=as_of)
+    con.register("features_frame", result.features.to_arrow())
+    run_sql(con, "matching/store_features", full=changed is None)
+    con.unregister("features_frame")
+    store_pairs(con, as_of, result.pairs, settings, changed)
+    store_clusters(con, as_of, clusters, full=changed is None)
     run_sql(con, "matching/build_review_queue", as_of_date=as_of, max_cluster_size=settings.max_cluster_size)
-    con.unregister("pairs_frame")
-    con.unregister("clusters_frame")
     con.commit()
+
+
+def store_pairs(
+    con: duckdb.DuckDBPyConnection,
+    as_of: str,
+    pairs: pl.DataFrame,
+    settings: MatchSettings,
+    changed: pl.Series | None,
+) -> None:
+    """Store scored pairs (PAIR_SCHEMA) as the date's pairs: all of them (`changed` None), or those
+    touching the `changed` records."""
+    thresholds = {"merge_threshold": settings.merge_threshold, "review_threshold": settings.review_threshold}
+    run_sql(con, "matching/insert_linked_date", as_of_date=as_of)
+    con.register("pairs_frame", pairs.to_arrow())
+    run_sql(con, "matching/build_pairs", **thresholds)
+    con.unregister("pairs_frame")
+    if changed is not None:
+        con.register("changed_frame", changed.to_frame("record_key").to_arrow())
+        run_sql(con, "matching/build_pair_scope", as_of_date=as_of)
+        con.unregister("changed_frame")
+    replace_state(con, PAIRS, as_of, full=changed is None)
+
+
+def store_clusters(con: duckdb.DuckDBPyConnection, as_of: str, clusters: pl.DataFrame, *, full: bool) -> None:
+    """Store clusters (record_key, customer_type, cluster_key) with stable golden IDs (see
+    sql/matching/build_clusters.sql) as the date's clusters: all records (`full`), or the records
+    given, which must be whole entities before and after."""
+    run_sql(con, "matching/insert_linked_date", as_of_date=as_of)
+    con.register("clusters_frame", clusters.to_arrow())
+    run_sql(con, "matching/build_clusters", as_of_date=as_of)
+    if not full:
+        run_sql(con, "matching/build_cluster_scope")
+    con.unregister("clusters_frame")
+    replace_state(con, CLUSTERS, as_of, full=full)

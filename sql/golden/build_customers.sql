@@ -1,9 +1,8 @@
 -- Pivot the winning values of golden.provenance into one row per entity. A field whose only
 -- candidates are invalid stays null here (provenance still shows the invalid value and why).
--- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase).
-delete from golden.customers
-where as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), golden_id));
-insert into golden.customers by name
+-- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase). The rows go
+-- to temp table state_new for dq_project.versioned.replace_state.
+create or replace temp table state_new as
 with entities as (
     select
         c.golden_id,
@@ -37,7 +36,7 @@ winners as (
     where as_of_date = cast($as_of_date as date) and rule <> 'invalid_only'
     group by golden_id
 )
-select cast($as_of_date as date) as as_of_date, e.golden_id, w.* exclude (golden_id),
+select e.golden_id, w.* exclude (golden_id),
        e.record_count, e.sources, e.updated_at
 from entities as e
 left join winners as w on w.golden_id = e.golden_id;

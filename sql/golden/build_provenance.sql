@@ -12,10 +12,9 @@
 -- an override of the same field, the latest decision wins.
 -- An entity of one record skips the ranking ($single_fast_path; false ranks it like any other,
 -- with the same result: the tests compare both).
--- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase).
-delete from golden.provenance
-where as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), golden_id));
-insert into golden.provenance by name
+-- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase). The rows go
+-- to temp table state_new for dq_project.versioned.replace_state.
+create or replace temp table state_new as
 with recursive members as (
     select c.golden_id, r.*, coalesce(t.trust, 0) as trust, count(*) over (partition by c.golden_id) as member_count
     from matching.clusters as c
@@ -100,7 +99,6 @@ overrides as (
 ),
 computed as (
 select
-    cast($as_of_date as date) as as_of_date,
     golden_id,
     field,
     value,
@@ -117,7 +115,7 @@ where position = 1
 union all
 -- an entity of one record: its own values, nothing to rank (the rules above give the same)
 select
-    cast($as_of_date as date), golden_id, field, value, source, source_record_id,
+    golden_id, field, value, source, source_record_id,
     case when status not in ('ok', 'normalized') then 'invalid_only' else 'consensus' end,
     1
 from candidates
@@ -126,7 +124,7 @@ where value is not null and member_count = 1 and $single_fast_path
 select c.* from computed as c
 where not exists (select 1 from overrides as o where o.golden_id = c.golden_id and o.field = c.field)
 union all
-select cast($as_of_date as date), o.golden_id, o.field, o.value, 'steward', o.decision_id, 'steward_override',
+select o.golden_id, o.field, o.value, 'steward', o.decision_id, 'steward_override',
        coalesce(c.candidates, 0)
 from overrides as o
 join (select distinct golden_id from members) as g on g.golden_id = o.golden_id

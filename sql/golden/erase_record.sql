@@ -1,6 +1,3 @@
--- Erasure (see raw/build_erasure_targets): the golden rows of every entity the record belonged to go;
--- entities that keep records are rebuilt by build_provenance / build_customers ($golden_ids).
-delete from golden.provenance as g
-where exists (select 1 from erasure_entities as e where e.as_of_date = g.as_of_date and e.golden_id = g.golden_id);
-delete from golden.customers as g
-where exists (select 1 from erasure_entities as e where e.as_of_date = g.as_of_date and e.golden_id = g.golden_id);
+-- Erasure (see raw/build_erasure_targets), after the golden records of every entity the record
+-- belonged to were rebuilt date by date: no version of a golden row may still name it.
+delete from golden.provenance_versions where source = $source and source_record_id = $source_record_id;

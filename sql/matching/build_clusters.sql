@@ -1,5 +1,8 @@
--- Stable golden IDs. `clusters_frame` (record_key, cluster_key) holds the final clusters; the
--- previous state is matching.clusters at the latest as_of_date before this one.
+-- Stable golden IDs. `clusters_frame` (record_key, customer_type, cluster_key) holds the final
+-- clusters of the records in scope: every record, or in an incremental run the entities it touched
+-- (whole entities, before and after). The previous state is matching.clusters at the latest linked
+-- date before this one, for those records. The new rows go to temp table state_new for
+-- dq_project.versioned.replace_state.
 --   * every previous ID goes to the current cluster holding most of its records (its heir);
 --   * a cluster keeps, among the IDs it is heir to, the one sharing most records, then the larger
 --     previous entity, then the older ID (first new/split date), then the smaller ID; the other
@@ -7,15 +10,17 @@
 --   * a cluster without a kept ID gets a new one: 'G' + 12 hex digits of md5(smallest record key),
 --     or of md5(smallest key '@' date) when that ID was used before; it is a split of the previous
 --     entity it shares most records with, or new if it shares none.
-delete from matching.clusters where as_of_date = cast($as_of_date as date);
 -- ('erased' rows record entities whose every record was erased on request: dq erase; they stay.)
 delete from matching.golden_id_changes where as_of_date = cast($as_of_date as date) and change <> 'erased';
 create or replace temp table golden_assignment as
 with
 previous as (
-    select record_key, golden_id, count(*) over (partition by golden_id) as previous_size
-    from matching.clusters
-    where as_of_date = (select max(as_of_date) from matching.clusters where as_of_date < cast($as_of_date as date))
+    select p.record_key, p.golden_id, count(*) over (partition by p.golden_id) as previous_size
+    from matching.clusters as p
+    semi join clusters_frame as f on f.record_key = p.record_key
+    where p.as_of_date = (
+        select max(as_of_date) from matching.linked_dates where as_of_date < cast($as_of_date as date)
+    )
 ),
 born as (
     select golden_id, min(as_of_date) as born
@@ -48,16 +53,20 @@ origin as (
     from overlap
     qualify row_number() over (partition by cluster_key order by shared desc, golden_id) = 1
 ),
-used as (
-    select golden_id from matching.golden_id_changes where as_of_date < cast($as_of_date as date)
-    union
-    select golden_id from previous
-),
 entities as (
     select cluster_key, count(*) as size, 'G' || upper(substr(md5(min(record_key)), 1, 12)) as candidate,
            'G' || upper(substr(md5(min(record_key) || '@' || cast($as_of_date as varchar)), 1, 12)) as fallback
     from clusters_frame
     group by cluster_key
+),
+used as (
+    select distinct u.golden_id
+    from (
+        select golden_id from matching.golden_id_changes where as_of_date < cast($as_of_date as date)
+        union all
+        select golden_id from matching.cluster_versions where valid_from < cast($as_of_date as date)
+    ) as u
+    semi join entities as e on e.candidate = u.golden_id
 )
 select
     e.cluster_key,
@@ -69,23 +78,19 @@ from entities as e
 left join kept as k on k.cluster_key = e.cluster_key
 left join origin as o on o.cluster_key = e.cluster_key
 left join used as u on u.golden_id = e.candidate;
-insert into matching.clusters by name
-select
-    cast($as_of_date as date) as as_of_date,
-    c.record_key,
-    r.customer_type,
-    c.cluster_key,
-    a.golden_id,
-    a.size as cluster_size
+create or replace temp table state_new as
+select c.record_key, c.customer_type, c.cluster_key, a.golden_id, a.size as cluster_size
 from clusters_frame as c
-join golden_assignment as a on a.cluster_key = c.cluster_key
-join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key;
+join golden_assignment as a on a.cluster_key = c.cluster_key;
 insert into matching.golden_id_changes by name
 with
 previous as (
-    select record_key, golden_id
-    from matching.clusters
-    where as_of_date = (select max(as_of_date) from matching.clusters where as_of_date < cast($as_of_date as date))
+    select p.record_key, p.golden_id
+    from matching.clusters as p
+    semi join clusters_frame as f on f.record_key = p.record_key
+    where p.as_of_date = (
+        select max(as_of_date) from matching.linked_dates where as_of_date < cast($as_of_date as date)
+    )
 ),
 retired as (
     select p.golden_id, a.golden_id as survivor, count(a.golden_id) as shared

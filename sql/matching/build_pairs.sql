@@ -1,8 +1,7 @@
--- `pairs_frame` comes from Splink (dq_project.matching); bands follow the configured thresholds.
-delete from matching.pairs where as_of_date = cast($as_of_date as date);
-insert into matching.pairs by name
+-- The new state of the scored pairs (`pairs_frame`, from Splink via dq_project.matching) as temp
+-- table state_new for dq_project.versioned.replace_state; bands follow the configured thresholds.
+create or replace temp table state_new as
 select
-    cast($as_of_date as date) as as_of_date,
     customer_type,
     record_key_l,
     record_key_r,

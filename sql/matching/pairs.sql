@@ -1,12 +1,8 @@
 -- Splink pairwise predictions above the pair floor, with the per-comparison match weights that
--- decided them. Grain: as_of_date, record_key_l, record_key_r.
-create table if not exists matching.pairs (
-    as_of_date         date not null,
-    customer_type      varchar not null,
-    record_key_l       varchar not null,
-    record_key_r       varchar not null,
-    match_probability  double not null,
-    match_weight       double not null,
-    weights            json,
-    band               varchar not null
-);
+-- decided them, at every linked date. Grain: as_of_date, record_key_l, record_key_r. Stored as
+-- versions in matching.pair_versions (a run writes only the pairs it scored anew).
+create or replace view matching.pairs as
+select d.as_of_date, v.* exclude (valid_from, valid_to)
+from matching.linked_dates as d
+join matching.pair_versions as v
+    on v.valid_from <= d.as_of_date and (v.valid_to is null or v.valid_to > d.as_of_date);

@@ -1,13 +1,22 @@
 -- Records new or changed between two dates' current states: a record absent on $previous_date, or
--- whose values differ (any column but the load bookkeeping; a re-delivered identical row is unchanged).
+-- whose values differ (any column but the load bookkeeping; a re-delivered identical row is
+-- unchanged). Only records staged in a snapshot after $previous_date can differ, so only they are
+-- compared.
 with
+recent as (
+    select distinct record_key
+    from staging.customers
+    where snapshot_date > cast($previous_date as date) and snapshot_date <= cast($as_of_date as date)
+),
 now as (
     select record_key, hash(*columns(* exclude (snapshot_date, load_id, row_number))) as digest
     from staging.current_customers(cast($as_of_date as date))
+    semi join recent using (record_key)
 ),
 before as (
     select record_key, hash(*columns(* exclude (snapshot_date, load_id, row_number))) as digest
     from staging.current_customers(cast($previous_date as date))
+    semi join recent using (record_key)
 )
 select n.record_key
 from now as n

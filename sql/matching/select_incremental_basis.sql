@@ -3,5 +3,5 @@
 select r.as_of_date, r.fingerprint
 from matching.runs as r
 where r.as_of_date = (
-    select max(as_of_date) from matching.clusters where as_of_date < cast($as_of_date as date)
+    select max(as_of_date) from matching.linked_dates where as_of_date < cast($as_of_date as date)
 );

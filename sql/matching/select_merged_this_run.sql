@@ -11,7 +11,7 @@ before as (
     select golden_id, count(*) as records
     from matching.clusters
     where as_of_date = (
-        select max(as_of_date) from matching.clusters where as_of_date < cast($as_of_date as date)
+        select max(as_of_date) from matching.linked_dates where as_of_date < cast($as_of_date as date)
     )
     group by golden_id
 )

@@ -25,10 +25,11 @@ def test_formulas_are_neutralized() -> None:
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
 def test_export_golden_in_every_format(settings: Settings, tmp_path: Path, suffix: str) -> None:
     con = open_warehouse(settings.warehouse_path)
+    con.execute("insert into golden.built_dates values ('2026-01-01', null), ('2026-01-02', null)")
     con.execute(
-        "insert into golden.customers (as_of_date, golden_id, name, record_count, sources) "
-        "values ('2026-01-02', 'G1', '=cmd|'' /C calc''!A0', 2, 'crm,erp'), "
-        "('2026-01-01', 'G0', 'old', 1, 'crm')"
+        "insert into golden.customer_versions (golden_id, name, record_count, sources, valid_from, valid_to) "
+        "values ('G1', '=cmd|'' /C calc''!A0', 2, 'crm,erp', '2026-01-02', null), "
+        "('G0', 'old', 1, 'crm', '2026-01-01', '2026-01-02')"
     )
     out = tmp_path / f"golden{suffix}"
     assert export(con, "golden", out, dt.date(2026, 1, 2)) == 1

@@ -14,14 +14,15 @@ from dq_project.matching.survivorship import build_golden
 from dq_project.resources import open_warehouse
 from dq_project.settings import PROJECT_ROOT, load_settings
 from dq_project.stewardship import ensure_tables, record_decision
+from dq_project.versioned import CLUSTERS as CLUSTERS_TABLE
+from dq_project.versioned import store_state
 
 CONFIG = PROJECT_ROOT / "dq.toml"
 DAYS = [dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 5, 3)]
 # Records sharing an id_number (or credit code) form one entity: singletons and multi-record ones.
 CLUSTERS = """
-insert into matching.clusters
-select $d, record_key, coalesce(customer_type, 'person'), entity, 'G-' || md5(entity),
-       count(*) over (partition by entity)
+select record_key, coalesce(customer_type, 'person') as customer_type, entity as cluster_key,
+       'G-' || md5(entity) as golden_id, count(*) over (partition by entity) as cluster_size
 from (
     select record_key, customer_type, coalesce(id_number, credit_code, record_key) as entity
     from staging.current_customers($d)
@@ -70,7 +71,7 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
                 "from staging.customers where snapshot_date < $d and hash(record_key || $n) % 7 = 0",
                 {"d": day, "n": number},
             )
-        con.execute(CLUSTERS, {"d": day})
+        store_state(con, CLUSTERS_TABLE, day.isoformat(), con.sql(CLUSTERS, params={"d": day}))
     con.unregister("staged")
     sizes = con.execute(
         "select golden_id, any_value(cluster_size) from matching.clusters where as_of_date = $d "

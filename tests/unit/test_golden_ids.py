@@ -9,8 +9,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from dq_project.matching.snapshot import store_clusters
 from dq_project.resources import open_warehouse
-from dq_project.sql import run_sql
 from dq_project.stewardship import ensure_tables
 
 DAYS = [dt.date(2026, 1, d) for d in (1, 2, 3, 4)]
@@ -34,13 +34,11 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 def _build(con: duckdb.DuckDBPyConnection, day: dt.date, groups: list[str]) -> dict[str, str]:
     """Cluster letters: ['ab', 'c'] -> crm:a and crm:b together. Returns letter -> golden_id."""
     frame = pl.DataFrame(
-        [(f"crm:{k}", f"crm:{min(g)}") for g in groups for k in g],
-        schema=["record_key", "cluster_key"],
+        [(f"crm:{k}", "person", f"crm:{min(g)}") for g in groups for k in g],
+        schema=["record_key", "customer_type", "cluster_key"],
         orient="row",
     )
-    con.register("clusters_frame", frame.to_arrow())
-    run_sql(con, "matching/build_clusters", as_of_date=day)
-    con.unregister("clusters_frame")
+    store_clusters(con, day.isoformat(), frame, full=True)
     rows = con.execute(
         "select record_key, golden_id from matching.clusters where as_of_date = $d", {"d": day}
     ).fetchall()

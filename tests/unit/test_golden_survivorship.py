@@ -13,6 +13,7 @@ from dq_project.matching.survivorship import DEFAULT_RULES, survivorship_rules
 from dq_project.resources import open_warehouse
 from dq_project.sql import run_sql
 from dq_project.stewardship import ensure_tables, record_decision
+from dq_project.versioned import CLUSTERS, store_state
 
 DAY = dt.date(2026, 1, 1)
 # record, source, updated day, mobile (status), email (status), name, city
@@ -53,10 +54,10 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         "* exclude (day) from records",
         {"d": DAY},
     )
-    con.execute(
-        "insert into matching.clusters select $d, record_key, 'person', 'crm:1', 'G1', 3 from records",
-        {"d": DAY},
-    )
+    store_state(con, CLUSTERS, DAY.isoformat(), con.sql(
+        "select record_key, 'person' as customer_type, 'crm:1' as cluster_key, 'G1' as golden_id, "
+        "3 as cluster_size from records"
+    ))  # fmt: skip
     yield con
     con.close()
 
@@ -65,9 +66,8 @@ def _provenance(con: duckdb.DuckDBPyConnection, rules: dict[str, str] | None = N
     con.register("source_trust", pl.DataFrame({"source": ["crm", "erp"], "trust": [60, 50]}).to_arrow())
     con.register("field_rules", survivorship_rules(rules).to_arrow())
     run_sql(con, "golden/build_provenance", as_of_date=DAY, golden_ids=None, single_fast_path=True)
-    rows = con.execute(
-        "select field, value, source_record_id, rule from golden.provenance where as_of_date = $d", {"d": DAY}
-    ).fetchall()
+    # The computed provenance rows, before they are stored (dq_project.versioned).
+    rows = con.execute("select field, value, source_record_id, rule from state_new").fetchall()
     return {field: (value, record, rule) for field, value, record, rule in rows}
 
 
@@ -110,9 +110,10 @@ def test_unknown_rules_and_fields_are_rejected() -> None:
 
 def test_an_override_follows_its_golden_record_into_a_merge(con) -> None:
     before = DAY - dt.timedelta(days=1)
-    con.execute(
-        "insert into matching.clusters values ($d, 'crm:9', 'person', 'crm:9', 'G0', 1)", {"d": before}
-    )
+    store_state(con, CLUSTERS, before.isoformat(), con.sql(
+        "select 'crm:9' as record_key, 'person' as customer_type, 'crm:9' as cluster_key, 'G0' as golden_id, "
+        "1 as cluster_size"
+    ))  # fmt: skip
     record_decision(
         con, "override_field", decided_by="li.steward", golden_id="G0", field="city", value="杭州"
     )

@@ -19,6 +19,7 @@ from dq_project.normalize import normalize_frame
 from dq_project.resources import open_warehouse
 from dq_project.settings import Settings, SourceSettings
 from dq_project.sql import query_sql
+from dq_project.versioned import GOLDEN, store_state
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 MANIFEST = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))
@@ -59,14 +60,13 @@ def _staged(con: duckdb.DuckDBPyConnection, source: SourceSettings) -> pl.DataFr
 def _export_round_trip(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, out_dir: Path) -> None:
     """Staged values as golden records, exported to CSV and xlsx: formulas neutralized, text kept."""
     golden = staged.select(
-        pl.lit(DAY).alias("as_of_date"),
         pl.format("G{}", pl.int_range(pl.len())).alias("golden_id"),
         *EXPORTED,
         pl.lit(1, pl.Int64).alias("record_count"),
         pl.lit("hostile").alias("sources"),
     )
-    con.register("golden_frame", golden.to_arrow())
-    con.execute("insert into golden.customers by name select * from golden_frame")
+    full = pl.DataFrame(schema={c: golden.schema.get(c, pl.String) for c in GOLDEN.key + GOLDEN.values})
+    store_state(con, GOLDEN, DAY.isoformat(), pl.concat([full, golden], how="diagonal_relaxed").to_arrow())
     for suffix, read in ((".csv", pl.read_csv), (".xlsx", pl.read_excel)):
         out = out_dir / f"golden{suffix}"
         assert export(con, "golden", out, DAY) == golden.height

@@ -11,6 +11,9 @@ from dq_project.matching.model import _training_rules
 from dq_project.resources import open_warehouse
 from dq_project.sql import run_sql
 from dq_project.stewardship import ensure_tables, record_decision
+from dq_project.versioned import CLUSTERS as CLUSTERS_TABLE
+from dq_project.versioned import PAIRS as PAIRS_TABLE
+from dq_project.versioned import store_state
 
 DAY = dt.date(2026, 1, 1)
 # Final clusters: {a, b, c} (oversized at limit 2), {d}, {e}; pairs with their bands.
@@ -27,16 +30,15 @@ PAIRS = [
 def test_reasons_and_decided_pairs(tmp_path: Path) -> None:
     con = open_warehouse(tmp_path / "w.duckdb")
     ensure_tables(con)
-    for key, cluster, size in CLUSTERS:
-        con.execute(
-            "insert into matching.clusters values ($d, $k, 'person', $c, 'G' || $c, $s)",
-            {"d": DAY, "k": key, "c": cluster, "s": size},
-        )
-    for left, right, probability, band in PAIRS:
-        con.execute(
-            "insert into matching.pairs values ($d, 'person', $l, $r, $p, 1.0, '{}', $b)",
-            {"d": DAY, "l": left, "r": right, "p": probability, "b": band},
-        )
+    clusters = pl.DataFrame(CLUSTERS, schema=["record_key", "cluster_key", "cluster_size"], orient="row")
+    store_state(con, CLUSTERS_TABLE, DAY, clusters.with_columns(
+        customer_type=pl.lit("person"), golden_id="G" + pl.col("cluster_key")
+    ).to_arrow())  # fmt: skip
+    columns = ["record_key_l", "record_key_r", "match_probability", "band"]
+    pairs = pl.DataFrame(PAIRS, schema=columns, orient="row")
+    store_state(con, PAIRS_TABLE, DAY, pairs.with_columns(
+        customer_type=pl.lit("person"), match_weight=pl.lit(1.0), weights=pl.lit("{}")
+    ).to_arrow())  # fmt: skip
     record_decision(con, "keep_apart", decided_by="li", left="e", right="a")
     run_sql(con, "matching/build_review_queue", as_of_date=DAY, max_cluster_size=2)
     rows = set(con.execute("select reason, record_key_l, record_key_r from matching.review_queue").fetchall())

@@ -20,6 +20,7 @@ from dq_project.stewardship import (
     record_decision,
     review_list,
 )
+from dq_project.versioned import CLUSTERS, store_state
 
 DAY = dt.date(2026, 1, 1)
 
@@ -39,8 +40,10 @@ def _seed(con: duckdb.DuckDBPyConnection) -> None:
         "values ($d, 'person', 'crm:1', 'erp:2', 0.8, false, $w, 'uncertain_match')",
         {"d": DAY, "w": weights},
     )
-    con.execute("insert into matching.clusters values ($d, 'crm:1', 'person', 'crm:1', 'G1', 2), "
-                "($d, 'erp:2', 'person', 'crm:1', 'G1', 2)", {"d": DAY})  # fmt: skip
+    store_state(con, CLUSTERS, DAY, con.sql(
+        "select * from (values ('crm:1', 'person', 'crm:1', 'G1', 2), ('erp:2', 'person', 'crm:1', 'G1', 2))"
+        " as t(record_key, customer_type, cluster_key, golden_id, cluster_size)"
+    ))  # fmt: skip
 
 
 @pytest.fixture
