@@ -33,7 +33,7 @@ from dq_project.expectations.accuracy import stage_generated
 from dq_project.matching import MatchSettings, train_model
 from dq_project.matching.resolve import model_path
 from dq_project.matching.snapshot import link_snapshot
-from dq_project.matching.survivorship import build_golden
+from dq_project.matching.survivorship import build_golden_incrementally
 from dq_project.resources import connect_warehouse
 from dq_project.settings import PROJECT_ROOT, load_settings
 from dq_project.stewardship import ensure_tables
@@ -139,8 +139,11 @@ def _load_day(con: duckdb.DuckDBPyConnection, path: Path, day: dt.date, part: st
 
 
 def _golden(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
-    """The golden asset's work (golden.provenance, golden.customers) for one date."""
-    build_golden(con, load_settings(CONFIG, env={}), as_of)
+    """The golden asset's work (golden.provenance, golden.customers) for one date: incremental after
+    an earlier build."""
+    con.begin()
+    build_golden_incrementally(con, load_settings(CONFIG, env={}), as_of)
+    con.commit()
 
 
 def _dq_run(workdir: Path, day: dt.date, full: bool, load: bool) -> dict:

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from dq_project.assets.matching import CLUSTERS
-from dq_project.matching.survivorship import build_golden, survivorship_rules
+from dq_project.matching.survivorship import build_golden_incrementally, survivorship_rules
 from dq_project.partitions import daily_snapshots
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql
@@ -35,7 +35,8 @@ def golden_customers(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     """Merge each entity's records (grain: as_of_date x golden_id; provenance x field).
 
     Survivorship follows each field's rule (dq_project.matching.survivorship); a steward's
-    override_field decision wins over it.
+    override_field decision wins over it. After a build under the same settings only the entities
+    that can have changed since are rebuilt (the others keep their stored rows).
     """
     settings = warehouse.settings()
     as_of = context.partition_key
@@ -43,12 +44,18 @@ def golden_customers(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     with warehouse.connect() as con:
         ensure_tables(con)
         con.begin()
-        build_golden(con, settings, as_of)
+        mode, rebuilt = build_golden_incrementally(con, settings, as_of)
         con.commit()
         ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
     yield dg.MaterializeResult(
         asset_key=GOLDEN_CUSTOMERS,
-        metadata={"dagster/row_count": golden, "source_records": records, "merged_entities": merged},
+        metadata={
+            "dagster/row_count": golden,
+            "source_records": records,
+            "merged_entities": merged,
+            "mode": mode,
+            "entities_rebuilt": golden if rebuilt is None else rebuilt,
+        },
     )
     yield dg.MaterializeResult(
         asset_key=PROVENANCE,

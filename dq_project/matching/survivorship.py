@@ -12,6 +12,7 @@ update and the smallest record key break ties. Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 
@@ -19,7 +20,7 @@ import duckdb
 import polars as pl
 
 from dq_project.settings import Settings
-from dq_project.sql import load_sql, query_sql, run_sql, run_template
+from dq_project.sql import load_sql, query_frame, query_sql, run_sql, run_template
 from dq_project.versioned import GOLDEN, PROVENANCE, VersionedTable, replace_state
 
 RULES = ("most_trusted_source", "most_recent", "most_complete", "most_frequent")
@@ -60,35 +61,60 @@ def build_golden(
 
     `fast=False` ranks single-record entities too (same result, slower; for tests and the bench).
     The caller owns the transaction."""
-    trust = pl.DataFrame(
-        {"source": [s.name for s in settings.sources], "trust": [s.trust for s in settings.sources]}
-    )
-    rules = survivorship_rules(settings.golden.survivorship)
-    ids = list(golden_ids) if golden_ids is not None else None
-    if ids is not None and not query_sql(con, "golden/select_built_date", as_of_date=as_of).fetchall():
+    trust, rules = _trust(settings), survivorship_rules(settings.golden.survivorship)
+    scoped = golden_ids is not None
+    if scoped and not query_sql(con, "golden/select_built_date", as_of_date=as_of).fetchall():
         return  # no golden records on that date to correct
-    con.register("source_trust", trust.to_arrow())
-    con.register("field_rules", rules.to_arrow())
+    scope = pl.DataFrame({"golden_id": list(golden_ids or [])}, schema={"golden_id": pl.String})
+    frames = {"source_trust": trust, "field_rules": rules, "golden_scope": scope}
+    for name, frame in frames.items():
+        con.register(name, frame.to_arrow())
     try:
-        if ids is None:
+        if not scoped:
             fingerprint = golden_fingerprint(trust, rules)
             run_sql(con, "golden/insert_built_date", as_of_date=as_of, fingerprint=fingerprint)
-        run_sql(con, "golden/build_provenance", as_of_date=as_of, golden_ids=ids, single_fast_path=fast)
-        _replace(con, PROVENANCE, as_of, ids)
-        run_sql(con, "golden/build_customers", as_of_date=as_of, golden_ids=ids)
-        _replace(con, GOLDEN, as_of, ids)
+        run_sql(con, "golden/build_provenance", as_of_date=as_of, scoped=scoped, single_fast_path=fast)
+        _replace(con, PROVENANCE, as_of, scoped)
+        run_sql(con, "golden/build_customers", as_of_date=as_of, scoped=scoped)
+        _replace(con, GOLDEN, as_of, scoped)
     finally:
-        con.unregister("source_trust")
-        con.unregister("field_rules")
+        for name in frames:
+            con.unregister(name)
 
 
-def _replace(
-    con: duckdb.DuckDBPyConnection, table: VersionedTable, as_of: str, ids: list[str] | None
-) -> None:
-    """Store state_new as the table's state at the date: all of it, or the rows of `ids`."""
-    if ids is not None:
-        run_template(con, "golden/build_scope", table.identifiers(), as_of_date=as_of, golden_ids=ids)
-    replace_state(con, table, as_of, full=ids is None)
+def build_golden_incrementally(
+    con: duckdb.DuckDBPyConnection, settings: Settings, as_of: str, *, full: bool = False
+) -> tuple[str, int | None]:
+    """The golden asset's build: ("incremental", entities rebuilt) when the previous build used the
+    same settings and no later date is built, rebuilding only the entities that can have changed
+    since (golden/select_scope); else ("full", None). The caller owns the transaction."""
+    trust, rules = _trust(settings), survivorship_rules(settings.golden.survivorship)
+    fingerprint = golden_fingerprint(trust, rules)
+    basis = query_sql(con, "golden/select_previous_build", as_of_date=as_of).fetchall()
+    if full or not basis or basis[0][1] != fingerprint or basis[0][2] > dt.date.fromisoformat(as_of):
+        build_golden(con, settings, as_of)
+        return "full", None
+    previous_date = basis[0][0]
+    dates = {"as_of_date": as_of, "previous_date": previous_date}
+    changed = query_frame(con, "matching/select_changed_records", **dates)
+    con.register("changed_frame", changed.to_arrow())
+    ids = query_sql(con, "golden/select_scope", **dates).pl()["golden_id"].to_list()
+    con.unregister("changed_frame")
+    run_sql(con, "golden/insert_built_date", as_of_date=as_of, fingerprint=fingerprint)
+    build_golden(con, settings, as_of, ids)
+    return "incremental", len(ids)
+
+
+def _trust(settings: Settings) -> pl.DataFrame:
+    sources = settings.sources
+    return pl.DataFrame({"source": [s.name for s in sources], "trust": [s.trust for s in sources]})
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: VersionedTable, as_of: str, scoped: bool) -> None:
+    """Store state_new as the table's state at the date: all of it, or the rows of `golden_scope`."""
+    if scoped:
+        run_template(con, "golden/build_scope", table.identifiers(), as_of_date=as_of)
+    replace_state(con, table, as_of, full=not scoped)
 
 
 def golden_fingerprint(trust: pl.DataFrame, rules: pl.DataFrame) -> str:

@@ -1,6 +1,6 @@
 -- Pivot the winning values of golden.provenance into one row per entity. A field whose only
 -- candidates are invalid stays null here (provenance still shows the invalid value and why).
--- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase). The rows go
+-- $scoped limits the rebuild to the entities in `golden_scope` (golden_id): dq erase, incremental runs. The rows go
 -- to temp table state_new for dq_project.versioned.replace_state.
 create or replace temp table state_new as
 with entities as (
@@ -11,7 +11,7 @@ with entities as (
         max(r.updated_at) as updated_at
     from matching.clusters as c
     join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
-    where c.as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), c.golden_id))
+    where c.as_of_date = cast($as_of_date as date) and (not $scoped or c.golden_id in (select golden_id from golden_scope))
     group by c.golden_id
 ),
 winners as (
@@ -34,6 +34,7 @@ winners as (
         any_value(value) filter (where field = 'owner') as owner
     from golden.provenance
     where as_of_date = cast($as_of_date as date) and rule <> 'invalid_only'
+      and (not $scoped or golden_id in (select golden_id from golden_scope))
     group by golden_id
 )
 select e.golden_id, w.* exclude (golden_id),

@@ -12,7 +12,7 @@
 -- an override of the same field, the latest decision wins.
 -- An entity of one record skips the ranking ($single_fast_path; false ranks it like any other,
 -- with the same result: the tests compare both).
--- $golden_ids (a list, or null for all) limits the rebuild to some entities (dq erase). The rows go
+-- $scoped limits the rebuild to the entities in `golden_scope` (golden_id): dq erase, incremental runs. The rows go
 -- to temp table state_new for dq_project.versioned.replace_state.
 create or replace temp table state_new as
 with recursive members as (
@@ -20,7 +20,7 @@ with recursive members as (
     from matching.clusters as c
     join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
     left join source_trust as t on t.source = r.source
-    where c.as_of_date = cast($as_of_date as date) and (cast($golden_ids as varchar[]) is null or list_contains(cast($golden_ids as varchar[]), c.golden_id))
+    where c.as_of_date = cast($as_of_date as date) and (not $scoped or c.golden_id in (select golden_id from golden_scope))
 ),
 candidates as (
     unpivot (

@@ -17,7 +17,9 @@ from dq_project.expectations.accuracy import stage_generated
 from dq_project.matching import MatchSettings
 from dq_project.matching.incremental import fingerprint
 from dq_project.matching.snapshot import link_snapshot
+from dq_project.matching.survivorship import build_golden_incrementally
 from dq_project.resources import open_warehouse
+from dq_project.settings import load_settings
 from dq_project.stewardship import ensure_tables
 
 CONFIG = Path(__file__).parents[2] / "dq.toml"
@@ -40,6 +42,13 @@ def _load(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, day: dt.date, loa
     con.register("staged_frame", staged.select(c for c in columns if c in staged.columns).to_arrow())
     con.execute("insert into staging.customers by name select * from staged_frame")
     con.unregister("staged_frame")
+
+
+def _golden(con: duckdb.DuckDBPyConnection, day: dt.date, full: bool) -> str:
+    con.begin()
+    mode, _ = build_golden_incrementally(con, load_settings(CONFIG, env={}), day.isoformat(), full=full)
+    con.commit()
+    return mode
 
 
 def _clusters(con: duckdb.DuckDBPyConnection, day: dt.date) -> pl.DataFrame:
@@ -68,11 +77,17 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> dict:
         ensure_tables(con)
         _load(con, first, DAY1, "L1")
         link_snapshot(con, DAY1.isoformat(), tmp / f"models_{mode}", SETTINGS)
+        golden_modes = [_golden(con, DAY1, full=False)]
         _load(con, second, DAY2, "L2")
         outcome = link_snapshot(con, DAY2.isoformat(), tmp / f"models_{mode}", SETTINGS, full=mode == "full")
+        golden_modes.append(_golden(con, DAY2, full=mode == "full"))
         pairs = con.execute("select * from matching.pairs where as_of_date = $d", {"d": DAY2}).pl()
         runs[mode] = {"outcome": outcome, "clusters": _clusters(con, DAY2), "pairs": pairs}
         runs[mode]["run"] = con.execute("select * from matching.runs order by as_of_date").pl()
+        runs[mode]["golden_modes"] = golden_modes
+        for table, order in (("customers", "golden_id"), ("provenance", "golden_id, field")):
+            query = f"select * from golden.{table} where as_of_date = $d order by {order}"
+            runs[mode][table] = con.execute(query, {"d": DAY2}).pl()
         con.close()
     differs = pl.any_horizontal(second[c].ne_missing(staged[c]) for c in ("mobile", "email"))
     expected_changed = staged.filter((bucket < 10) | differs).height
@@ -109,3 +124,11 @@ def test_incremental_pairs_agree_with_a_full_run(linked: dict) -> None:
     # Kept pairs keep day 1's term-frequency adjustments; the scores barely move.
     assert (both["match_probability"] - both["match_probability_full"]).abs().max() < 0.05
     assert (both["band"] == both["band_full"]).mean() >= 0.99
+
+
+def test_incremental_golden_records_equal_a_full_build(linked: dict) -> None:
+    assert linked["incremental"]["golden_modes"] == ["full", "incremental"]
+    assert linked["full"]["golden_modes"] == ["full", "full"]
+    for table in ("customers", "provenance"):
+        incremental, full = linked["incremental"][table], linked["full"][table]
+        assert incremental.height > 1000 and incremental.equals(full), table
