@@ -27,6 +27,9 @@ union all
 select 'matching.clusters', count(*)
 from matching.clusters where record_key = $record_key
 union all
+select 'matching.features', count(*)
+from matching.features where record_key = $record_key
+union all
 select 'matching.steward_decisions', count(*)
 from matching.steward_decisions
 where $record_key in (record_key_l, record_key_r)
