@@ -1,0 +1,7 @@
+-- The temp tables of a state replacement, once it is written.
+drop table state_next;
+drop table state_covering;
+drop table state_changed;
+drop table state_added;
+drop table state_new;
+drop table state_scope;
