@@ -6,17 +6,20 @@ right shape but a wrong check character are kept: they are usually one typo away
 code, and the models give them only the weak "near miss" level against the correct one.
 Python-only work (pinyin) runs once per distinct name character, everything else is polars. Each
 column is computed once (eager polars does not share sub-expressions), and slow string work runs
-only on the rows that can change: already-clean text skips cleaning, an address form's regex runs
-only where its literal occurs.
+only on the rows that can change (matching.text): already-clean text skips cleaning, an address
+form's regex runs only where its literal occurs. Name keys live in matching.names, company and
+address features in matching.places.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
+from dq_project.matching import places
 from dq_project.matching.names import name_keys
+from dq_project.matching.text import blank_to_null, clean_text, on_rows, per_value
 
 # fmt: off
 PUBLIC_MAIL_DOMAINS = frozenset((
@@ -25,45 +28,23 @@ PUBLIC_MAIL_DOMAINS = frozenset((
     "icloud.com", "live.com", "msn.com",
 ))
 # fmt: on
-_LEGAL_SUFFIX = r"(?:(?:集团)?(?:股份)?有限(?:责任)?公司|集团公司|集团|股份公司|总公司|分公司|公司)$"
-_REGION_PREFIX = (
-    r"^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
-    r"海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|广州|深圳|杭州|南京|苏州|"
-    r"成都|武汉|西安|郑州|济南|青岛|宁波|厦门|福州|无锡|佛山|东莞|长沙|沈阳|大连|合肥|昆明|温州|哈尔滨|长春)"
-    r"(?:省|市|自治区|特别行政区)?"
-)
-# Leading administrative parts of an address: province, city, district/county (CJK only, short).
-_ADDRESS_REGIONS = (
-    r"^(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|特别行政区))?(?:[\u4e00-\u9fff]{2,7}?市)?"
-    r"(?:[\u4e00-\u9fff]{1,5}?(?:区|县|旗))?"
-)
-_ADDRESS_CITY = r"^(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?([\u4e00-\u9fff]{2,7}?)市"
-# (pattern, replacement, literals one of which every match contains), applied in this order.
-_ADDRESS_FORMS = (
-    (r"(\d+)#", "${1}号", ["#"]),
-    (r"(\d+)号楼", "${1}栋", ["号楼"]),
-    (r"(\d+)-(\d+)-(\d+)", "${1}栋${2}单元${3}", ["-"]),
-    (r"[Ff](\d+)", "${1}楼", ["F", "f"]),
-    (r"(\d+)层", "${1}楼", ["层"]),
-)
-_MUNICIPALITIES = {m: m for m in ("北京", "天津", "上海", "重庆")}
 _STATUS_UNUSABLE = ("invalid", "missing")
-# Text that cleaning leaves as is: printable ASCII and CJK ideographs are their own NFKC form, and
-# without whitespace, "·" or "•" there is nothing to collapse or trim.
-_ALREADY_CLEAN = r"^[!-~\u3400-\u4dbf\u4e00-\u9fff]*$"
+_STATUS_FIELDS = ("mobile", "email", "phone", "gender")
 _TEXT_COLUMNS = (
+    "address",
     "name",
+    "email",
+    "mobile",
+    "id_number",
+    "phone",
+    "company_name",
+    "credit_code",
     "city",
     "district",
     "province",
-    "address",
-    "company_name",
-    "mobile",
-    "phone",
-    "email",
-    "id_number",
-    "credit_code",
 )
+# Columns with few distinct values, cleaned once per value.
+_REGIONS = ("city", "district", "province")
 # fmt: off
 FEATURE_COLUMNS = (
     "record_key", "customer_type", "name_chars", "name_key", "name_py", "surname_py", "name_tokens",
@@ -84,19 +65,16 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
     """Staged records (staging.customers columns) -> one row per record with FEATURE_COLUMNS.
 
     Missing optional input columns are treated as null; `<field>_status` columns are honoured
-    when present. Blank strings become null.
+    when present. Blank strings become null. Independent columns are computed on parallel
+    threads (polars releases the GIL), as many as polars' own pool has.
     """
     frame = _with_defaults(records)
-    frame = frame.with_columns(clean_text(frame[c]) for c in _TEXT_COLUMNS)
-    frame = frame.with_columns(
-        _usable(frame, "mobile", pl.col("mobile")),
-        _usable(frame, "email", pl.col("email").str.to_lowercase()),
-        _usable(frame, "phone", pl.col("phone")),
-        _usable(frame, "gender", pl.col("gender")),
-        *(_unspaced(c).str.to_uppercase() for c in ("id_number", "credit_code")),
-        _unspaced("address").alias("address_compact"),
-        _region_stem(pl.col("city")).alias("city_stem"),
-    ).with_columns(pl.col("email").str.extract(r"@.+$", 0).str.slice(1).alias("domain"))
+    with ThreadPoolExecutor(pl.thread_pool_size()) as pool:
+        frame = frame.with_columns(pool.map(lambda column: _cleaned(frame[column]), _TEXT_COLUMNS))
+        frame = _with_usable_values(frame)
+        names = pool.submit(lambda: name_keys(frame["name"].unique().drop_nulls()))
+        parts = [pool.submit(part, frame) for part in (_contact_columns, _place_columns)]
+        columns = [part.result() for part in parts]
     base = frame.select(
         pl.col("record_key"),
         pl.col("customer_type"),
@@ -105,49 +83,63 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
         pl.coalesce("birth_date", "id_birth_date").alias("birth_date"),
         _shaped("id_number", r"^\d{17}[\dX]$"),
         _shaped("credit_code", r"^[0-9A-Z]{18}$"),
-        pl.col("mobile"),
-        pl.col("mobile").str.replace_all(r"\D", "").str.slice(-8).alias("mobile_last8"),
-        pl.col("email"),
-        pl.col("email")
-        .str.extract(r"^[^@]+@", 0)
-        .str.strip_suffix("@")
-        .str.replace_all(r"[._\-]", "")
-        .alias("email_local"),
-        pl.when(pl.col("domain").is_in(list(PUBLIC_MAIL_DOMAINS)))
-        .then(None)
-        .otherwise("domain")
-        .alias("email_domain"),
-        pl.col("phone"),
-        _company_core(frame["company_name"], frame["city"], frame["province"]).alias("company_core"),
-        _city(frame["city_stem"], frame["province"], frame["address_compact"]).alias("city"),
-        pl.col("district"),
-        _address_core(frame["address_compact"]).alias("address"),
-    ).with_columns(pl.col("address").str.extract(r"^\D+?\d+号", 0).alias("address_street"))
-    names = name_keys(base["name_clean"].unique().drop_nulls())
-    return base.join(names, on="name_clean", how="left").select(FEATURE_COLUMNS)
-
-
-def clean_text(values: pl.Series) -> pl.Series:
-    """NFKC form, each run of whitespace (and "·", "•") as one space, trimmed; blank -> null.
-    Only values outside _ALREADY_CLEAN go through the (slow) normalization."""
-    dirty = values.str.contains(_ALREADY_CLEAN).not_().fill_null(False)
-    cleaned = _on_rows(
-        values,
-        dirty,
-        lambda v: v.str.normalize("NFKC").str.replace_all(r"[\s\u3000·•]+", " ").str.strip_chars(),
     )
-    return cleaned.set(cleaned == "", None)
+    base = pl.concat([base, *columns], how="horizontal")
+    return base.join(names.result(), on="name_clean", how="left").select(FEATURE_COLUMNS)
 
 
-def _on_rows(values: pl.Series, rows: pl.Series, change: Callable[[pl.Series], pl.Series]) -> pl.Series:
-    """values, with `change` applied to the rows where the boolean series `rows` is true."""
-    index = rows.arg_true()
-    return values.scatter(index, change(values.gather(index))) if len(index) else values
+def _cleaned(values: pl.Series) -> pl.Series:
+    return per_value(values, clean_text) if values.name in _REGIONS else clean_text(values)
+
+
+def _with_usable_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Unusable contacts nulled, e-mail lower case, codes upper case without spaces, the address
+    without spaces, the city without 市."""
+    return frame.with_columns(
+        _usable(frame, "mobile", pl.col("mobile")),
+        _usable(frame, "email", pl.col("email").str.to_lowercase()),
+        _usable(frame, "phone", pl.col("phone")),
+        _usable(frame, "gender", pl.col("gender")),
+        *(_unspaced(c).str.to_uppercase() for c in ("id_number", "credit_code")),
+        _unspaced("address").alias("address_compact"),
+        per_value(frame["city"], places.region_stem).alias("city_stem"),
+    )
+
+
+def _contact_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            frame["mobile"],
+            _last_digits(frame["mobile"]).alias("mobile_last8"),
+            frame["email"],
+            *_email_parts(frame["email"]),
+            frame["phone"],
+        ]
+    )
+
+
+def _place_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    address = places.address_core(frame["address_compact"])
+    return pl.DataFrame(
+        [
+            places.company_core(frame["company_name"], frame["city"], frame["province"]).alias(
+                "company_core"
+            ),
+            places.city(frame["city_stem"], frame["province"], frame["address_compact"]).alias("city"),
+            frame["district"],
+            address.alias("address"),
+            places.address_street(address).alias("address_street"),
+        ]
+    )
 
 
 def _with_defaults(records: pl.DataFrame) -> pl.DataFrame:
+    """The columns features read, absent ones as null, in one chunk each: polars string expressions
+    over a many-chunk frame (as DuckDB and parquet hand it over) run several times slower."""
     absent = [pl.lit(None, dtype).alias(c) for c, dtype in _INPUT_COLUMNS.items() if c not in records.columns]
-    return records.with_columns(absent) if absent else records
+    statuses = [f"{c}_status" for c in _STATUS_FIELDS if f"{c}_status" in records.columns]
+    frame = records.with_columns(absent) if absent else records
+    return frame.select("record_key", "customer_type", *_INPUT_COLUMNS, *statuses).rechunk()
 
 
 def _usable(frame: pl.DataFrame, field: str, value: pl.Expr) -> pl.Expr:
@@ -166,58 +158,30 @@ def _shaped(column: str, pattern: str) -> pl.Expr:
     return pl.when(pl.col(column).str.contains(pattern)).then(pl.col(column))
 
 
-def _region_stem(expr: pl.Expr) -> pl.Expr:
-    return expr.str.replace(r"(?:省|市|自治区|特别行政区)$", "")
+def _last_digits(mobile: pl.Series) -> pl.Series:
+    """The last 8 digits of a number; only values with more than a leading "+" and ASCII digits
+    need the regex."""
+    unsigned = mobile.str.strip_prefix("+")
+    digits = on_rows(unsigned, unsigned.str.contains("[^0-9]").fill_null(False), _digits_only)
+    return digits.str.slice(-8)
 
 
-def _company_core(names: pl.Series, cities: pl.Series, provinces: pl.Series) -> pl.Series:
-    """Company name without brackets, legal suffixes and a leading province/city (cleaned inputs);
-    computed for the rows that have a name."""
-    present = names.is_not_null()
-    frame = pl.DataFrame({"core": names, "city": cities, "province": provinces}).filter(present)
-    core = frame.with_columns(
-        pl.col("core")
-        .str.to_lowercase()
-        .str.replace_all(r"\([^)]*\)|[\s.,&'\"-]", "")
-        .str.replace(_LEGAL_SUFFIX, "")
-        .str.replace(_LEGAL_SUFFIX, ""),
-        *(_region_stem(pl.col(c)).fill_null("\u0000") for c in ("province", "city")),
-    ).select(_without_region(pl.col("core"), pl.col("province"), pl.col("city")))["core"]
-    return _on_rows(names, present, lambda _: core.set(core == "", None))
+def _digits_only(values: pl.Series) -> pl.Series:
+    return values.str.replace_all(r"\D", "")
 
 
-def _without_region(core: pl.Expr, *stems: pl.Expr) -> pl.Expr:
-    for stem in stems:
-        core = core.str.strip_prefix(stem + "市").str.strip_prefix(stem + "省").str.strip_prefix(stem)
-    return core.str.replace(_REGION_PREFIX, "")
-
-
-def _address_core(compact: pl.Series) -> pl.Series:
-    """Street address (without spaces) without its leading province / city / district, in one
-    spelling of the building parts (12# -> 12号, 3号楼 -> 3栋, 3-2-401 -> 3栋2单元401,
-    F17 / 17层 -> 17楼, a trailing 室 dropped)."""
-    core = compact.str.replace(_ADDRESS_REGIONS, "")
-    for pattern, replacement, literals in _ADDRESS_FORMS:
-        has_literal = core.str.contains_any(literals).fill_null(False)
-        core = _on_rows(core, has_literal, lambda v, p=pattern, r=replacement: v.str.replace_all(p, r))
-    core = core.str.strip_suffix("室")
-    return core.set(core == "", None)
-
-
-def _city(city_stem: pl.Series, province: pl.Series, compact_address: pl.Series) -> pl.Series:
-    """City stem (北京, 深圳); when the field is empty, from the address or a municipality's province."""
-    missing = city_stem.is_null()
-    fallback = (
-        pl.DataFrame({"address": compact_address, "province": province})
-        .filter(missing)
-        .select(
-            pl.coalesce(
-                pl.col("address").str.extract(_ADDRESS_CITY),
-                _region_stem(pl.col("province")).replace_strict(_MUNICIPALITIES, default=None),
-            )
-        )
-    )
-    return _on_rows(city_stem, missing, lambda _: fallback.to_series())
+def _email_parts(email: pl.Series) -> list[pl.Series]:
+    """email_local (the part before the first "@", without . _ -) and email_domain (the part after
+    it, unless a public mail domain). Cleaned text has no line breaks, so "after the first @" is
+    what the regex `@(.+)$` would find."""
+    parts = email.str.splitn("@", 2).struct.unnest()
+    local, domain = parts["field_0"], parts["field_1"]
+    local = local.set(domain.is_null() | (local == ""), None)
+    separated = local.str.contains_any([".", "_", "-"]).fill_null(False)
+    local = on_rows(local, separated, lambda v: v.str.replace_all(r"[._\-]", ""))
+    domain = blank_to_null(domain)
+    public = domain.is_in(pl.Series(sorted(PUBLIC_MAIL_DOMAINS)).implode()).fill_null(False)
+    return [local.alias("email_local"), domain.set(public, None).alias("email_domain")]
 
 
 def with_comparable_names(frame: pl.DataFrame) -> pl.DataFrame:
@@ -232,7 +196,7 @@ def with_comparable_names(frame: pl.DataFrame) -> pl.DataFrame:
 
     cleaned = text("name").alias("name_clean")
     keys = name_keys(cleaned.unique().drop_nulls()).select("name_clean", "name_key")
-    company = _company_core(text("company_name"), text("city"), text("province")).alias("company_key")
+    company = places.company_core(text("company_name"), text("city"), text("province")).alias("company_key")
     return (
         frame.with_columns(cleaned, company)
         .join(keys, on="name_clean", how="left", maintain_order="left")
