@@ -30,22 +30,13 @@ PUBLIC_MAIL_DOMAINS = frozenset((
 # fmt: on
 _STATUS_UNUSABLE = ("invalid", "missing")
 _STATUS_FIELDS = ("mobile", "email", "phone", "gender")
-_TEXT_COLUMNS = (
-    "address",
-    "name",
-    "email",
-    "mobile",
-    "id_number",
-    "phone",
-    "company_name",
-    "credit_code",
-    "city",
-    "district",
-    "province",
-)
 # Columns with few distinct values, cleaned once per value.
 _REGIONS = ("city", "district", "province")
 # fmt: off
+_TEXT_COLUMNS = (
+    "address", "name", "email", "mobile", "id_number", "phone", "company_name", "credit_code",
+    "city", "district", "province",
+)
 FEATURE_COLUMNS = (
     "record_key", "customer_type", "name_chars", "name_key", "name_py", "surname_py", "name_tokens",
     "name_token_lo", "name_token_hi", "gender",

@@ -37,7 +37,7 @@ def on_rows(values: pl.Series, rows: pl.Series, change: Callable[[pl.Series], pl
     """values, with `change` applied to the rows where the boolean series `rows` is true (`change`
     maps those values to as many results)."""
     index = rows.arg_true()
-    return values.scatter(index, change(values.gather(index))) if len(index) else values
+    return values.clone().scatter(index, change(values.gather(index))) if len(index) else values
 
 
 def per_value(values: pl.Series, change: Callable[[pl.Series], pl.Series]) -> pl.Series:
