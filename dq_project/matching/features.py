@@ -63,8 +63,9 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
     with ThreadPoolExecutor(pl.thread_pool_size()) as pool:
         frame = frame.with_columns(pool.map(lambda column: _cleaned(frame[column]), _TEXT_COLUMNS))
         frame = _with_usable_values(frame)
-        names = pool.submit(lambda: name_keys(frame["name"].unique().drop_nulls()))
-        parts = [pool.submit(part, frame) for part in (_contact_columns, _place_columns)]
+        # The longest part first, so that the others share the remaining threads.
+        parts = [pool.submit(part, frame) for part in (_place_columns, _contact_columns)]
+        names = pool.submit(name_keys, frame["name"].unique().drop_nulls())
         columns = [part.result() for part in parts]
     base = frame.select(
         pl.col("record_key"),
@@ -98,6 +99,7 @@ def _with_usable_values(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _contact_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """mobile, mobile_last8, email, email_local, email_domain, phone."""
     return pl.DataFrame(
         [
             frame["mobile"],
@@ -110,12 +112,12 @@ def _contact_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _place_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """company_core, city, district, address, address_street."""
     address = places.address_core(frame["address_compact"])
+    company = places.company_core(frame["company_name"], frame["city"], frame["province"])
     return pl.DataFrame(
         [
-            places.company_core(frame["company_name"], frame["city"], frame["province"]).alias(
-                "company_core"
-            ),
+            company.alias("company_core"),
             places.city(frame["city_stem"], frame["province"], frame["address_compact"]).alias("city"),
             frame["district"],
             address.alias("address"),
@@ -150,8 +152,8 @@ def _shaped(column: str, pattern: str) -> pl.Expr:
 
 
 def _last_digits(mobile: pl.Series) -> pl.Series:
-    """The last 8 digits of a number; only values with more than a leading "+" and ASCII digits
-    need the regex."""
+    """The last 8 digits of a number. Stripping a leading "+" leaves most numbers all ASCII digits;
+    only the others go through the regex."""
     unsigned = mobile.str.strip_prefix("+")
     digits = on_rows(unsigned, unsigned.str.contains("[^0-9]").fill_null(False), _digits_only)
     return digits.str.slice(-8)
