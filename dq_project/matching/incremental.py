@@ -31,6 +31,9 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from dq_project.matching import features as features_module
 from dq_project.matching import model as model_module
+from dq_project.matching import names as names_module
+from dq_project.matching import places as places_module
+from dq_project.matching import text as text_module
 from dq_project.matching.features import prepare_features
 from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, prediction_rules
 from dq_project.matching.resolve import (
@@ -51,7 +54,7 @@ def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
     for customer_type in CUSTOMER_TYPES:
         path = model_path(model_dir, customer_type)
         digest.update(customer_type.encode() + (path.read_bytes() if path.exists() else b"<none>"))
-    for module in (features_module, model_module):
+    for module in (features_module, names_module, places_module, text_module, model_module):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
