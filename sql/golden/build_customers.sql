@@ -1,17 +1,18 @@
 -- Pivot the winning values of golden.provenance into one row per entity. A field whose only
 -- candidates are invalid stays null here (provenance still shows the invalid value and why).
--- The entities come from temp table golden_members (golden/build_members); $scoped: only the winners of
--- the entities in `golden_scope`. The rows go
+-- $scoped limits the rebuild to the entities in `golden_scope` (golden_id): dq erase, incremental runs. The rows go
 -- to temp table state_new for dq_project.versioned.replace_state.
 create or replace temp table state_new as
 with entities as (
     select
-        golden_id,
+        c.golden_id,
         count(*) as record_count,
-        string_agg(distinct source, ',' order by source) as sources,
-        max(updated_at) as updated_at
-    from golden_members
-    group by golden_id
+        string_agg(distinct r.source, ',' order by r.source) as sources,
+        max(r.updated_at) as updated_at
+    from matching.clusters as c
+    join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
+    where c.as_of_date = cast($as_of_date as date) and (not $scoped or c.golden_id in (select golden_id from golden_scope))
+    group by c.golden_id
 ),
 winners as (
     select

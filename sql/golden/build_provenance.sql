@@ -12,14 +12,15 @@
 -- an override of the same field, the latest decision wins.
 -- An entity of one record skips the ranking ($single_fast_path; false ranks it like any other,
 -- with the same result: the tests compare both).
--- The entities and their records come from temp table golden_members (golden/build_members; $scoped:
--- only the entities in `golden_scope`, for dq erase and incremental runs). The rows go
+-- $scoped limits the rebuild to the entities in `golden_scope` (golden_id): dq erase, incremental runs. The rows go
 -- to temp table state_new for dq_project.versioned.replace_state.
 create or replace temp table state_new as
 with recursive members as (
-    select m.*, coalesce(t.trust, 0) as trust, count(*) over (partition by m.golden_id) as member_count
-    from golden_members as m
-    left join source_trust as t on t.source = m.source
+    select c.golden_id, r.*, coalesce(t.trust, 0) as trust, count(*) over (partition by c.golden_id) as member_count
+    from matching.clusters as c
+    join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
+    left join source_trust as t on t.source = r.source
+    where c.as_of_date = cast($as_of_date as date) and (not $scoped or c.golden_id in (select golden_id from golden_scope))
 ),
 candidates as (
     unpivot (
