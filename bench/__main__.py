@@ -80,8 +80,12 @@ def main() -> None:
         default="all",
     )
     parser.add_argument("--rows", type=int, default=None)
+    parser.add_argument("--workdir", type=Path, default=None, help="keep files here (default: a temporary folder)")
+    parser.add_argument("--steps", default=None, help="matching_speed only: comma-separated steps to run")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         if args.what in ("generate", "all"):
             bench_generate(args.rows or 1_000_000, Path(tmp) / "g")
         if args.what in ("ingest", "all"):
@@ -95,7 +99,8 @@ def main() -> None:
         if args.what in ("encryption", "all"):
             encryption.main(args.rows or 20_000, Path(tmp) / "e")
         if args.what == "matching_speed":
-            matching_speed.main(args.rows or 1_000_000, Path(tmp) / "s")
+            steps = args.steps.split(",") if args.steps else None
+            matching_speed.main(args.rows or 1_000_000, (args.workdir or Path(tmp)) / "s", steps)
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 

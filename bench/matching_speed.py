@@ -201,20 +201,37 @@ def _in_child(step: Callable[[Path, Path], dict], path: Path, workdir: Path) -> 
         return pool.submit(_measured, step, path, workdir).result()
 
 
-def main(rows: int, workdir: Path) -> None:
-    """Run every step and print the table."""
+STEPS = [plain_train, plain_predict, dq_train, dq_daily, dq_incremental, dq_full_again]
+
+
+def main(rows: int, workdir: Path, only: list[str] | None = None) -> None:
+    """Run every step (or the steps named in `only`, in their order) and print the table. A kept
+    workdir (`--workdir`) keeps the staged persons, the models, the warehouse and each step's
+    result, so a later call can re-run single steps against the earlier ones."""
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"matching speed  rows={rows:,}  load average at start={os.getloadavg()}")
     started = time.perf_counter()
-    path = stage_persons(rows, workdir)
+    path = workdir / "persons.parquet"
+    if not path.exists() or pl.scan_parquet(path).select(pl.len()).collect().item() != rows:
+        path = stage_persons(rows, workdir)
     print(f"  staged {pl.scan_parquet(path).select(pl.len()).collect().item():,} persons "
           f"in {time.perf_counter() - started:.0f}s")  # fmt: skip
-    steps = [plain_train, plain_predict, dq_train, dq_daily, dq_incremental, dq_full_again]
-    out = {}
-    for step in steps:
+    results = workdir / "results.json"
+    out = json.loads(results.read_text(encoding="utf-8")) if results.exists() else {}
+    unknown = set(only or ()) - {step.__name__ for step in STEPS}
+    if unknown:
+        raise SystemExit(f"unknown steps: {sorted(unknown)}; steps are {[s.__name__ for s in STEPS]}")
+    for step in STEPS:
+        if only is not None and step.__name__ not in only:
+            continue
+        if step is dq_daily:
+            for stale in workdir.glob("warehouse.duckdb*"):
+                stale.unlink()
         out[step.__name__] = _in_child(step, path, workdir)
+        results.write_text(json.dumps(out), encoding="utf-8")
         print(f"  {step.__name__:<15} {out[step.__name__]}", flush=True)
-    _print_table(out)
+    if all(step.__name__ in out for step in STEPS):
+        _print_table(out)
     print(f"  load average at end={os.getloadavg()}")
 
 
