@@ -35,7 +35,7 @@ from dq_project.matching import names as names_module
 from dq_project.matching import places as places_module
 from dq_project.matching import text as text_module
 from dq_project.matching.features import prepare_features
-from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, prediction_rules
+from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, prediction_rules, saved_model
 from dq_project.matching.resolve import (
     PAIR_SCHEMA,
     MatchResult,
@@ -138,7 +138,7 @@ def _score_changed(
     with duckdb.connect() as private:
         db_api = DuckDBAPI(connection=private)
         new_df = db_api.register(new.to_arrow(), dataset_display_name="new_records")
-        linker = Linker(new_df, str(path), log_level=None)
+        linker = Linker(new_df, saved_model(path, customer_type), log_level=None)
         for column, table in lookups.items():
             tf_df = db_api.register(table.to_arrow(), dataset_display_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(tf_df, column)

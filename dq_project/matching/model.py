@@ -6,6 +6,7 @@ in-memory DuckDB connection, so Splink's `__splink__*` tables never reach the wa
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import warnings
@@ -13,12 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from logging.handlers import BufferingHandler
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 import splink.comparison_level_library as cll
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 from splink.comparison_library import CustomComparison
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
@@ -226,15 +229,27 @@ _COMPARISONS = {"person": _person_comparisons, "company": _company_comparisons}
 # after the ID's near miss catch typos when no ID is there: e-mail domain typos (local part), dates
 # one digit off (name + birth year), misspelt Western names (birth date + a name part's initial;
 # name_token_* are null for Chinese names, so those rules cost nothing there).
+# Name + city comes last and only where the birth dates do not rule a pair out (one missing or
+# within 400 days; a cheap filter on purpose, it runs on every same-name pair of a city).
+# Unfiltered, it paired every two 张伟 of a city: 8.1M of the 14.7M candidate pairs at 1M
+# generated persons. Birth date + surname and birth date + city were dropped: 3.1M more candidate
+# pairs there, and no true pair that the other rules miss. Every true pair the old rules found is
+# still found at 1M (371,709 of 371,737); on fake_1000, 1,506 instead of 1,536.
+# A rule is a tuple of columns / expressions (block_on) or a string of Splink SQL (l. / r.).
+_NAME_CITY_DATES_CLOSE = (
+    "l.name_key = r.name_key AND l.city = r.city AND (l.birth_date IS NULL OR r.birth_date IS NULL"
+    " OR abs(date_diff('day', l.birth_date, r.birth_date)) <= 400)"
+)
 # fmt: off
 _RULES = {
     "person": {
-        "predict": [("id_number",), ("mobile",), ("email",), ("name_key", "city"),
-                    ("birth_date", "surname_py"), ("birth_date", "district"), ("substr(id_number, 1, 17)",),
-                    ("email_local",), ("birth_date", "city"), ("name_key", "year(birth_date)"),
+        "predict": [("id_number",), ("mobile",), ("email",),
+                    ("birth_date", "district"), ("substr(id_number, 1, 17)",),
+                    ("email_local",), ("name_key", "year(birth_date)"),
                     ("birth_date", "substr(name_token_lo, 1, 1)"),
                     ("birth_date", "substr(name_token_hi, 1, 1)"),
-                    ("name_token_lo", "year(birth_date)"), ("name_token_hi", "year(birth_date)")],
+                    ("name_token_lo", "year(birth_date)"), ("name_token_hi", "year(birth_date)"),
+                    _NAME_CITY_DATES_CLOSE],
         "prior": [("id_number",), ("mobile", "name_key")],
         "em": [("id_number",), ("name_key", "birth_date")],
         "prior_fallback": [("name_key", "birth_date"), ("email",)],
@@ -255,12 +270,26 @@ _RULES = {
 def _rules(customer_type: str, purpose: str) -> list[BlockingRuleCreator]:
     if customer_type not in _RULES:
         raise ValueError(f"unknown customer type {customer_type!r}; expected one of {CUSTOMER_TYPES}")
-    return [block_on(*columns) for columns in _RULES[customer_type][purpose]]
+    return [_rule(columns) for columns in _RULES[customer_type][purpose]]
+
+
+def _rule(rule: tuple[str, ...] | str) -> BlockingRuleCreator:
+    return CustomRule(rule) if isinstance(rule, str) else block_on(*rule)
 
 
 def prediction_rules(customer_type: str) -> list[BlockingRuleCreator]:
     """The blocking rules that generate a type's candidate pairs."""
     return _rules(customer_type, "predict")
+
+
+def saved_model(path: Path, customer_type: str) -> dict:
+    """A saved model with the current prediction blocking rules. The rules decide which pairs are
+    scored, not what a pair scores: a model trained before the rules changed keeps its parameters,
+    and full and incremental runs (which find candidates with prediction_rules) block alike."""
+    model = json.loads(path.read_text(encoding="utf-8"))
+    rules = model_settings(customer_type).create_settings_dict("duckdb")
+    model["blocking_rules_to_generate_predictions"] = rules["blocking_rules_to_generate_predictions"]
+    return model
 
 
 def _training_rules(features: pl.DataFrame, customer_type: str, purpose: str) -> list[BlockingRuleCreator]:
@@ -276,7 +305,7 @@ def _training_rules(features: pl.DataFrame, customer_type: str, purpose: str) ->
     if len(chosen) < len(rules[purpose]):
         chosen += [c for c in rules[f"{purpose}_fallback"] if usable(c) and c not in chosen]
         logger.warning("%s: %s rules without pairs; training with %s", customer_type, purpose, chosen)
-    return [block_on(*columns) for columns in chosen]
+    return [_rule(columns) for columns in chosen]
 
 
 def model_settings(customer_type: str) -> SettingsCreator:

@@ -13,7 +13,13 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 from dq_project.matching.constraints import apply_constraints, decision_constraints, id_labels
 from dq_project.matching.features import prepare_features
 from dq_project.matching.labels import save_label_report
-from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, splink_session, train_with_labels
+from dq_project.matching.model import (
+    CUSTOMER_TYPES,
+    MatchSettings,
+    saved_model,
+    splink_session,
+    train_with_labels,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +83,8 @@ def resolve_entities(
             pairs.append(pl.DataFrame(schema=PAIR_SCHEMA))
             clusters.append(singletons(frame))
             continue
-        type_pairs, type_clusters = _predict_and_cluster(frame, customer_type, model, path, settings)
+        save_to = path if trained[customer_type] else None
+        type_pairs, type_clusters = _predict_and_cluster(frame, customer_type, model, save_to, settings)
         pairs.append(type_pairs)
         clusters.append(type_clusters)
         paths[customer_type] = path
@@ -117,8 +124,8 @@ def _model_for(
     settings: MatchSettings,
     retrain: bool,
     decisions: pl.DataFrame | None = None,
-) -> tuple[dict | str | None, bool]:
-    """(trained settings dict, or the saved model's path, or None; whether it was trained now)."""
+) -> tuple[dict | None, bool]:
+    """(the model trained now, or the saved one (saved_model), or None; whether it was trained now)."""
     enough = frame.height >= settings.min_training_records
     if enough and (retrain or not path.exists()):
         model, report = train_with_labels(frame, customer_type, settings, decisions)
@@ -127,21 +134,21 @@ def _model_for(
     if path.exists():
         if retrain:
             logger.warning("%s: %d records, too few to retrain; using %s", customer_type, frame.height, path)
-        return str(path), False
+        return saved_model(path, customer_type), False
     if frame.height:
         logger.warning("%s: %d records and no saved model: left unlinked", customer_type, frame.height)
     return None, False
 
 
 def _predict_and_cluster(
-    frame: pl.DataFrame, customer_type: str, model: dict | str, path: Path, settings: MatchSettings
+    frame: pl.DataFrame, customer_type: str, model: dict, save_to: Path | None, settings: MatchSettings
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Score the blocked pairs (kept from pair_floor up) and cluster at merge_threshold; a freshly
-    trained model (a dict) is saved to `path` first."""
+    trained model is saved to `save_to` first."""
     with splink_session(frame) as records:
         linker = Linker(records, model, log_level=None)
-        if isinstance(model, dict):
-            linker.misc.save_model_to_json(str(path), overwrite=True)
+        if save_to is not None:
+            linker.misc.save_model_to_json(str(save_to), overwrite=True)
         predictions = linker.inference.predict(
             threshold_match_probability=settings.pair_floor, warning_mode="never"
         )
