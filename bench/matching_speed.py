@@ -138,11 +138,11 @@ def _load_day(con: duckdb.DuckDBPyConnection, path: Path, day: dt.date, part: st
     con.unregister("bench_frame")
 
 
-def _golden(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
+def _golden(con: duckdb.DuckDBPyConnection, as_of: str, full: bool) -> None:
     """The golden asset's work (golden.provenance, golden.customers) for one date: incremental after
-    an earlier build."""
+    an earlier build unless `full` (as `dq run --full`)."""
     con.begin()
-    build_golden_incrementally(con, load_settings(CONFIG, env={}), as_of)
+    build_golden_incrementally(con, load_settings(CONFIG, env={}), as_of, full=full)
     con.commit()
 
 
@@ -155,7 +155,7 @@ def _dq_run(workdir: Path, day: dt.date, full: bool, load: bool) -> dict:
     started = time.perf_counter()
     outcome = link_snapshot(con, day.isoformat(), workdir / "models", MatchSettings(), full=full)
     linked = time.perf_counter()
-    _golden(con, day.isoformat())
+    _golden(con, day.isoformat(), full)
     golden = time.perf_counter()
     query = "select record_key, cluster_key from matching.clusters where as_of_date = $d"
     con.execute(query, {"d": day}).pl().write_parquet(workdir / f"clusters_{day}_{outcome.plan.mode}.parquet")

@@ -86,7 +86,9 @@ def run(
     date: DateOption = None,
     retrain: Annotated[bool, typer.Option(help="retrain the Splink models")] = False,
     full: Annotated[
-        bool, typer.Option("--full", help="re-link every record, not only the new and changed ones")
+        bool, typer.Option(
+            "--full", help="re-link every record and rebuild every golden record, not only what changed"
+        )
     ] = False,
     config: ConfigOption = None,
     home: HomeOption = None,

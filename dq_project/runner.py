@@ -42,10 +42,14 @@ def run_daily(
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset (and run every check) for the snapshot date's partition.
 
-    Matching is incremental when it can be (dq_project.matching.snapshot); `full_recompute` forces
-    a full re-link, as `retrain` does."""
+    Matching and golden records are incremental when they can be (dq_project.matching.snapshot,
+    dq_project.matching.survivorship); `full_recompute` forces a full re-link (as `retrain` does)
+    and a full golden rebuild."""
     run_config = {
-        "ops": {"entity_resolution": {"config": {"retrain": retrain, "full_recompute": full_recompute}}},
+        "ops": {
+            "entity_resolution": {"config": {"retrain": retrain, "full_recompute": full_recompute}},
+            "golden_customers": {"config": {"full_rebuild": full_recompute}},
+        },
         "loggers": {"console": {"config": {"log_level": log_level}}},
     }
     # The same job the schedule and sensor launch, bound to this warehouse, so runs read alike in the UI.

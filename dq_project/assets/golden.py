@@ -13,6 +13,11 @@ GOLDEN_CUSTOMERS = dg.AssetKey(["golden", "customers"])
 PROVENANCE = dg.AssetKey(["golden", "provenance"])
 
 
+class GoldenRunConfig(dg.Config):
+    full_rebuild: bool = False
+    """Rebuild every golden record of the date instead of only the entities that can have changed."""
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -31,12 +36,15 @@ PROVENANCE = dg.AssetKey(["golden", "provenance"])
     ],
     partitions_def=daily_snapshots,
 )
-def golden_customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def golden_customers(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: GoldenRunConfig
+):
     """Merge each entity's records (grain: as_of_date x golden_id; provenance x field).
 
     Survivorship follows each field's rule (dq_project.matching.survivorship); a steward's
     override_field decision wins over it. After a build under the same settings only the entities
-    that can have changed since are rebuilt (the others keep their stored rows).
+    that can have changed since are rebuilt (the others keep their stored rows), unless the run
+    asks for a full rebuild (`dq run --full`).
     """
     settings = warehouse.settings()
     as_of = context.partition_key
@@ -44,7 +52,7 @@ def golden_customers(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     with warehouse.connect() as con:
         ensure_tables(con)
         con.begin()
-        mode, rebuilt = build_golden_incrementally(con, settings, as_of)
+        mode, rebuilt = build_golden_incrementally(con, settings, as_of, full=config.full_rebuild)
         con.commit()
         ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
     yield dg.MaterializeResult(

@@ -191,6 +191,29 @@ def test_rerun_is_idempotent(pipeline) -> None:
     assert set(con.sql("select golden_id from golden.customers").pl()["golden_id"]) == golden_before
 
 
+def test_full_rerun_rebuilds_every_golden_record_to_the_same_result(pipeline) -> None:
+    """`dq run --full`: a full re-link and a full golden rebuild, giving the tables of the first run."""
+    con: duckdb.DuckDBPyConnection = pipeline["con"]
+    queries = {
+        "golden": "select * from golden.customers order by golden_id",
+        "provenance": "select * from golden.provenance order by golden_id, field",
+        "clusters": "select record_key, golden_id from matching.clusters order by record_key",
+    }
+    before = {name: con.sql(sql).pl() for name, sql in queries.items()}
+    con.close()
+    result = run_daily(pipeline["warehouse"], DAY, instance=pipeline["instance"], full_recompute=True)
+    assert result.success
+    con = pipeline["con"] = connect_warehouse(pipeline["settings"], read_only=True)
+    event = pipeline["instance"].get_latest_materialization_event(dg.AssetKey(["golden", "customers"]))
+    metadata = event.asset_materialization.metadata
+    assert metadata["mode"].value == "full"
+    assert metadata["entities_rebuilt"].value == before["golden"].height
+    ((mode,),) = con.sql("select mode from matching.runs where as_of_date = $d", params={"d": DAY}).fetchall()
+    assert mode == "full"
+    for name, sql in queries.items():
+        assert con.sql(sql).pl().equals(before[name]), name
+
+
 def test_no_unmasked_pii_in_dagster_events_metadata_or_the_operation_log(pipeline) -> None:
     """Everything the run wrote to the Dagster event log (log messages, materialization and check
     metadata, failure samples) and to audit.log holds masked values only."""
