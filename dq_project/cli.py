@@ -86,9 +86,10 @@ def run(
     date: DateOption = None,
     retrain: Annotated[bool, typer.Option(help="retrain the Splink models")] = False,
     full: Annotated[
-        bool, typer.Option(
+        bool,
+        typer.Option(
             "--full", help="re-link every record and rebuild every golden record, not only what changed"
-        )
+        ),
     ] = False,
     config: ConfigOption = None,
     home: HomeOption = None,

@@ -39,8 +39,8 @@ _TEXT_COLUMNS = (
 )
 FEATURE_COLUMNS = (
     "record_key", "customer_type", "name_chars", "name_key", "name_py", "surname_py", "name_tokens",
-    "name_token_lo", "name_token_hi", "gender",
-    "birth_date", "id_number", "mobile", "mobile_last8", "email", "email_local", "email_domain", "phone",
+    "name_token_lo", "name_token_hi", "gender", "birth_date", "birth_digits",
+    "id_number", "mobile", "mobile_last8", "email", "email_local", "email_domain", "phone",
     "company_core", "credit_code", "city", "district", "address", "address_street",
 )
 _INPUT_COLUMNS = {
@@ -73,6 +73,7 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
         pl.col("name").alias("name_clean"),
         pl.coalesce("gender", "id_gender").alias("gender"),
         pl.coalesce("birth_date", "id_birth_date").alias("birth_date"),
+        pl.coalesce("birth_date", "id_birth_date").dt.strftime("%Y%m%d").alias("birth_digits"),
         _shaped("id_number", r"^\d{17}[\dX]$"),
         _shaped("credit_code", r"^[0-9A-Z]{18}$"),
     )

@@ -13,6 +13,7 @@ create table if not exists matching.features (
     name_token_hi   varchar,
     gender          varchar,
     birth_date      date,
+    birth_digits    varchar,  -- yyyymmdd, always 8 characters (edit distances compare these)
     id_number       varchar,
     mobile          varchar,
     mobile_last8    varchar,
@@ -27,3 +28,6 @@ create table if not exists matching.features (
     address         varchar,
     address_street  varchar
 );
+-- Caches written before birth_digits existed (a full run fills it: the feature code's fingerprint
+-- changed with it).
+alter table matching.features add column if not exists birth_digits varchar;

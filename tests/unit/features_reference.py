@@ -57,7 +57,9 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
         _address_core(text["address"]).alias("address"),
     ).with_columns(pl.col("address").str.extract(r"^(\D+?\d+号)").alias("address_street"))
     keys = name_keys(base["name_clean"].unique().drop_nulls())
-    return base.join(keys, on="name_clean", how="left").select(features.FEATURE_COLUMNS)
+    return base.join(keys, on="name_clean", how="left").select(
+        c for c in features.FEATURE_COLUMNS if c != "birth_digits"
+    )
 
 
 def name_keys(values: pl.Series) -> pl.DataFrame:
