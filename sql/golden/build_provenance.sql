@@ -1,9 +1,12 @@
--- Survivorship, per entity and field, among the members' non-missing values:
+-- Survivorship, per entity and field, among the members' non-missing values (temp table
+-- golden_members, sql/golden/build_members.sql):
 --   1. a valid value (status ok/normalized) beats an invalid one;
 --   2. then the field's rule (`field_rules`, see dq_project/matching/survivorship.py):
 --      most_trusted_source, most_recent, most_complete (record with most valid fields),
 --      most_frequent (value held by most records);
 --   3. then trust (`source_trust`), recency, and the smallest record key (deterministic).
+-- The winner is the arg_min of one ordering key per candidate (descending parts negated, nulls
+-- last as +infinity): a group by, not a window sort per ordering.
 -- rule says why the value won: consensus (all candidates agree), the field's rule, invalid_only
 -- (no valid candidate; kept so a steward sees it), or steward_override (the latest override_field
 -- decision on the golden ID and field; source 'steward', source_record_id = the decision id).
@@ -12,27 +15,19 @@
 -- an override of the same field, the latest decision wins.
 -- An entity of one record skips the ranking ($single_fast_path; false ranks it like any other,
 -- with the same result: the tests compare both).
--- $scoped limits the rebuild to the entities in `golden_scope` (golden_id): dq erase, incremental runs. The rows go
--- to temp table state_new for dq_project.versioned.replace_state.
+-- golden_members holds only the entities of `golden_scope` in a scoped build (dq erase,
+-- incremental runs). The rows go to temp table state_new for dq_project.versioned.replace_state.
 create or replace temp table state_new as
-with recursive members as (
-    select c.golden_id, r.*, coalesce(t.trust, 0) as trust, count(*) over (partition by c.golden_id) as member_count
-    from matching.clusters as c
-    join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
-    left join source_trust as t on t.source = r.source
-    where c.as_of_date = cast($as_of_date as date) and (not $scoped or c.golden_id in (select golden_id from golden_scope))
-),
-candidates as (
+with recursive candidates as (
     unpivot (
         select
-            golden_id, member_count, record_key, source, source_record_id, trust, updated_at,
+            golden_id, member_count, record_key, source, source_record_id, trust, updated_at, completeness,
             customer_type, customer_type_status, name, name_status, gender, gender_status,
-            cast(birth_date as varchar) as birth_date, birth_date_status,
-            id_number, id_number_status, company_name, company_name_status,
+            birth_date, birth_date_status, id_number, id_number_status, company_name, company_name_status,
             credit_code, credit_code_status, mobile, mobile_status, phone, phone_status,
             email, email_status, province, province_status, city, city_status,
             district, district_status, address, address_status, owner, owner_status
-        from members
+        from golden_members
     )
     on (customer_type, customer_type_status) as customer_type, (name, name_status) as name,
        (gender, gender_status) as gender, (birth_date, birth_date_status) as birth_date,
@@ -44,35 +39,43 @@ candidates as (
        (owner, owner_status) as owner
     into name field value value, status
 ),
-scored as (
-    select
-        c.*,
-        coalesce(f.rule, 'most_trusted_source') as field_rule,
-        count(*) filter (where c.status in ('ok', 'normalized')) over (partition by c.golden_id, c.record_key)
-            as completeness,
-        count(*) over (partition by c.golden_id, c.field, c.value) as frequency
+ranked_candidates as (
+    select c.*, coalesce(f.rule, 'most_trusted_source') as field_rule
     from candidates as c
     left join field_rules as f on f.field = c.field
     where c.value is not null and (c.member_count > 1 or not $single_fast_path)
 ),
+frequencies as (
+    select golden_id, field, value, count(*) as frequency
+    from ranked_candidates
+    where field_rule = 'most_frequent'
+    group by golden_id, field, value
+),
 ranked as (
     select
-        *,
-        row_number() over (
-            partition by golden_id, field
-            order by
-                status in ('ok', 'normalized') desc,
-                case field_rule
-                    when 'most_trusted_source' then cast(trust as double)
-                    when 'most_recent' then epoch(updated_at)
-                    when 'most_complete' then cast(completeness as double)
-                    when 'most_frequent' then cast(frequency as double)
-                end desc nulls last,
-                trust desc, updated_at desc nulls last, record_key
-        ) as position,
-        count(*) over (partition by golden_id, field) as candidates,
-        count(distinct value) over (partition by golden_id, field) as distinct_values
-    from scored
+        c.golden_id,
+        c.field,
+        arg_min(
+            {'value': c.value, 'source': c.source, 'source_record_id': c.source_record_id, 'status': c.status},
+            {
+                'validity': case when c.status in ('ok', 'normalized') then 0 when c.status is null then 2 else 1 end,
+                'score': coalesce(-case c.field_rule
+                    when 'most_trusted_source' then cast(c.trust as double)
+                    when 'most_recent' then epoch(c.updated_at)
+                    when 'most_complete' then cast(c.completeness as double)
+                    when 'most_frequent' then cast(q.frequency as double)
+                end, 'infinity'::double),
+                'trust': -c.trust,
+                'recency': coalesce(-epoch_us(c.updated_at), 9223372036854775807),
+                'record_key': c.record_key
+            }
+        ) as winner,
+        any_value(c.field_rule) as field_rule,
+        count(*) as candidates,
+        min(c.value) = max(c.value) as consensus
+    from ranked_candidates as c
+    left join frequencies as q on q.golden_id = c.golden_id and q.field = c.field and q.value = c.value
+    group by c.golden_id, c.field
 ),
 lineage (decided_id, golden_id, depth) as (
     select distinct golden_id, golden_id, 0
@@ -101,17 +104,16 @@ computed as (
 select
     golden_id,
     field,
-    value,
-    source,
-    source_record_id,
+    winner.value,
+    winner.source,
+    winner.source_record_id,
     case
-        when status not in ('ok', 'normalized') then 'invalid_only'
-        when distinct_values = 1 then 'consensus'
+        when winner.status not in ('ok', 'normalized') then 'invalid_only'
+        when consensus then 'consensus'
         else field_rule
     end as rule,
     candidates
 from ranked
-where position = 1
 union all
 -- an entity of one record: its own values, nothing to rank (the rules above give the same)
 select
@@ -127,5 +129,5 @@ union all
 select o.golden_id, o.field, o.value, 'steward', o.decision_id, 'steward_override',
        coalesce(c.candidates, 0)
 from overrides as o
-join (select distinct golden_id from members) as g on g.golden_id = o.golden_id
+join (select distinct golden_id from golden_members) as g on g.golden_id = o.golden_id
 left join computed as c on c.golden_id = o.golden_id and c.field = o.field;
