@@ -80,7 +80,9 @@ def main() -> None:
         default="all",
     )
     parser.add_argument("--rows", type=int, default=None)
-    parser.add_argument("--workdir", type=Path, default=None, help="keep files here (default: a temporary folder)")
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="keep files here (default: a temporary folder)"
+    )
     parser.add_argument("--steps", default=None, help="matching_speed only: comma-separated steps to run")
     args = parser.parse_args()
     if args.workdir:

@@ -8,7 +8,7 @@ with entities as (
     select
         golden_id,
         count(*) as record_count,
-        string_agg(distinct source, ',' order by source) as sources,
+        array_to_string(list_sort(list_distinct(list(source))), ',') as sources,  -- source is never null
         max(updated_at) as updated_at
     from golden_members
     group by golden_id

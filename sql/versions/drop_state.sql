@@ -1,7 +1,7 @@
--- The temp tables of a state replacement, once it is written (state_scope only when scoped).
+-- The temp tables of a state replacement, once it is written (a full one has no scope or copy of
+-- the covering versions).
 drop table state_next;
-drop table state_covering;
-drop table state_diff;
+drop table if exists state_covering;
 drop table state_changed;
 drop table state_added;
 drop table state_new;
