@@ -29,11 +29,11 @@ class VersionedTable:
 
     def identifiers(self) -> dict[str, str]:
         """Template identifiers: names, key / value column lists, and the lists prefixed with the
-        aliases the templates use (v_key, s_key; c_row, n_row = key and values)."""
+        aliases the templates use (v_key, s_key; v_row, c_row, n_row = key and values)."""
         names = {"view": self.view, "versions": self.versions, "dates": self.dates}
         lists = {"key": ", ".join(self.key), "values": ", ".join(self.values)}
         prefixed = {f"{alias}_key": ", ".join(f"{alias}.{c}" for c in self.key) for alias in "vs"}
-        rows = {f"{alias}_row": ", ".join(f"{alias}.{c}" for c in self.key + self.values) for alias in "cn"}
+        rows = {f"{alias}_row": ", ".join(f"{alias}.{c}" for c in self.key + self.values) for alias in "vcn"}
         return names | lists | prefixed | rows
 
 
@@ -81,17 +81,16 @@ def ensure_versioned_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def replace_state(con: duckdb.DuckDBPyConnection, table: VersionedTable, as_of: str, *, full: bool) -> int:
     """Make `table`'s state at `as_of` equal temp table `state_new` (the table's key and value
-    columns) for the keys in temp table `state_scope` (the key columns), or for every key when
-    `full`. The date must already be in the table's dates table. Consumes both temp tables;
-    returns the number of versions written.
+    columns) for the keys in temp table `state_scope` (the key columns), or for
+    every key when `full` (no state_scope then). The date must already be in the table's dates
+    table. Consumes the temp tables; returns the number of versions written.
 
     A write step with nothing to write is skipped, not run: in DuckDB 1.4.4 an INSERT of zero
     rows followed, in the same transaction, by one of more than a row group into the same table
     loses the large insert's rows from view (tests/unit/test_versioned.py covers the case)."""
     identifiers = table.identifiers()
-    if full:
-        run_template(con, "versions/build_full_scope", identifiers, as_of_date=as_of)
-    run_template(con, "versions/prepare_state", identifiers, as_of_date=as_of)
+    prepare = "versions/prepare_full_state" if full else "versions/prepare_state"
+    run_template(con, prepare, identifiers, as_of_date=as_of)
     counts = query_sql(con, "versions/select_state_counts", as_of_date=as_of).fetchall()
     ((changed, before, after, added),) = counts
     steps = (("versions/delete_changed", changed), ("versions/insert_before_date", before),

@@ -73,9 +73,11 @@ def build_golden(
         if not scoped:
             fingerprint = golden_fingerprint(trust, rules)
             run_sql(con, "golden/insert_built_date", as_of_date=as_of, fingerprint=fingerprint)
-        run_sql(con, "golden/build_provenance", as_of_date=as_of, scoped=scoped, single_fast_path=fast)
+        run_sql(con, "golden/build_members", as_of_date=as_of, scoped=scoped)
+        run_sql(con, "golden/build_provenance", as_of_date=as_of, single_fast_path=fast)
+        run_sql(con, "golden/build_customers")
         _replace(con, PROVENANCE, as_of, scoped)
-        run_sql(con, "golden/build_customers", as_of_date=as_of, scoped=scoped)
+        run_sql(con, "golden/take_customers")
         _replace(con, GOLDEN, as_of, scoped)
     finally:
         for name in frames:
@@ -123,6 +125,6 @@ def golden_fingerprint(trust: pl.DataFrame, rules: pl.DataFrame) -> str:
     digest = hashlib.sha256()
     for frame in (trust.sort("source"), rules.sort("field")):
         digest.update(frame.write_csv().encode())
-    for name in ("golden/build_provenance", "golden/build_customers"):
+    for name in ("golden/build_members", "golden/build_provenance", "golden/build_customers"):
         digest.update(load_sql(name).encode())
     return digest.hexdigest()

@@ -1,18 +1,17 @@
--- Pivot the winning values of golden.provenance into one row per entity. A field whose only
+-- Pivot the winning values of the new golden.provenance rows (temp table state_new of
+-- sql/golden/build_provenance.sql) into one row per entity of golden_members. A field whose only
 -- candidates are invalid stays null here (provenance still shows the invalid value and why).
--- $scoped limits the rebuild to the entities in `golden_scope` (golden_id): dq erase, incremental runs. The rows go
--- to temp table state_new for dq_project.versioned.replace_state.
-create or replace temp table state_new as
+-- The rows go to temp table customers_new; sql/golden/take_customers.sql makes them the
+-- state_new of dq_project.versioned.replace_state once the provenance is stored.
+create or replace temp table customers_new as
 with entities as (
     select
-        c.golden_id,
+        golden_id,
         count(*) as record_count,
-        string_agg(distinct r.source, ',' order by r.source) as sources,
-        max(r.updated_at) as updated_at
-    from matching.clusters as c
-    join staging.current_customers(cast($as_of_date as date)) as r on r.record_key = c.record_key
-    where c.as_of_date = cast($as_of_date as date) and (not $scoped or c.golden_id in (select golden_id from golden_scope))
-    group by c.golden_id
+        array_to_string(list_sort(list_distinct(list(source))), ',') as sources,  -- source is never null
+        max(updated_at) as updated_at
+    from golden_members
+    group by golden_id
 ),
 winners as (
     select
@@ -32,9 +31,8 @@ winners as (
         any_value(value) filter (where field = 'district') as district,
         any_value(value) filter (where field = 'address') as address,
         any_value(value) filter (where field = 'owner') as owner
-    from golden.provenance
-    where as_of_date = cast($as_of_date as date) and rule <> 'invalid_only'
-      and (not $scoped or golden_id in (select golden_id from golden_scope))
+    from state_new
+    where rule <> 'invalid_only'
     group by golden_id
 )
 select e.golden_id, w.* exclude (golden_id),

@@ -1,7 +1,8 @@
--- The temp tables of a state replacement, once it is written.
+-- The temp tables of a state replacement, once it is written (a full one has no scope or copy of
+-- the covering versions).
 drop table state_next;
-drop table state_covering;
+drop table if exists state_covering;
 drop table state_changed;
 drop table state_added;
 drop table state_new;
-drop table state_scope;
+drop table if exists state_scope;

@@ -53,7 +53,7 @@ FAULT_POINTS = {
     "staging/customers": ("staging/insert_customers", 1),  # after deleting the partition
     "quality/rule_results": ("quality/insert_rule_results", 1),  # after deleting the partition
     "matching/pairs": ("matching/build_clusters", 1),  # after the model is saved and pairs built
-    "golden/customers": ("golden/build_customers", 1),  # after provenance is built
+    "golden/customers": ("golden/take_customers", 1),  # after provenance is stored
     "quality/kpi_history": ("quality/select_kpis", 1),  # after the KPIs are committed
     "audit/report": ("audit/select_log", 1),  # after the run is logged, while rendering
 }

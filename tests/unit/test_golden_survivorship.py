@@ -66,7 +66,8 @@ def _provenance(con: duckdb.DuckDBPyConnection, rules: dict[str, str] | None = N
     con.register("source_trust", pl.DataFrame({"source": ["crm", "erp"], "trust": [60, 50]}).to_arrow())
     con.register("field_rules", survivorship_rules(rules).to_arrow())
     con.register("golden_scope", pl.DataFrame(schema={"golden_id": pl.String}).to_arrow())
-    run_sql(con, "golden/build_provenance", as_of_date=DAY, scoped=False, single_fast_path=True)
+    run_sql(con, "golden/build_members", as_of_date=DAY, scoped=False)
+    run_sql(con, "golden/build_provenance", as_of_date=DAY, single_fast_path=True)
     # The computed provenance rows, before they are stored (dq_project.versioned).
     rows = con.execute("select field, value, source_record_id, rule from state_new").fetchall()
     return {field: (value, record, rule) for field, value, record, rule in rows}
