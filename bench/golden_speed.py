@@ -18,14 +18,14 @@ from dq_project.matching.survivorship import build_golden
 from dq_project.resources import connect_warehouse
 from dq_project.settings import load_settings
 from dq_project.stewardship import ensure_tables
+from dq_project.versioned import CLUSTERS, store_state
 
 FAKE_CLUSTERS = """
-delete from matching.clusters where as_of_date = $d;
-insert into matching.clusters
-select $d, record_key, customer_type, entity, 'g-' || md5(entity), count(*) over (partition by entity)
+select record_key, customer_type, entity as cluster_key, 'g-' || md5(entity) as golden_id,
+       count(*) over (partition by entity) as cluster_size
 from (
     select record_key, customer_type, coalesce(id_number, record_key) as entity
-    from staging.current_customers($d)
+    from staging.current_customers(cast($d as date))
 )
 """
 OVERRIDES = """
@@ -37,10 +37,13 @@ from (select distinct golden_id from matching.clusters where as_of_date = $d ord
 
 def _timed(con, settings, day: dt.date, **options) -> float:
     started = time.perf_counter()
-    con.begin()
-    build_golden(con, settings, day.isoformat(), **options)
-    con.commit()
+    build_golden(con, settings, day.isoformat(), **options, own_transaction=True)
     return time.perf_counter() - started
+
+
+def _fake_clusters(con, day: dt.date) -> None:
+    """matching.clusters of the day: records sharing an id_number form one entity."""
+    store_state(con, CLUSTERS, day.isoformat(), con.execute(FAKE_CLUSTERS, {"d": day}).fetch_arrow_table())
 
 
 def _snapshot(con, day: dt.date) -> tuple[int, int, int, int]:
@@ -59,8 +62,7 @@ def main(rows: int, workdir: Path) -> None:
     con = connect_warehouse(load_settings(CONFIG, home=workdir, env={}))  # with [warehouse] memory_limit
     ensure_tables(con)
     _load_day(con, path, DAY1, "day1")
-    for statement in FAKE_CLUSTERS.split(";"):
-        con.execute(statement, {"d": DAY1})
+    _fake_clusters(con, DAY1)
     con.execute(OVERRIDES, {"d": DAY1})
     day1_ranked = _timed(con, settings, DAY1, fast=False)
     day1_ranked_rows = _snapshot(con, DAY1)
@@ -74,8 +76,7 @@ def main(rows: int, workdir: Path) -> None:
         "where snapshot_date = $p and hash(record_key) % 200 = 0",
         {"d": DAY2, "p": DAY1},
     )
-    for statement in FAKE_CLUSTERS.split(";"):
-        con.execute(statement, {"d": DAY2})
+    _fake_clusters(con, DAY2)
     day2 = _timed(con, settings, DAY2)
     con.close()
     print(

@@ -141,9 +141,7 @@ def _load_day(con: duckdb.DuckDBPyConnection, path: Path, day: dt.date, part: st
 def _golden(con: duckdb.DuckDBPyConnection, as_of: str, full: bool) -> None:
     """The golden asset's work (golden.provenance, golden.customers) for one date: incremental after
     an earlier build unless `full` (as `dq run --full`)."""
-    con.begin()
     build_golden_incrementally(con, load_settings(CONFIG, env={}), as_of, full=full)
-    con.commit()
 
 
 def _dq_run(workdir: Path, day: dt.date, full: bool, load: bool) -> dict:

@@ -51,9 +51,7 @@ def golden_customers(
     rules = survivorship_rules(settings.golden.survivorship)
     with warehouse.connect() as con:
         ensure_tables(con)
-        con.begin()
         mode, rebuilt = build_golden_incrementally(con, settings, as_of, full=config.full_rebuild)
-        con.commit()
         ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
     yield dg.MaterializeResult(
         asset_key=GOLDEN_CUSTOMERS,

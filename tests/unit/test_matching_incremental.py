@@ -45,9 +45,7 @@ def _load(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, day: dt.date, loa
 
 
 def _golden(con: duckdb.DuckDBPyConnection, day: dt.date, full: bool) -> str:
-    con.begin()
     mode, _ = build_golden_incrementally(con, load_settings(CONFIG, env={}), day.isoformat(), full=full)
-    con.commit()
     return mode
 
 
