@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dq_project.sql import query_sql, run_sql, run_template
+from dq_project.sql import query_sql, query_template, run_sql, run_template
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,18 @@ def replace_state(con: duckdb.DuckDBPyConnection, table: VersionedTable, as_of: 
     A write step with nothing to write is skipped, not run: in DuckDB 1.4.4 an INSERT of zero
     rows followed, in the same transaction, by one of more than a row group into the same table
     loses the large insert's rows from view (tests/unit/test_versioned.py covers the case)."""
-    identifiers = table.identifiers()
+    identifiers = table.identifiers() | {"added": "state_added"}
+    if full:
+        counts = query_template(con, "versions/select_covering_counts", identifiers, as_of_date=as_of)
+        covering, new_rows = counts.row(0)
+        if not covering:  # a first build at the date: every row is new (no copy, no comparison)
+            run_template(con, "versions/prepare_first_state", identifiers, as_of_date=as_of)
+            if new_rows:
+                run_template(
+                    con, "versions/insert_added", identifiers | {"added": "state_new"}, as_of_date=as_of
+                )
+            run_sql(con, "versions/drop_state")
+            return new_rows
     prepare = "versions/prepare_full_state" if full else "versions/prepare_state"
     run_template(con, prepare, identifiers, as_of_date=as_of)
     counts = query_sql(con, "versions/select_state_counts", as_of_date=as_of).fetchall()

@@ -39,3 +39,5 @@ select e.golden_id, w.* exclude (golden_id),
        e.record_count, e.sources, e.updated_at
 from entities as e
 left join winners as w on w.golden_id = e.golden_id;
+-- The members are not needed any more: free their memory before the provenance is stored.
+drop table golden_members;
