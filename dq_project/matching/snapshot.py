@@ -137,12 +137,16 @@ def _write(
     clusters = result.clusters.join(
         records.select("record_key", "customer_type"), on="record_key", how="inner", maintain_order="left"
     )
-    con.begin()
+    # Before the transaction: the feature cache (a pure function of each record's staged values,
+    # so a run failing later leaves it valid) and the golden ID assignment (read only). Temp tables
+    # made inside a transaction have no statistics, and DuckDB scans them 2-3x slower.
     con.register("features_frame", result.features.to_arrow())
     run_sql(con, "matching/store_features", full=changed is None)
     con.unregister("features_frame")
+    assign_golden_ids(con, as_of, clusters)
+    con.begin()
     store_pairs(con, as_of, result.pairs, settings, changed)
-    store_clusters(con, as_of, clusters, full=changed is None)
+    store_clusters(con, as_of, clusters, full=changed is None, assigned=True)
     run_sql(con, "matching/build_review_queue", as_of_date=as_of, max_cluster_size=settings.max_cluster_size)
     con.commit()
 
@@ -168,12 +172,22 @@ def store_pairs(
     replace_state(con, PAIRS, as_of, full=changed is None)
 
 
-def store_clusters(con: duckdb.DuckDBPyConnection, as_of: str, clusters: pl.DataFrame, *, full: bool) -> None:
-    """Store clusters (record_key, customer_type, cluster_key) with stable golden IDs (see
-    sql/matching/build_clusters.sql) as the date's clusters: all records (`full`), or the records
-    given, which must be whole entities before and after."""
-    run_sql(con, "matching/insert_linked_date", as_of_date=as_of)
+def assign_golden_ids(con: duckdb.DuckDBPyConnection, as_of: str, clusters: pl.DataFrame) -> None:
+    """Temp table golden_assignment for store_clusters (sql/matching/assign_golden_ids.sql)."""
     con.register("clusters_frame", clusters.to_arrow())
+    run_sql(con, "matching/assign_golden_ids", as_of_date=as_of)
+
+
+def store_clusters(
+    con: duckdb.DuckDBPyConnection, as_of: str, clusters: pl.DataFrame, *, full: bool, assigned: bool = False
+) -> None:
+    """Store clusters (record_key, customer_type, cluster_key) with stable golden IDs (see
+    sql/matching/assign_golden_ids.sql) as the date's clusters: all records (`full`), or the records
+    given, which must be whole entities before and after. `assigned`: assign_golden_ids ran for
+    them already."""
+    run_sql(con, "matching/insert_linked_date", as_of_date=as_of)
+    if not assigned:
+        assign_golden_ids(con, as_of, clusters)
     run_sql(con, "matching/build_clusters", as_of_date=as_of)
     if not full:
         run_sql(con, "matching/build_cluster_scope")
