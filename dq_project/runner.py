@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 from pathlib import Path
 
 import dagster as dg
@@ -23,12 +24,22 @@ telemetry:
 
 
 def local_instance(dagster_home: Path) -> dg.DagsterInstance:
-    """The persistent Dagster instance under the data home (so `dagster dev` shows CLI runs)."""
+    """The persistent Dagster instance under the data home (so `dagster dev` shows CLI runs).
+
+    Opened under a file lock: the first opening creates Dagster's SQLite storage, and two `dq run`
+    processes starting at once on a new home raced there ("table runs already exists")."""
     dagster_home.mkdir(parents=True, exist_ok=True)
-    config = dagster_home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
-    return dg.DagsterInstance.from_config(str(dagster_home))
+    with (dagster_home / ".instance.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            config = dagster_home / "dagster.yaml"
+            if not config.exists():
+                config.write_text(DAGSTER_YAML, encoding="utf-8")
+            instance = dg.DagsterInstance.from_config(str(dagster_home))
+            instance.get_runs(limit=1)  # the run, event log and schedule storages exist from here on
+            return instance
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def run_daily(

@@ -68,8 +68,8 @@ def build_golden(
     The caller owns the transaction, unless `own_transaction`: then call it outside one. The new
     rows are computed first, in autocommit mode, and only the writes run in a transaction of their
     own: DuckDB 1.4 has no statistics for temp tables created inside a transaction and scans them
-    2-3x slower (at 1M records the full build's members, provenance and customers took 19 s inside
-    a transaction, about 8 s outside)."""
+    slower (at 1M records the full build's members, provenance and customers took 19 s inside a
+    transaction, about 15 s outside)."""
     trust, rules = _trust(settings), survivorship_rules(settings.golden.survivorship)
     scoped = golden_ids is not None
     if (
