@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 from splink import Linker
+from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from dq_project.matching.constraints import apply_constraints, decision_constraints, id_labels
@@ -152,8 +153,14 @@ def _predict_and_cluster(
         predictions = linker.inference.predict(
             threshold_match_probability=settings.pair_floor, warning_mode="never"
         )
-        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=settings.merge_threshold
+        # Splink's graph clustering on the record keys alone: the linker's method also joins every
+        # input column back onto its output (2.6 s of 8.7 s at 1M records).
+        clustered = cluster_pairwise_predictions_at_threshold(
+            records,
+            predictions,
+            records.db_api,
+            node_id_column_name="record_key",
+            threshold_match_probability=settings.merge_threshold,
         )
         pairs = predictions_to_pairs(predictions, customer_type)
         clusters = clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl()
