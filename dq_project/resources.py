@@ -61,7 +61,6 @@ def open_warehouse(
                     f"notebook holding a connection); waited {wait_seconds:.0f}s. Details: {exc}"
                 ) from exc
             time.sleep(0.5)
-    run_sql(con, "warehouse/set_unordered")
     if not read_only:
         run_sql(con, "schemas")
         for table in TABLES:

@@ -85,7 +85,7 @@ def build_golden(
     try:
         run_sql(con, "golden/build_members", as_of_date=as_of, scoped=scoped)
         run_sql(con, "golden/build_provenance", as_of_date=as_of, single_fast_path=fast)
-        run_sql(con, "golden/build_customers")
+        run_sql(con, "golden/build_customers", single_fast_path=fast)
         if own_transaction:
             con.begin()
         try:

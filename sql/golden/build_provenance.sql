@@ -18,7 +18,8 @@
 -- golden_members holds only the entities of `golden_scope` in a scoped build (dq erase,
 -- incremental runs). The rows go to temp table state_new for dq_project.versioned.replace_state.
 -- The overrides of the entities built, with the number of candidates of their field (their own
--- small table, so that the big statement below joins them on the right side).
+-- small table, so that the big statement below joins them on the right side; build_customers.sql
+-- reads it too, then drops it).
 create or replace temp table golden_overrides as
 with recursive lineage (decided_id, golden_id, depth) as (
     select distinct golden_id, golden_id, 0
@@ -207,4 +208,3 @@ select c.* from computed as c
 anti join golden_overrides as o on o.golden_id = c.golden_id and o.field = c.field
 union all
 select * from golden_overrides;
-drop table golden_overrides;
