@@ -80,6 +80,17 @@ def query_template(
     return con.execute(text, {k: params[k] for k in wanted} if wanted else None).pl()
 
 
+def query_template_union(
+    con: duckdb.DuckDBPyConnection, name: str, fragment_sets: list[dict[str, str]], **params: Any
+) -> pl.DataFrame:
+    """query_template for several sets of fragments at once: the UNION (distinct rows) of the
+    template's SELECT filled with each set, run as one query."""
+    (statement,) = statements(name)
+    text = "\nunion\n".join(f"({statement.format(**fragments)})" for fragments in fragment_sets)
+    wanted = set(_PARAM.findall(_strip_comments(text)))
+    return con.execute(text, {k: params[k] for k in wanted} if wanted else None).pl()
+
+
 def query_sql(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyRelation:
     """A relation for the single SELECT in sql/<name>.sql (read with .pl(), .to_arrow_table())."""
     statement, bound = _select(name, params)

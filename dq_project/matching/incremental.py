@@ -44,7 +44,7 @@ from dq_project.matching.resolve import (
     model_path,
     predictions_to_pairs,
 )
-from dq_project.sql import query_frame, query_template
+from dq_project.sql import query_frame, query_template, query_template_union
 
 
 def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
@@ -122,15 +122,15 @@ def _score_changed(
 ) -> pl.DataFrame:
     """Pairs (above the floor) between changed records and the cached others, and among the changed."""
     con.register("new_features", new.to_arrow())
-    candidates = set()
-    for rule in prediction_rules(customer_type):
-        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
-        found = query_template(
-            con, "matching/select_blocking_candidates", {"rule": sql}, customer_type=customer_type
-        )
-        candidates.update(found["record_key"].to_list())
+    rules = [
+        {"rule": rule.get_blocking_rule("duckdb").blocking_rule_sql}
+        for rule in prediction_rules(customer_type)
+    ]
+    found = query_template_union(
+        con, "matching/select_blocking_candidates", rules, customer_type=customer_type
+    )
     con.unregister("new_features")
-    existing = query_frame_of_keys(con, sorted(candidates))
+    existing = query_frame_of_keys(con, found["record_key"].sort().to_list())
     scoring = pl.concat([existing, new.select(existing.columns)]) if existing.height else new
     con.register("scoring_features", scoring.to_arrow())
     lookups = {c: _term_frequencies(con, c, customer_type) for c in _tf_columns(path)}
