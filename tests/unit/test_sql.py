@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
 import pytest
 
 from dq_project.resources import TABLES, open_warehouse
 from dq_project.settings import PROJECT_ROOT
-from dq_project.sql import SQL_DIR, load_sql, query_frame, query_sql, run_sql, statements
+from dq_project.sql import (
+    SQL_DIR,
+    load_sql,
+    query_frame,
+    query_sql,
+    query_template_union,
+    run_sql,
+    statements,
+)
 
 ALL_SQL = sorted(p.relative_to(SQL_DIR).with_suffix("").as_posix() for p in SQL_DIR.rglob("*.sql"))
 
@@ -61,6 +70,21 @@ def test_query_frame_equals_query_sql_pl(tmp_path) -> None:
     assert query_frame(con, "staging/select_current_customers", as_of_date="2024-01-02")[
         "name"
     ].to_list() == ["new"]
+
+
+def test_query_template_union_is_the_distinct_union_of_its_branches(tmp_path) -> None:
+    con = open_warehouse(tmp_path / "w.duckdb")
+    con.execute(
+        "insert into matching.features (record_key, customer_type, id_number, mobile) values "
+        "('a', 'person', 'X1', 'M1'), ('b', 'person', 'X1', 'M2'), ('c', 'person', 'X9', 'M1'), "
+        "('d', 'company', 'X1', 'M1'), ('n', 'person', 'X1', 'M1')"
+    )
+    new = pl.DataFrame({"record_key": ["n"], "id_number": ["X1"], "mobile": ["M1"]})
+    con.register("new_features", new.to_arrow())
+    rules = [{"rule": "l.id_number = r.id_number"}, {"rule": "l.mobile = r.mobile"}]
+    found = query_template_union(con, "matching/select_blocking_candidates", rules, customer_type="person")
+    # a by both rules (once), b by the ID, c by the mobile; d is a company, n the new record itself
+    assert sorted(found["record_key"].to_list()) == ["a", "b", "c"]
 
 
 def test_unknown_sql_name_is_an_error() -> None:
