@@ -21,6 +21,7 @@ import time
 import tomllib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import duckdb
@@ -145,19 +146,25 @@ def _golden(con: duckdb.DuckDBPyConnection, as_of: str, full: bool) -> None:
 
 
 def _dq_run(workdir: Path, day: dt.date, full: bool, load: bool) -> dict:
-    """One dq run on the bench warehouse: link (timed), golden records (timed); clusters saved."""
-    con = connect_warehouse(load_settings(CONFIG, home=workdir, env={}))  # with [warehouse] memory_limit
-    ensure_tables(con)
-    if load:
-        _load_day(con, workdir / "persons.parquet", day, "day1" if day == DAY1 else "day2")
+    """One dq run on the bench warehouse: link (timed), golden records (timed); clusters saved.
+    Each step has a connection of its own, as each asset has: closing it checkpoints the step's
+    writes (timed with the step); the load stands for the staging assets (not timed)."""
+    settings = load_settings(CONFIG, home=workdir, env={})  # with [warehouse] memory_limit
+    with closing(connect_warehouse(settings)) as con:
+        ensure_tables(con)
+        if load:
+            _load_day(con, workdir / "persons.parquet", day, "day1" if day == DAY1 else "day2")
     started = time.perf_counter()
-    outcome = link_snapshot(con, day.isoformat(), workdir / "models", MatchSettings(), full=full)
+    with closing(connect_warehouse(settings)) as con:
+        outcome = link_snapshot(con, day.isoformat(), workdir / "models", MatchSettings(), full=full)
     linked = time.perf_counter()
-    _golden(con, day.isoformat(), full)
+    with closing(connect_warehouse(settings)) as con:
+        _golden(con, day.isoformat(), full)
     golden = time.perf_counter()
-    query = "select record_key, cluster_key from matching.clusters where as_of_date = $d"
-    con.execute(query, {"d": day}).pl().write_parquet(workdir / f"clusters_{day}_{outcome.plan.mode}.parquet")
-    con.close()
+    with closing(connect_warehouse(settings, read_only=True)) as con:
+        query = "select record_key, cluster_key from matching.clusters where as_of_date = $d"
+        frame = con.execute(query, {"d": day}).pl()
+    frame.write_parquet(workdir / f"clusters_{day}_{outcome.plan.mode}.parquet")
     plan = outcome.plan
     changed = plan.changed.len() if plan.changed is not None else outcome.records
     return {"link": linked - started, "golden": golden - linked, "mode": plan.mode, "changed": changed}

@@ -28,13 +28,12 @@ class VersionedTable:
     values: tuple[str, ...]
 
     def identifiers(self) -> dict[str, str]:
-        """Template identifiers: names, key / value column lists, and the lists prefixed with the
-        aliases the templates use (v_key, s_key; v_row, c_row, n_row = key and values)."""
+        """Template identifiers: names, key / value column lists, and key + value lists prefixed
+        with the aliases the templates use (v_row, c_row, n_row)."""
         names = {"view": self.view, "versions": self.versions, "dates": self.dates}
         lists = {"key": ", ".join(self.key), "values": ", ".join(self.values)}
-        prefixed = {f"{alias}_key": ", ".join(f"{alias}.{c}" for c in self.key) for alias in "vs"}
         rows = {f"{alias}_row": ", ".join(f"{alias}.{c}" for c in self.key + self.values) for alias in "vcn"}
-        return names | lists | prefixed | rows
+        return names | lists | rows
 
 
 PAIRS = VersionedTable(

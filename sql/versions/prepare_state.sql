@@ -11,7 +11,7 @@ select min(as_of_date) as next_date from {dates} where as_of_date > cast($as_of_
 create or replace temp table state_covering as
 select v.rowid as version_row, v.*
 from {versions} as v
-semi join state_scope as s on row({v_key}) = row({s_key})
+semi join state_scope using ({key})
 where v.valid_from <= cast($as_of_date as date)
   and (v.valid_to is null or v.valid_to > cast($as_of_date as date));
 create or replace temp table state_changed as
