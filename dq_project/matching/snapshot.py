@@ -146,7 +146,7 @@ def _write(
     assign_golden_ids(con, as_of, clusters)
     con.begin()
     store_pairs(con, as_of, result.pairs, settings, changed)
-    store_clusters(con, as_of, clusters, full=changed is None, assigned=True)
+    store_clusters(con, as_of, full=changed is None)
     run_sql(con, "matching/build_review_queue", as_of_date=as_of, max_cluster_size=settings.max_cluster_size)
     con.commit()
 
@@ -173,21 +173,17 @@ def store_pairs(
 
 
 def assign_golden_ids(con: duckdb.DuckDBPyConnection, as_of: str, clusters: pl.DataFrame) -> None:
-    """Temp table golden_assignment for store_clusters (sql/matching/assign_golden_ids.sql)."""
+    """Step 1 of storing clusters (record_key, customer_type, cluster_key) with stable golden IDs:
+    registers them as clusters_frame and makes temp table golden_assignment
+    (sql/matching/assign_golden_ids.sql, read only); store_clusters is step 2."""
     con.register("clusters_frame", clusters.to_arrow())
     run_sql(con, "matching/assign_golden_ids", as_of_date=as_of)
 
 
-def store_clusters(
-    con: duckdb.DuckDBPyConnection, as_of: str, clusters: pl.DataFrame, *, full: bool, assigned: bool = False
-) -> None:
-    """Store clusters (record_key, customer_type, cluster_key) with stable golden IDs (see
-    sql/matching/assign_golden_ids.sql) as the date's clusters: all records (`full`), or the records
-    given, which must be whole entities before and after. `assigned`: assign_golden_ids ran for
-    them already."""
+def store_clusters(con: duckdb.DuckDBPyConnection, as_of: str, *, full: bool) -> None:
+    """Step 2: store the clusters given to assign_golden_ids, with their golden IDs, as the date's
+    clusters: all records (`full`), or those records, which must be whole entities before and after."""
     run_sql(con, "matching/insert_linked_date", as_of_date=as_of)
-    if not assigned:
-        assign_golden_ids(con, as_of, clusters)
     run_sql(con, "matching/build_clusters", as_of_date=as_of)
     if not full:
         run_sql(con, "matching/build_cluster_scope")

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from dq_project.matching.snapshot import store_clusters
+from dq_project.matching.snapshot import assign_golden_ids, store_clusters
 from dq_project.resources import open_warehouse
 from dq_project.stewardship import ensure_tables
 
@@ -38,7 +38,8 @@ def _build(con: duckdb.DuckDBPyConnection, day: dt.date, groups: list[str]) -> d
         schema=["record_key", "customer_type", "cluster_key"],
         orient="row",
     )
-    store_clusters(con, day.isoformat(), frame, full=True)
+    assign_golden_ids(con, day.isoformat(), frame)
+    store_clusters(con, day.isoformat(), full=True)
     rows = con.execute(
         "select record_key, golden_id from matching.clusters where as_of_date = $d", {"d": day}
     ).fetchall()
