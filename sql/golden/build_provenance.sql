@@ -176,7 +176,9 @@ select
     candidates
 from ranked
 union all
--- an entity of one record: its own values, nothing to rank (the rules above give the same)
+-- an entity of one record: its own values, nothing to rank (the rules above give the same).
+-- Its own unpivot on purpose: one unpivot of all members shared by both branches made this
+-- statement 7.6 s -> 9.1-10.6 s at 1M records (the ranks then join 2.2M values, not 440k members).
 select
     golden_id, field, value, source, source_record_id,
     case when status not in ('ok', 'normalized') then 'invalid_only' else 'consensus' end,
