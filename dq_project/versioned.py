@@ -78,16 +78,28 @@ def ensure_versioned_tables(con: duckdb.DuckDBPyConnection) -> None:
         run_sql(con, view_file)
 
 
-def replace_state(con: duckdb.DuckDBPyConnection, table: VersionedTable, as_of: str, *, full: bool) -> int:
+def replace_state(
+    con: duckdb.DuckDBPyConnection,
+    table: VersionedTable,
+    as_of: str,
+    *,
+    full: bool,
+    scope: tuple[str, ...] | None = None,
+) -> int:
     """Make `table`'s state at `as_of` equal temp table `state_new` (the table's key and value
-    columns) for the keys in temp table `state_scope` (the key columns), or for
-    every key when `full` (no state_scope then). The date must already be in the table's dates
-    table. Consumes the temp tables; returns the number of versions written.
+    columns) for the keys in temp table `state_scope`, or for every key when `full` (no
+    state_scope then). state_scope holds the key columns, or the leading key columns `scope`: then
+    every key starting with one of its rows is in scope (golden.provenance rebuilt by golden ID).
+    The date must already be in the table's dates table. Consumes the temp tables; returns the
+    number of versions written.
 
     A write step with nothing to write is skipped, not run: in DuckDB 1.4.4 an INSERT of zero
     rows followed, in the same transaction, by one of more than a row group into the same table
     loses the large insert's rows from view (tests/unit/test_versioned.py covers the case)."""
-    identifiers = table.identifiers() | {"added": "state_added"}
+    if scope is not None and tuple(scope) != table.key[: len(scope)]:
+        raise ValueError(f"scope {scope} is not a leading part of {table.view}'s key {table.key}")
+    scope_columns = ", ".join(scope or table.key)
+    identifiers = table.identifiers() | {"added": "state_added", "scope": scope_columns}
     if full:
         counts = query_template(con, "versions/select_covering_counts", identifiers, as_of_date=as_of)
         covering, new_rows = counts.row(0)
@@ -103,8 +115,9 @@ def replace_state(con: duckdb.DuckDBPyConnection, table: VersionedTable, as_of: 
     run_template(con, prepare, identifiers, as_of_date=as_of)
     counts = query_sql(con, "versions/select_state_counts", as_of_date=as_of).fetchall()
     ((changed, before, after, added),) = counts
-    steps = (("versions/delete_changed", changed), ("versions/insert_before_date", before),
-             ("versions/insert_after_date", after), ("versions/insert_added", added))  # fmt: skip
+    # the part after the date is copied before the changed version is ended or deleted
+    steps = (("versions/insert_after_date", after), ("versions/end_before_date", before),
+             ("versions/delete_changed", changed - before), ("versions/insert_added", added))  # fmt: skip
     for name, rows in steps:
         if rows:
             run_template(con, name, identifiers, as_of_date=as_of)

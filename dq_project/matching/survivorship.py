@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from dq_project.settings import Settings
-from dq_project.sql import load_sql, query_frame, query_sql, run_sql, run_template
+from dq_project.sql import load_sql, query_frame, query_sql, run_sql
 from dq_project.versioned import GOLDEN, PROVENANCE, VersionedTable, replace_state
 
 RULES = ("most_trusted_source", "most_recent", "most_complete", "most_frequent")
@@ -137,8 +137,8 @@ def _trust(settings: Settings) -> pl.DataFrame:
 def _replace(con: duckdb.DuckDBPyConnection, table: VersionedTable, as_of: str, scoped: bool) -> None:
     """Store state_new as the table's state at the date: all of it, or the rows of `golden_scope`."""
     if scoped:
-        run_template(con, "golden/build_scope", table.identifiers(), as_of_date=as_of)
-    replace_state(con, table, as_of, full=not scoped)
+        run_sql(con, "golden/build_scope")
+    replace_state(con, table, as_of, full=not scoped, scope=("golden_id",) if scoped else None)
 
 
 def golden_fingerprint(trust: pl.DataFrame, rules: pl.DataFrame) -> str:
