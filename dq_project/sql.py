@@ -36,6 +36,13 @@ def statements(name: str) -> list[str]:
     return [p.strip() for p in parts if _strip_comments(p).strip()]
 
 
+def sql_code(name: str) -> str:
+    """The statements of sql/<name>.sql without comments, trailing spaces and blank lines: what a
+    fingerprint of the SQL digests (editing a comment changes no result; any other edit counts)."""
+    lines = (_strip_comments(line).rstrip() for line in load_sql(name).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _strip_comments(text: str) -> str:
     return re.sub(r"--[^\n]*", "", text)
 

@@ -20,6 +20,7 @@ a full run: kept pairs keep the term-frequency adjustment of the day they were s
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from pathlib import Path
@@ -49,13 +50,14 @@ from dq_project.sql import query_frame, query_template, query_template_union
 
 def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
     """A digest of what makes stored pairs reusable: each type's saved model JSON (or its absence),
-    the pair floor, and the source of the feature and model code."""
+    the pair floor, and the feature and model code (its syntax tree: comments aside)."""
     digest = hashlib.sha256(f"pair_floor={settings.pair_floor}".encode())
     for customer_type in CUSTOMER_TYPES:
         path = model_path(model_dir, customer_type)
         digest.update(customer_type.encode() + (path.read_bytes() if path.exists() else b"<none>"))
     for module in (features_module, names_module, places_module, text_module, model_module):
-        digest.update(Path(module.__file__).read_bytes())
+        # the syntax tree: editing a comment or the layout changes no pair
+        digest.update(ast.dump(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))).encode())
     return digest.hexdigest()
 
 

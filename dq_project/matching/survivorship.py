@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from dq_project.settings import Settings
-from dq_project.sql import load_sql, query_frame, query_sql, run_sql
+from dq_project.sql import query_frame, query_sql, run_sql, sql_code
 from dq_project.versioned import GOLDEN, PROVENANCE, VersionedTable, replace_state
 
 RULES = ("most_trusted_source", "most_recent", "most_complete", "most_frequent")
@@ -143,10 +143,11 @@ def _replace(con: duckdb.DuckDBPyConnection, table: VersionedTable, as_of: str, 
 
 def golden_fingerprint(trust: pl.DataFrame, rules: pl.DataFrame) -> str:
     """A digest of what golden records depend on besides the data: source trust, the field rules
-    and the survivorship SQL (a build under another fingerprint cannot reuse earlier records)."""
+    and the survivorship SQL, comments aside (a build under another fingerprint cannot reuse
+    earlier records)."""
     digest = hashlib.sha256()
     for frame in (trust.sort("source"), rules.sort("field")):
         digest.update(frame.write_csv().encode())
     for name in ("golden/build_members", "golden/build_provenance", "golden/build_customers"):
-        digest.update(load_sql(name).encode())
+        digest.update(sql_code(name).encode())
     return digest.hexdigest()

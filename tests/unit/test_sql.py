@@ -7,6 +7,7 @@ import re
 import polars as pl
 import pytest
 
+from dq_project import sql as sql_module
 from dq_project.resources import TABLES, open_warehouse
 from dq_project.settings import PROJECT_ROOT
 from dq_project.sql import (
@@ -16,6 +17,7 @@ from dq_project.sql import (
     query_sql,
     query_template_union,
     run_sql,
+    sql_code,
     statements,
 )
 
@@ -85,6 +87,25 @@ def test_query_template_union_is_the_distinct_union_of_its_branches(tmp_path) ->
     found = query_template_union(con, "matching/select_blocking_candidates", rules, customer_type="person")
     # a by both rules (once), b by the ID, c by the mobile; d is a company, n the new record itself
     assert sorted(found["record_key"].to_list()) == ["a", "b", "c"]
+
+
+def test_sql_code_ignores_comments_but_not_code(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(sql_module, "SQL_DIR", tmp_path)
+    load_sql.cache_clear()
+    versions = {
+        "a": "-- why\nselect 1 as x;  -- one\n\nselect 2;\n",
+        "b": "-- why, said otherwise\nselect 1 as x;\nselect 2;   \n",
+        "c": "-- why\nselect 1 as y;\nselect 2;\n",
+    }
+    try:
+        codes = {}
+        for name, text in versions.items():
+            (tmp_path / f"{name}.sql").write_text(text, encoding="utf-8")
+            codes[name] = sql_code(name)
+    finally:
+        load_sql.cache_clear()
+    assert codes["a"] == codes["b"] == "select 1 as x;\nselect 2;"
+    assert codes["c"] != codes["a"]
 
 
 def test_unknown_sql_name_is_an_error() -> None:
