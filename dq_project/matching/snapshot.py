@@ -103,7 +103,7 @@ def link_snapshot(
         records = query_frame(con, "staging/select_matching_records", as_of_date=as_of, all_records=True)
         con.unregister("keys_frame")
         result = resolve_entities(records, model_dir, settings, retrain=retrain, decisions=decisions)
-    _write(con, as_of, result, records, settings, plan.changed if plan.mode == "incremental" else None)
+    _write(con, as_of, result, records, settings, plan)
     ((total,),) = query_sql(con, "matching/select_feature_cache_size_total").fetchall()
     seconds = time.perf_counter() - started
     run_sql(
@@ -128,12 +128,13 @@ def _write(
     result: MatchResult,
     records: pl.DataFrame,
     settings: MatchSettings,
-    changed: pl.Series | None,
+    plan: RunPlan,
 ) -> None:
     """matching.pairs, clusters (stable golden IDs) and review_queue of the date, in one transaction.
 
-    A full run (`changed` None) replaces the whole state of the date; an incremental one replaces
-    the pairs touching `changed` records and the clusters of the records in result.clusters."""
+    A full run replaces the whole state of the date; an incremental one replaces the pairs touching
+    the plan's changed records, and the clusters and review rows of the records in result.clusters."""
+    changed = plan.changed if plan.mode == "incremental" else None
     clusters = result.clusters.join(
         records.select("record_key", "customer_type"), on="record_key", how="inner", maintain_order="left"
     )
@@ -147,8 +148,34 @@ def _write(
     con.begin()
     store_pairs(con, as_of, result.pairs, settings, changed)
     store_clusters(con, as_of, full=changed is None)
-    run_sql(con, "matching/build_review_queue", as_of_date=as_of, max_cluster_size=settings.max_cluster_size)
+    scope = None if changed is None else clusters.select("record_key")
+    build_review_queue(con, as_of, settings, scope, plan.previous_date)
     con.commit()
+
+
+def build_review_queue(
+    con: duckdb.DuckDBPyConnection,
+    as_of: str,
+    settings: MatchSettings,
+    scope: pl.DataFrame | None = None,
+    previous_date: object = None,
+) -> None:
+    """The date's review queue from its stored pairs and clusters: all of it, or (incremental) the
+    rows of the `scope` records (record_key, whole entities) anew and the others' rows carried over
+    from `previous_date` (sql/matching/build_review_queue.sql)."""
+    keys = pl.DataFrame(schema={"record_key": pl.String}) if scope is None else scope.select("record_key")
+    con.register("review_scope", keys.to_arrow())
+    try:
+        run_sql(
+            con,
+            "matching/build_review_queue",
+            as_of_date=as_of,
+            previous_date=previous_date,
+            full=scope is None,
+            max_cluster_size=settings.max_cluster_size,
+        )
+    finally:
+        con.unregister("review_scope")
 
 
 def store_pairs(

@@ -3,11 +3,23 @@ insert into matching.review_queue by name
 -- The date's clusters are filtered first and joined on record_key alone: the pairs and clusters were
 -- written in this transaction (no statistics yet), and a shared as_of_date join condition led
 -- DuckDB to join the clusters with themselves on the date (1e10 rows at 100k records).
+-- A full run ($full) flags every pair of the date. An incremental one flags again only the pairs
+-- touching a record it re-clustered (`review_scope`, record_key: whole entities, so every
+-- merge-band pair and every pair of their entities) and carries the $previous_date rows of the
+-- others over: their pairs and entities did not change.
 with
+day_pairs as (
+    select p.*
+    from matching.pairs as p
+    where p.as_of_date = cast($as_of_date as date)
+      and ($full or p.record_key_l in (select record_key from review_scope)
+           or p.record_key_r in (select record_key from review_scope))
+),
 day_clusters as (
     select record_key, cluster_key, cluster_size
     from matching.clusters
     where as_of_date = cast($as_of_date as date)
+      and ($full or record_key in (select record_key_l from day_pairs union all select record_key_r from day_pairs))
 ),
 scored as (
     select
@@ -15,10 +27,9 @@ scored as (
         cl.cluster_key = cr.cluster_key as same_entity_now,
         cl.cluster_key as cluster_l,
         cl.cluster_size as size_l
-    from matching.pairs as p
+    from day_pairs as p
     join day_clusters as cl on cl.record_key = p.record_key_l
     join day_clusters as cr on cr.record_key = p.record_key_r
-    where p.as_of_date = cast($as_of_date as date)
 ),
 flagged as (
     select *, 'uncertain_match' as reason from scored where band = 'review'
@@ -29,13 +40,24 @@ flagged as (
     where band = 'merge' and same_entity_now and size_l > $max_cluster_size
     qualify row_number() over (partition by cluster_l order by match_probability, record_key_l, record_key_r) = 1
 ),
+queue as (
+    select as_of_date, customer_type, record_key_l, record_key_r, match_probability, same_entity_now,
+           weights, reason
+    from flagged
+    union all
+    select cast($as_of_date as date), customer_type, record_key_l, record_key_r, match_probability,
+           same_entity_now, weights, reason
+    from matching.review_queue
+    where not $full and as_of_date = cast($previous_date as date)
+      and record_key_l not in (select record_key from review_scope)
+      and record_key_r not in (select record_key from review_scope)
+),
 decided as (
     select least(record_key_l, record_key_r) as a, greatest(record_key_l, record_key_r) as b
     from matching.steward_decisions
     where action in ('merge', 'keep_apart')
 )
-select f.as_of_date, f.customer_type, f.record_key_l, f.record_key_r, f.match_probability,
-       f.same_entity_now, f.weights, f.reason
-from flagged as f
+select q.*
+from queue as q
 anti join decided as d
-    on d.a = least(f.record_key_l, f.record_key_r) and d.b = greatest(f.record_key_l, f.record_key_r);
+    on d.a = least(q.record_key_l, q.record_key_r) and d.b = greatest(q.record_key_l, q.record_key_r);

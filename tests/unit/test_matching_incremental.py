@@ -16,7 +16,7 @@ from dq_project.evaluation import pairwise_score
 from dq_project.expectations.accuracy import stage_generated
 from dq_project.matching import MatchSettings
 from dq_project.matching.incremental import fingerprint
-from dq_project.matching.snapshot import link_snapshot
+from dq_project.matching.snapshot import build_review_queue, link_snapshot
 from dq_project.matching.survivorship import build_golden_incrementally
 from dq_project.resources import open_warehouse
 from dq_project.settings import load_settings
@@ -24,7 +24,8 @@ from dq_project.stewardship import ensure_tables
 
 CONFIG = Path(__file__).parents[2] / "dq.toml"
 DAY1, DAY2 = dt.date(2026, 11, 20), dt.date(2026, 11, 21)
-SETTINGS = MatchSettings(max_pairs_u=2e5, min_training_records=20)
+# max_cluster_size 2: every entity of 3+ records is in the review queue (a fuller queue to compare)
+SETTINGS = MatchSettings(max_pairs_u=2e5, min_training_records=20, max_cluster_size=2)
 
 
 def test_fingerprint_follows_the_saved_model(tmp_path: Path) -> None:
@@ -83,6 +84,10 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> dict:
         runs[mode] = {"outcome": outcome, "clusters": _clusters(con, DAY2), "pairs": pairs}
         runs[mode]["run"] = con.execute("select * from matching.runs order by as_of_date").pl()
         runs[mode]["golden_modes"] = golden_modes
+        queue = "select * from matching.review_queue where as_of_date = $d order by all"
+        runs[mode]["queue"] = con.execute(queue, {"d": DAY2}).pl()
+        build_review_queue(con, DAY2.isoformat(), SETTINGS)  # in full, from the same stored pairs
+        runs[mode]["queue_rebuilt"] = con.execute(queue, {"d": DAY2}).pl()
         for table, order in (("customers", "golden_id"), ("provenance", "golden_id, field")):
             query = f"select * from golden.{table} where as_of_date = $d order by {order}"
             runs[mode][table] = con.execute(query, {"d": DAY2}).pl()
@@ -122,6 +127,14 @@ def test_incremental_pairs_agree_with_a_full_run(linked: dict) -> None:
     # Kept pairs keep day 1's term-frequency adjustments; the scores barely move.
     assert (both["match_probability"] - both["match_probability_full"]).abs().max() < 0.05
     assert (both["band"] == both["band_full"]).mean() >= 0.99
+
+
+def test_incremental_review_queue_equals_a_full_rebuild(linked: dict) -> None:
+    # The incremental queue re-flags the re-clustered entities and carries the others over from
+    # day 1: the same rows as flagging every stored pair of day 2.
+    incremental = linked["incremental"]
+    assert incremental["queue"].height > 10
+    assert incremental["queue"].equals(incremental["queue_rebuilt"])
 
 
 def test_incremental_golden_records_equal_a_full_build(linked: dict) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
-from dq_project.matching.model import _training_rules
+from dq_project.matching.model import MatchSettings, _training_rules
+from dq_project.matching.snapshot import build_review_queue
 from dq_project.resources import open_warehouse
-from dq_project.sql import run_sql
 from dq_project.stewardship import ensure_tables, record_decision
 from dq_project.versioned import CLUSTERS as CLUSTERS_TABLE
 from dq_project.versioned import PAIRS as PAIRS_TABLE
@@ -40,7 +40,7 @@ def test_reasons_and_decided_pairs(tmp_path: Path) -> None:
         customer_type=pl.lit("person"), match_weight=pl.lit(1.0), weights=pl.lit("{}")
     ).to_arrow())  # fmt: skip
     record_decision(con, "keep_apart", decided_by="li", left="e", right="a")
-    run_sql(con, "matching/build_review_queue", as_of_date=DAY, max_cluster_size=2)
+    build_review_queue(con, DAY, MatchSettings(max_cluster_size=2))
     rows = set(con.execute("select reason, record_key_l, record_key_r from matching.review_queue").fetchall())
     con.close()
     assert rows == {
@@ -48,6 +48,42 @@ def test_reasons_and_decided_pairs(tmp_path: Path) -> None:
         ("id_conflict", "c", "d"),
         ("uncertain_match", "d", "e"),
     }
+
+
+def test_an_incremental_queue_flags_its_scope_again_and_carries_the_rest_over(tmp_path: Path) -> None:
+    con = open_warehouse(tmp_path / "w.duckdb")
+    ensure_tables(con)
+    clusters = pl.DataFrame(CLUSTERS, schema=["record_key", "cluster_key", "cluster_size"], orient="row")
+    person = {"customer_type": pl.lit("person")}
+    store_state(
+        con, CLUSTERS_TABLE, DAY, clusters.with_columns(**person, golden_id="G" + pl.col("cluster_key"))
+    )
+    pairs = pl.DataFrame(
+        PAIRS, schema=["record_key_l", "record_key_r", "match_probability", "band"], orient="row"
+    )
+    extra = {"match_weight": pl.lit(1.0), "weights": pl.lit("{}")}
+    store_state(con, PAIRS_TABLE, DAY, pairs.with_columns(**person, **extra))
+    record_decision(con, "keep_apart", decided_by="li", left="e", right="a")
+    settings = MatchSettings(max_cluster_size=2)
+    build_review_queue(con, DAY, settings)
+    # the next day d and e became one entity: only they are re-clustered (the scope)
+    day2 = DAY + dt.timedelta(days=1)
+    merged = pl.DataFrame({"record_key": ["d", "e"], "cluster_key": ["d", "d"], "cluster_size": [2, 2]})
+    store_state(con, CLUSTERS_TABLE, day2, merged.with_columns(**person, golden_id=pl.lit("Gd")))
+    rescored = pl.DataFrame({"record_key_l": ["d"], "record_key_r": ["e"], "match_probability": [0.99],
+                             "band": ["merge"]})  # fmt: skip
+    store_state(con, PAIRS_TABLE, day2, rescored.with_columns(**person, **extra))
+    query = (
+        "select reason, record_key_l, record_key_r, same_entity_now from matching.review_queue"
+        " where as_of_date = $d"
+    )
+    build_review_queue(con, day2, settings, merged.select("record_key"), previous_date=DAY)
+    incremental = set(con.execute(query, {"d": day2}).fetchall())
+    build_review_queue(con, day2, settings)
+    full = set(con.execute(query, {"d": day2}).fetchall())
+    con.close()
+    # b-c carried over (a, b, c untouched); c-d flagged again (d in scope); d-e merged now
+    assert incremental == full == {("oversized_cluster", "b", "c", True), ("id_conflict", "c", "d", False)}
 
 
 def test_training_falls_back_when_a_rule_finds_no_pairs() -> None:
