@@ -7,6 +7,8 @@ only the `$name` parameters it mentions, so one parameter set serves a delete-th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,22 @@ def query_frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.
     copies it again on .pl() (3x the time for 200k wide rows); use this for large results."""
     statement, bound = _select(name, params)
     return con.execute(statement, bound).pl()
+
+
+@contextmanager
+def session_settings(con: duckdb.DuckDBPyConnection, settings: dict[str, str | bool]) -> Iterator[None]:
+    """DuckDB settings (SET name = value) for the statements of the block, reset after it, also
+    when it fails (so they never leak into the connection's later writes)."""
+    for name, value in settings.items():
+        if not _IDENTIFIER.fullmatch(name) or "'" in str(value):
+            raise ValueError(f"not a plain setting: {name} = {value!r}")
+        literal = str(value).lower() if isinstance(value, bool) else f"'{value}'"
+        con.execute(f"set {name} = {literal}")
+    try:
+        yield
+    finally:
+        for name in settings:
+            con.execute(f"reset {name}")
 
 
 def _select(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -17,6 +18,7 @@ from dq_project.sql import (
     query_sql,
     query_template_union,
     run_sql,
+    session_settings,
     sql_code,
     statements,
 )
@@ -106,6 +108,22 @@ def test_sql_code_ignores_comments_but_not_code(tmp_path, monkeypatch) -> None:
         load_sql.cache_clear()
     assert codes["a"] == codes["b"] == "select 1 as x;\nselect 2;"
     assert codes["c"] != codes["a"]
+
+
+def test_session_settings_are_reset_after_the_block_also_when_it_fails() -> None:
+    con = duckdb.connect()
+    setting = (
+        "select current_setting('preserve_insertion_order'), current_setting('disabled_compression_methods')"
+    )
+    before = con.execute(setting).fetchall()
+    wanted = {"preserve_insertion_order": False, "disabled_compression_methods": "fsst,dictionary"}
+    with session_settings(con, wanted):
+        assert con.execute(setting).fetchall() == [(False, "Dictionary,FSST")]
+    with pytest.raises(duckdb.Error), session_settings(con, wanted):
+        con.execute("select * from no_such_table")
+    assert con.execute(setting).fetchall() == before
+    with pytest.raises(ValueError):
+        session_settings(con, {"memory_limit = '1GB'; drop table x; --": "1"}).__enter__()
 
 
 def test_unknown_sql_name_is_an_error() -> None:
