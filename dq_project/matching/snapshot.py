@@ -155,8 +155,7 @@ def _write(
     con.begin()
     store_pairs(con, as_of, result.pairs, settings, changed)
     store_clusters(con, as_of, full=changed is None)
-    scope = None if changed is None else clusters.select("record_key")
-    build_review_queue(con, as_of, settings, scope, plan.previous_date)
+    build_review_queue(con, as_of, settings, None if changed is None else clusters, plan.previous_date)
     con.commit()
 
 
@@ -168,8 +167,8 @@ def build_review_queue(
     previous_date: object = None,
 ) -> None:
     """The date's review queue from its stored pairs and clusters: all of it, or (incremental) the
-    rows of the `scope` records (record_key, whole entities) anew and the others' rows carried over
-    from `previous_date` (sql/matching/build_review_queue.sql)."""
+    rows of the `scope` records (a frame with record_key: whole entities) anew and the others' rows
+    carried over from `previous_date` (sql/matching/build_review_queue.sql)."""
     keys = pl.DataFrame(schema={"record_key": pl.String}) if scope is None else scope.select("record_key")
     con.register("review_scope", keys.to_arrow())
     try:

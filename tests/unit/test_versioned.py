@@ -67,6 +67,15 @@ def test_rewriting_a_middle_date_leaves_the_others_alone(con) -> None:
     assert _versions(con) == 4
 
 
+def test_rewriting_the_latest_date_replaces_the_version_it_started(con) -> None:
+    store_state(con, CLUSTERS, D1, _clusters({"a": "G1"}))
+    store_state(con, CLUSTERS, D2, _clusters({"a": "G2"}))
+    store_state(con, CLUSTERS, D2, _clusters({"a": "G3"}))  # D2 computed again, differently
+    rows = con.execute("select golden_id from matching.clusters where as_of_date = $d", {"d": D2}).fetchall()
+    assert rows == [("G3",)] and _state(con, D1) == {"a": "G1"}
+    assert _versions(con) == 2  # G1 ended at D2 in place; G2, started at D2, gone
+
+
 def test_a_date_before_every_other_gets_its_own_state(con) -> None:
     store_state(con, CLUSTERS, D2, _clusters({"a": "G1"}))
     store_state(con, CLUSTERS, D1, _clusters({"b": "G2"}))
