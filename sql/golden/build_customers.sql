@@ -3,7 +3,9 @@
 -- candidates are invalid stays null here (provenance still shows the invalid value and why).
 -- An entity of one record without a steward override ($single_fast_path) is its record's values
 -- with the invalid ones nulled, what the pivot gives, without pivoting its provenance rows (three
--- quarters of the entities at 1M generated records).
+-- quarters of the entities at 1M generated records). When all its values are valid, its provenance
+-- is implicit (not stored, see build_provenance.sql): implicit_record_id names the record for the
+-- golden.provenance view; any other golden record has none.
 -- The rows go to temp table customers_new; sql/golden/take_customers.sql makes them the
 -- state_new of dq_project.versioned.replace_state once the provenance is stored.
 create or replace temp table customers_new as
@@ -40,7 +42,9 @@ winners as (
     where rule <> 'invalid_only' and golden_id in (select golden_id from ranked_entities)
     group by golden_id
 )
-select e.golden_id, w.* exclude (golden_id), e.record_count, e.sources, e.updated_at
+select
+    e.golden_id, w.* exclude (golden_id), e.record_count, e.sources, e.updated_at,
+    cast(null as varchar) as implicit_record_id
 from ranked_entities as e
 left join winners as w on w.golden_id = e.golden_id
 union all
@@ -62,7 +66,8 @@ select
     case when district_status not in ('ok', 'normalized') then null else district end,
     case when address_status not in ('ok', 'normalized') then null else address end,
     case when owner_status not in ('ok', 'normalized') then null else owner end,
-    cast(1 as bigint), source, updated_at
+    cast(1 as bigint), source, updated_at,
+    case when all_valid then source_record_id end
 from golden_members
 where member_count = 1 and $single_fast_path
   and golden_id not in (select golden_id from golden_overrides);

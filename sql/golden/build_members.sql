@@ -2,8 +2,9 @@
 -- build_provenance and build_customers): the current version (staging.current_customers) of every
 -- record the date's clusters hold, narrowed to the columns survivorship needs. Only the version
 -- keys are ranked, then the winning rows are read back: ranking all ~60 columns ran out of memory.
--- completeness = the record's fields with a value and a valid status; member_count = the entity's
--- records. A tie of version keys (same snapshot, load and row number) goes to the last row stored.
+-- completeness = the record's fields with a value and a valid status; all_valid = no field has a
+-- value with an invalid status (a status outside ok / normalized; no status is not invalid);
+-- member_count = the entity's records. A tie of version keys (same snapshot, load and row number) goes to the last row stored.
 -- $scoped limits it to the entities in `golden_scope` (golden_id).
 create or replace temp table golden_members as
 with records as (
@@ -47,7 +48,22 @@ select
     + ((r.city is not null and r.city_status in ('ok', 'normalized')) is true)::int
     + ((r.district is not null and r.district_status in ('ok', 'normalized')) is true)::int
     + ((r.address is not null and r.address_status in ('ok', 'normalized')) is true)::int
-    + ((r.owner is not null and r.owner_status in ('ok', 'normalized')) is true)::int as completeness
+    + ((r.owner is not null and r.owner_status in ('ok', 'normalized')) is true)::int as completeness,
+    (r.customer_type is null or r.customer_type_status is null or r.customer_type_status in ('ok', 'normalized'))
+    and (r.name is null or r.name_status is null or r.name_status in ('ok', 'normalized'))
+    and (r.gender is null or r.gender_status is null or r.gender_status in ('ok', 'normalized'))
+    and (r.birth_date is null or r.birth_date_status is null or r.birth_date_status in ('ok', 'normalized'))
+    and (r.id_number is null or r.id_number_status is null or r.id_number_status in ('ok', 'normalized'))
+    and (r.company_name is null or r.company_name_status is null or r.company_name_status in ('ok', 'normalized'))
+    and (r.credit_code is null or r.credit_code_status is null or r.credit_code_status in ('ok', 'normalized'))
+    and (r.mobile is null or r.mobile_status is null or r.mobile_status in ('ok', 'normalized'))
+    and (r.phone is null or r.phone_status is null or r.phone_status in ('ok', 'normalized'))
+    and (r.email is null or r.email_status is null or r.email_status in ('ok', 'normalized'))
+    and (r.province is null or r.province_status is null or r.province_status in ('ok', 'normalized'))
+    and (r.city is null or r.city_status is null or r.city_status in ('ok', 'normalized'))
+    and (r.district is null or r.district_status is null or r.district_status in ('ok', 'normalized'))
+    and (r.address is null or r.address_status is null or r.address_status in ('ok', 'normalized'))
+    and (r.owner is null or r.owner_status is null or r.owner_status in ('ok', 'normalized')) as all_valid
 from latest as l
 join staging.customers as r on r.rowid = l.version_row
 left join source_trust as t on t.source = r.source;

@@ -14,7 +14,9 @@
 -- matching.golden_id_changes 'retire' rows, followed to the ID alive on the date); when both had
 -- an override of the same field, the latest decision wins.
 -- An entity of one record skips the ranking ($single_fast_path; false ranks it like any other,
--- with the same result: the tests compare both).
+-- with the same result: the tests compare both). Its rows are left out altogether when they are
+-- implicit: all its values valid and no override (golden_members.all_valid, golden_overrides);
+-- build_customers.sql then marks its golden record, and the golden.provenance view derives them.
 -- golden_members holds only the entities of `golden_scope` in a scoped build (dq erase,
 -- incremental runs). The rows go to temp table state_new for dq_project.versioned.replace_state.
 -- The overrides of the entities built, with the number of candidates of their field (their own
@@ -193,6 +195,7 @@ from (
             district, district_status, address, address_status, owner, owner_status
         from golden_members
         where member_count = 1 and $single_fast_path
+          and not (all_valid and golden_id not in (select golden_id from golden_overrides))
     )
     on (customer_type, customer_type_status) as customer_type, (name, name_status) as name,
        (gender, gender_status) as gender, (birth_date, birth_date_status) as birth_date,

@@ -1,4 +1,7 @@
 -- Versions of golden.customers rows (valid_from until valid_to, exclusive; null = still valid).
+-- implicit_record_id: the source_record_id of the entity's only record when its provenance is
+-- implicit in this row and derived by the golden.provenance view instead of stored (one record,
+-- every value valid, no steward override: sql/golden/build_customers.sql); else null.
 create table if not exists golden.customer_versions (
     golden_id      varchar not null,
     customer_type  varchar,
@@ -19,6 +22,9 @@ create table if not exists golden.customer_versions (
     record_count   bigint not null,
     sources        varchar not null,
     updated_at     timestamp,
+    implicit_record_id varchar,
     valid_from     date not null,
     valid_to       date
 );
+-- warehouses created before implicit provenance
+alter table golden.customer_versions add column if not exists implicit_record_id varchar;

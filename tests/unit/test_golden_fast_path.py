@@ -103,3 +103,36 @@ def test_fast_path_equals_ranking_for_some_golden_ids(con) -> None:
     build_golden(con, settings, DAYS[-1].isoformat(), ids, fast=True)
     con.commit()
     assert _tables(con) == ranked
+
+
+def test_implicit_provenance_is_derived_not_stored(con) -> None:
+    """A single-record entity with every value valid and no override stores no provenance rows: its
+    golden record names the record (implicit_record_id) and the view derives them; any other entity
+    keeps stored rows. The derived rows equal the ranked ones (the tests above)."""
+    _build_all(con, fast=True)
+    per_date = """
+        select d.as_of_date, v.golden_id from golden.built_dates as d
+        join golden.{} as v
+            on v.valid_from <= d.as_of_date and (v.valid_to is null or v.valid_to > d.as_of_date)
+    """
+    implicit_rows = per_date.format("customer_versions") + " where implicit_record_id is not null"
+    implicit = set(con.execute(implicit_rows).fetchall())
+    stored = set(con.execute(per_date.format("provenance_versions")).fetchall())
+    assert implicit and not implicit & stored
+    expected = set(
+        con.execute(
+            "select as_of_date, golden_id from golden.customers where record_count = 1 except "
+            "select as_of_date, golden_id from golden.provenance "
+            "where rule in ('invalid_only', 'steward_override')"
+        ).fetchall()
+    )
+    assert implicit == expected
+    shown = con.execute("select count(*) from golden.provenance").fetchone()[0]
+    kept = con.execute("select count(*) from golden.provenance_versions").fetchone()[0]
+    assert kept < shown / 2, "most provenance rows are implicit"
+    invalid_singles = con.execute(
+        "select count(*) from golden.customers as c "
+        "join golden.provenance as p using (as_of_date, golden_id) "
+        "where c.record_count = 1 and p.rule = 'invalid_only'"
+    ).fetchone()[0]
+    assert invalid_singles, "want single-record entities with an invalid value (stored, not implicit)"
