@@ -113,6 +113,18 @@ def query_frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.
     return con.execute(statement, bound).pl()
 
 
+# How bulk writes of derived rows run (session_settings): the matching.features cache, and the
+# first build of a versioned table at a date (dq_project.versioned.replace_state). Without insertion
+# order (DuckDB then writes with every thread) and without dictionary or FSST compression of
+# strings, whose analysis dominates such writes: at 1M records the cache write 3.7 -> 1.9 s, and the
+# first build's clusters, pairs, golden records and provenance 4.0 -> 1.7 s, for 3-4x the disk of
+# those rows (README, "Storage").
+BULK_WRITE_SETTINGS: dict[str, str | bool] = {
+    "preserve_insertion_order": False,
+    "disabled_compression_methods": "fsst,dictionary,dict_fsst",
+}
+
+
 @contextmanager
 def session_settings(con: duckdb.DuckDBPyConnection, settings: dict[str, str | bool]) -> Iterator[None]:
     """DuckDB settings (SET name = value) for the statements of the block, reset after it, also

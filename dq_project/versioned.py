@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dq_project.sql import query_sql, query_template, run_sql, run_template
+from dq_project.sql import (
+    BULK_WRITE_SETTINGS,
+    query_sql,
+    query_template,
+    run_sql,
+    run_template,
+    session_settings,
+)
 
 
 @dataclass(frozen=True)
@@ -106,9 +113,10 @@ def replace_state(
         if not covering:  # a first build at the date: every row is new (no copy, no comparison)
             run_template(con, "versions/prepare_first_state", identifiers, as_of_date=as_of)
             if new_rows:
-                run_template(
-                    con, "versions/insert_added", identifiers | {"added": "state_new"}, as_of_date=as_of
-                )
+                with session_settings(con, BULK_WRITE_SETTINGS):
+                    run_template(
+                        con, "versions/insert_added", identifiers | {"added": "state_new"}, as_of_date=as_of
+                    )
             run_sql(con, "versions/drop_state")
             return new_rows
     prepare = "versions/prepare_full_state" if full else "versions/prepare_state"

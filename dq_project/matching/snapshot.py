@@ -19,15 +19,9 @@ import polars as pl
 from dq_project.matching.incremental import fingerprint, resolve_increment, would_train
 from dq_project.matching.model import MatchSettings
 from dq_project.matching.resolve import MatchResult, resolve_entities
-from dq_project.sql import query_frame, query_sql, run_sql, session_settings
+from dq_project.sql import BULK_WRITE_SETTINGS, query_frame, query_sql, run_sql, session_settings
 from dq_project.stewardship import load_decisions
 from dq_project.versioned import CLUSTERS, PAIRS, replace_state
-
-# How the feature cache is written (why: sql/matching/store_features.sql).
-FEATURE_WRITE_SETTINGS = {
-    "preserve_insertion_order": False,
-    "disabled_compression_methods": "fsst,dictionary,dict_fsst",
-}
 
 
 @dataclass
@@ -148,7 +142,7 @@ def _write(
     # so a run failing later leaves it valid) and the golden ID assignment (read only). Temp tables
     # made inside a transaction have no statistics, and DuckDB scans them 2-3x slower.
     con.register("features_frame", result.features.to_arrow())
-    with session_settings(con, FEATURE_WRITE_SETTINGS):
+    with session_settings(con, BULK_WRITE_SETTINGS):
         run_sql(con, "matching/store_features", full=changed is None)
     con.unregister("features_frame")
     assign_golden_ids(con, as_of, clusters)

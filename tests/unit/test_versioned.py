@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 
 from dq_project.resources import open_warehouse
-from dq_project.versioned import CLUSTERS, PROVENANCE, store_state
+from dq_project.sql import run_template
+from dq_project.versioned import CLUSTERS, PROVENANCE, replace_state, store_state
 
 D1, D2, D3 = "2026-01-01", "2026-01-02", "2026-01-03"
 
@@ -103,3 +104,16 @@ def test_a_large_first_build_inside_a_transaction_is_stored_whole(con) -> None:
     con.commit()
     count = con.execute("select count(*) from golden.provenance where as_of_date = $d", {"d": D1}).fetchone()
     assert count == (rows,)
+
+
+def test_a_first_full_build_writes_in_bulk_and_restores_the_settings(con) -> None:
+    """The first build at a date is written under BULK_WRITE_SETTINGS; later writes on the
+    connection compress as usual."""
+    setting = "select current_setting('disabled_compression_methods')"
+    default = con.execute(setting).fetchone()
+    run_template(con, "versions/insert_date", CLUSTERS.identifiers(), as_of_date=D1)
+    con.register("frame", _clusters({"a": "G1", "b": "G2"}).to_arrow())
+    con.execute("create temp table state_new as select * from frame")
+    assert replace_state(con, CLUSTERS, D1, full=True) == 2
+    assert _state(con, D1) == {"a": "G1", "b": "G2"}
+    assert con.execute(setting).fetchone() == default
