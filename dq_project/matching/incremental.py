@@ -140,7 +140,8 @@ def _score_changed(
     with duckdb.connect() as private:
         db_api = DuckDBAPI(connection=private)
         new_df = db_api.register(new.to_arrow(), dataset_display_name="new_records")
-        linker = Linker(new_df, saved_model(path, customer_type), log_level=None)
+        # the model's columns were checked when it was trained; Splink's check of them takes 0.2 s
+        linker = Linker(new_df, saved_model(path, customer_type), log_level=None, validate_settings=False)
         for column, table in lookups.items():
             tf_df = db_api.register(table.to_arrow(), dataset_display_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(tf_df, column)
