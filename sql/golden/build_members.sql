@@ -4,7 +4,8 @@
 -- keys are ranked, then the winning rows are read back: ranking all ~60 columns ran out of memory.
 -- completeness = the record's fields with a value and a valid status; all_valid = no field has a
 -- value with an invalid status (a status outside ok / normalized; no status is not invalid);
--- member_count = the entity's records. A tie of version keys (same snapshot, load and row number) goes to the last row stored.
+-- member_count = the entity's records. A tie of version keys (same snapshot, load and row number)
+-- goes to the last row stored.
 -- $scoped limits it to the entities in `golden_scope` (golden_id).
 create or replace temp table golden_members as
 with records as (
@@ -13,17 +14,21 @@ with records as (
     where as_of_date = cast($as_of_date as date)
       and (not $scoped or golden_id in (select golden_id from golden_scope))
 ),
+versions as (
+    -- the latest version of each record (of the scope's records when $scoped), ranked on the
+    -- version keys alone: at 1M records 2.0 -> 1.6 s against ranking after the join with records
+    select rowid as version_row, record_key
+    from staging.customers
+    where snapshot_date <= cast($as_of_date as date)
+      and (not $scoped or record_key in (select record_key from records))
+    qualify row_number() over (
+        partition by record_key order by snapshot_date desc, load_id desc, row_number desc, rowid desc
+    ) = 1
+),
 latest as (
-    select
-        c.golden_id,
-        c.record_key,
-        max({'snapshot_date': r.snapshot_date, 'load_id': r.load_id, 'row_number': r.row_number, 'row': r.rowid})
-            .row as version_row,
-        count(*) over (partition by c.golden_id) as member_count
+    select c.golden_id, c.record_key, v.version_row, count(*) over (partition by c.golden_id) as member_count
     from records as c
-    join staging.customers as r on r.record_key = c.record_key
-    where r.snapshot_date <= cast($as_of_date as date)
-    group by c.golden_id, c.record_key
+    join versions as v on v.record_key = c.record_key
 )
 select
     l.golden_id, l.member_count, r.record_key, r.source, r.source_record_id,
