@@ -134,9 +134,11 @@ def _latin_name_levels() -> list[cll.CustomLevel]:
     left, right = '"name_tokens_l"', '"name_tokens_r"'
 
     def shorter_alike(threshold: float) -> str:
+        # symmetric: with as many parts on both sides, either side's parts may be the ones alike
+        # (a pair gets the same level whichever record is on the left)
         return (
             f"(len({left}) <= len({right}) AND {_all_parts_alike(left, right, threshold)}) OR "
-            f"(len({right}) < len({left}) AND {_all_parts_alike(right, left, threshold)})"
+            f"(len({right}) <= len({left}) AND {_all_parts_alike(right, left, threshold)})"
         )
 
     return [
