@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from dq_project.matching import features as features_module
@@ -36,7 +36,13 @@ from dq_project.matching import names as names_module
 from dq_project.matching import places as places_module
 from dq_project.matching import text as text_module
 from dq_project.matching.features import prepare_features
-from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings, prediction_rules, saved_model
+from dq_project.matching.model import (
+    CUSTOMER_TYPES,
+    MatchSettings,
+    prediction_linker,
+    prediction_rules,
+    saved_model,
+)
 from dq_project.matching.resolve import (
     PAIR_SCHEMA,
     MatchResult,
@@ -140,8 +146,7 @@ def _score_changed(
     with duckdb.connect() as private:
         db_api = DuckDBAPI(connection=private)
         new_df = db_api.register(new.to_arrow(), dataset_display_name="new_records")
-        # the model's columns were checked when it was trained; Splink's check of them takes 0.2 s
-        linker = Linker(new_df, saved_model(path, customer_type), log_level=None, validate_settings=False)
+        linker = prediction_linker(new_df, saved_model(path, customer_type))
         for column, table in lookups.items():
             tf_df = db_api.register(table.to_arrow(), dataset_display_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(tf_df, column)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from splink import Linker
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.splink_dataframe import SplinkDataFrame
 
@@ -17,6 +16,7 @@ from dq_project.matching.labels import save_label_report
 from dq_project.matching.model import (
     CUSTOMER_TYPES,
     MatchSettings,
+    prediction_linker,
     saved_model,
     splink_session,
     train_with_labels,
@@ -147,8 +147,7 @@ def _predict_and_cluster(
     """Score the blocked pairs (kept from pair_floor up) and cluster at merge_threshold; a freshly
     trained model is saved to `save_to` first."""
     with splink_session(frame) as records:
-        # the model's columns were checked when it was trained; Splink's check of them takes 0.2 s
-        linker = Linker(records, model, log_level=None, validate_settings=False)
+        linker = prediction_linker(records, model)
         if save_to is not None:
             linker.misc.save_model_to_json(str(save_to), overwrite=True)
         predictions = linker.inference.predict(

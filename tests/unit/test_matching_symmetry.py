@@ -15,7 +15,7 @@ import pytest
 
 from dq_project.expectations.accuracy import stage_generated
 from dq_project.matching.features import prepare_features
-from dq_project.matching.model import _COMPARISONS, CUSTOMER_TYPES
+from dq_project.matching.model import CUSTOMER_TYPES, model_settings
 from dq_project.settings import PROJECT_ROOT
 
 CONFIG = PROJECT_ROOT / "dq.toml"
@@ -69,7 +69,7 @@ def test_every_level_is_symmetric(features: pl.DataFrame, customer_type: str) ->
     con.register("pairs", pairs.to_arrow())
     con.register("swapped", _swapped(pairs).to_arrow())
     checked = 0
-    for creator in _COMPARISONS[customer_type]():
+    for creator in model_settings(customer_type).comparisons:
         for level in creator.get_comparison("duckdb").comparison_levels:
             sql = level.sql_condition
             if sql == "ELSE":
