@@ -7,9 +7,9 @@ entities those pairs (or steward decisions) touch need clustering again. So an i
 
 1. computes features for the changed records only (matching.features caches everyone else's);
 2. finds, with each of the model's blocking rules, the cached records a changed record could pair
-   with, and scores those pairs with Splink 5's `predict_between` (candidates x changed) and
-   `predict_within` (changed x changed), with term frequencies over all cached records of the type
-   (registered lookups: what a full run computes over its whole input);
+   with, and scores those pairs with one Splink 5 `predict_between` ((candidates + changed) x
+   changed), with term frequencies over all cached records of the type (registered lookups: what
+   a full run computes over its whole input);
 3. re-clusters the affected components (sql/matching/select_affected_records.sql) with Splink's
    clustering and the same constraints as a full run; every other entity keeps its records.
 
@@ -146,17 +146,18 @@ def _score_changed(
     with duckdb.connect() as private:
         db_api = DuckDBAPI(connection=private)
         new_df = db_api.register(new.to_arrow(), dataset_display_name="new_records")
+        scoring_df = db_api.register(scoring.to_arrow(), dataset_display_name="scoring_records")
         linker = prediction_linker(new_df, saved_model(path, customer_type))
         for column, table in lookups.items():
             tf_df = db_api.register(table.to_arrow(), dataset_display_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(tf_df, column)
         options = {"threshold_match_probability": settings.pair_floor, "warning_mode": "never"}
-        found = [predictions_to_pairs(linker.inference.predict_within(new_df, **options), customer_type)]
-        if existing.height:
-            existing_df = db_api.register(existing.to_arrow(), dataset_display_name="existing_records")
-            between = linker.inference.predict_between(existing_df, new_df, **options)
-            found.append(predictions_to_pairs(between, customer_type))
-    return pl.concat(found)
+        # One call for (candidates + changed) x changed: it also yields each changed pair both ways
+        # (the same score: every level is symmetric, tests/unit/test_matching_symmetry.py; _oriented
+        # keeps one) and each changed record with itself, dropped here.
+        between = linker.inference.predict_between(scoring_df, new_df, **options)
+        pairs = predictions_to_pairs(between, customer_type)
+    return pairs.filter(pl.col("record_key_l") != pl.col("record_key_r"))
 
 
 def query_frame_of_keys(con: duckdb.DuckDBPyConnection, keys: list[str]) -> pl.DataFrame:

@@ -245,7 +245,7 @@ def _previous_golden(home: Path) -> list[tuple]:
         ("great_expectations.datasource.fluent.interfaces.Batch.validate", "rule_results", False),
         ("splink.internals.linker_components.inference.LinkerInference.predict", "entity_resolution", True),
         (
-            "splink.internals.linker_components.inference.LinkerInference.predict_within",
+            "splink.internals.linker_components.inference.LinkerInference.predict_between",
             "entity_resolution",
             False,
         ),
