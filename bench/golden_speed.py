@@ -22,7 +22,7 @@ from dq_project.versioned import CLUSTERS, store_state
 
 FAKE_CLUSTERS = """
 select record_key, customer_type, entity as cluster_key, 'g-' || md5(entity) as golden_id,
-       count(*) over (partition by entity) as cluster_size
+       count(*) over (partition by entity) as cluster_size, entity as component_key
 from (
     select record_key, customer_type, coalesce(id_number, record_key) as entity
     from staging.current_customers(cast($d as date))

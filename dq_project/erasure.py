@@ -163,7 +163,7 @@ def _remove(
     for step in ERASE_STEPS:
         run_sql(con, step, **params)
     for as_of, golden_ids in sorted(rebuild.items()):
-        run_sql(con, "matching/build_erasure_clusters", as_of_date=as_of)
+        run_sql(con, "matching/build_erasure_clusters", as_of_date=as_of, record_key=params["record_key"])
         replace_state(con, CLUSTERS, as_of.isoformat(), full=False)
         build_golden(con, settings, as_of.isoformat(), golden_ids)
     run_sql(con, "golden/erase_record", **params)

@@ -50,7 +50,7 @@ PAIRS = VersionedTable(
 )  # fmt: skip
 CLUSTERS = VersionedTable(
     "matching.clusters", "matching.cluster_versions", "matching.linked_dates",
-    ("record_key",), ("customer_type", "cluster_key", "golden_id", "cluster_size"),
+    ("record_key",), ("customer_type", "cluster_key", "golden_id", "cluster_size", "component_key"),
 )  # fmt: skip
 GOLDEN = VersionedTable(
     "golden.customers", "golden.customer_versions", "golden.built_dates",

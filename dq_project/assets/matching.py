@@ -35,7 +35,7 @@ class MatchingRunConfig(dg.Config):
             deps=[STAGED_CUSTOMERS, RULE_RESULTS],
             group_name="matching",
             description="Record -> entity (cluster_key, stable golden_id; lineage in "
-            "matching.golden_id_changes).",
+            "matching.golden_id_changes) and its merge-band component (component_key).",
         ),
         dg.AssetSpec(
             REVIEW_QUEUE,

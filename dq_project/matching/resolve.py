@@ -40,7 +40,7 @@ class MatchResult:
     """Pairs above the floor, one cluster row per input record, and the models used."""
 
     pairs: pl.DataFrame  # record_key_l, record_key_r, customer_type, match_probability, match_weight, weights
-    clusters: pl.DataFrame  # record_key, cluster_key (smallest record_key of the cluster)
+    clusters: pl.DataFrame  # record_key, cluster_key, component_key (smallest record_keys)
     model_paths: dict[str, Path]  # customer type -> saved Splink model JSON
     trained: dict[str, bool]  # whether each model was (re)trained in this call
     features: pl.DataFrame | None = None  # the features computed (all records, or the changed ones)
@@ -108,14 +108,16 @@ def constrained_clusters(
     decisions: pl.DataFrame | None,
     settings: MatchSettings,
 ) -> pl.DataFrame:
-    """Splink's clusters cut along conflicting valid IDs and joined / cut by steward decisions."""
+    """Splink's clusters (connected components) cut along conflicting valid IDs and joined / cut by
+    steward decisions: record_key, cluster_key, component_key (Splink's cluster_key)."""
     labels = id_labels(records)
     forced = pl.DataFrame(schema={"record_key_l": pl.String, "record_key_r": pl.String})
     if decisions is not None and decisions.height:
         steward_labels, forced = decision_constraints(decisions)
         labels = pl.concat([labels, steward_labels])
     edges = pairs.filter(pl.col("match_probability") >= settings.merge_threshold)
-    return apply_constraints(clusters, edges, labels, forced).sort("record_key")
+    final = apply_constraints(clusters, edges, labels, forced)  # the rows in the order of `clusters`
+    return final.with_columns(component_key=clusters["cluster_key"]).sort("record_key")
 
 
 def _model_for(

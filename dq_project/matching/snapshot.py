@@ -75,6 +75,9 @@ def plan_run(
     ((cached, clustered),) = cache
     if cached != clustered:
         return RunPlan("full", "no feature cache of the previous run")
+    keyless = query_sql(con, "matching/select_keyless_components", previous_date=previous_date).fetchall()
+    if keyless[0][0]:
+        return RunPlan("full", "clusters stored without component keys (by an older dq)")
     dates = {"as_of_date": as_of, "previous_date": previous_date}
     changed = query_frame(con, "matching/select_changed_records", **dates)["record_key"]
     return RunPlan("incremental", "unchanged models", previous_date, changed)
@@ -200,8 +203,8 @@ def store_pairs(
 
 
 def assign_golden_ids(con: duckdb.DuckDBPyConnection, as_of: str, clusters: pl.DataFrame) -> None:
-    """Step 1 of storing clusters (record_key, customer_type, cluster_key) with stable golden IDs:
-    registers them as clusters_frame and makes temp table golden_assignment
+    """Step 1 of storing clusters (record_key, customer_type, cluster_key, component_key) with
+    stable golden IDs: registers them as clusters_frame and makes temp table golden_assignment
     (sql/matching/assign_golden_ids.sql, read only); store_clusters is step 2."""
     con.register("clusters_frame", clusters.to_arrow())
     run_sql(con, "matching/assign_golden_ids", as_of_date=as_of)

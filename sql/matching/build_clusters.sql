@@ -3,7 +3,7 @@
 -- matching.golden_id_changes.
 delete from matching.golden_id_changes where as_of_date = cast($as_of_date as date) and change <> 'erased';
 create or replace temp table state_new as
-select c.record_key, c.customer_type, c.cluster_key, a.golden_id, a.size as cluster_size
+select c.record_key, c.customer_type, c.cluster_key, a.golden_id, a.size as cluster_size, c.component_key
 from clusters_frame as c
 join golden_assignment as a on a.cluster_key = c.cluster_key;
 insert into matching.golden_id_changes by name

@@ -22,7 +22,8 @@ DAYS = [dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 5, 3)]
 # Records sharing an id_number (or credit code) form one entity: singletons and multi-record ones.
 CLUSTERS = """
 select record_key, coalesce(customer_type, 'person') as customer_type, entity as cluster_key,
-       'G-' || md5(entity) as golden_id, count(*) over (partition by entity) as cluster_size
+       'G-' || md5(entity) as golden_id, count(*) over (partition by entity) as cluster_size,
+       entity as component_key
 from (
     select record_key, customer_type, coalesce(id_number, credit_code, record_key) as entity
     from staging.current_customers($d)

@@ -34,8 +34,8 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 def _build(con: duckdb.DuckDBPyConnection, day: dt.date, groups: list[str]) -> dict[str, str]:
     """Cluster letters: ['ab', 'c'] -> crm:a and crm:b together. Returns letter -> golden_id."""
     frame = pl.DataFrame(
-        [(f"crm:{k}", "person", f"crm:{min(g)}") for g in groups for k in g],
-        schema=["record_key", "customer_type", "cluster_key"],
+        [(f"crm:{k}", "person", f"crm:{min(g)}", f"crm:{min(g)}") for g in groups for k in g],
+        schema=["record_key", "customer_type", "cluster_key", "component_key"],
         orient="row",
     )
     assign_golden_ids(con, day.isoformat(), frame)

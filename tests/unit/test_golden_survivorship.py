@@ -56,7 +56,7 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     )
     store_state(con, CLUSTERS, DAY.isoformat(), con.sql(
         "select record_key, 'person' as customer_type, 'crm:1' as cluster_key, 'G1' as golden_id, "
-        "3 as cluster_size from records"
+        "3 as cluster_size, 'crm:1' as component_key from records"
     ))  # fmt: skip
     yield con
     con.close()
@@ -114,7 +114,7 @@ def test_an_override_follows_its_golden_record_into_a_merge(con) -> None:
     before = DAY - dt.timedelta(days=1)
     store_state(con, CLUSTERS, before.isoformat(), con.sql(
         "select 'crm:9' as record_key, 'person' as customer_type, 'crm:9' as cluster_key, 'G0' as golden_id, "
-        "1 as cluster_size"
+        "1 as cluster_size, 'crm:9' as component_key"
     ))  # fmt: skip
     record_decision(
         con, "override_field", decided_by="li.steward", golden_id="G0", field="city", value="杭州"

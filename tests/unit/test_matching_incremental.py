@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from dq_project.evaluation import pairwise_score
 from dq_project.expectations.accuracy import stage_generated
 from dq_project.matching import MatchSettings
 from dq_project.matching.incremental import fingerprint
-from dq_project.matching.snapshot import build_review_queue, link_snapshot
+from dq_project.matching.snapshot import build_review_queue, link_snapshot, plan_run
 from dq_project.matching.survivorship import build_golden_incrementally
 from dq_project.resources import open_warehouse
 from dq_project.settings import load_settings
+from dq_project.sql import query_frame
 from dq_project.stewardship import ensure_tables
+from dq_project.versioned import CLUSTERS, store_state
 
 CONFIG = Path(__file__).parents[2] / "dq.toml"
 DAY1, DAY2 = dt.date(2026, 11, 20), dt.date(2026, 11, 21)
@@ -51,7 +54,8 @@ def _golden(con: duckdb.DuckDBPyConnection, day: dt.date, full: bool) -> str:
 
 
 def _clusters(con: duckdb.DuckDBPyConnection, day: dt.date) -> pl.DataFrame:
-    query = "select record_key, cluster_key, golden_id from matching.clusters where as_of_date = $d"
+    columns = "record_key, cluster_key, golden_id, component_key"
+    query = f"select {columns} from matching.clusters where as_of_date = $d"
     return con.execute(query, {"d": day}).pl()
 
 
@@ -94,7 +98,7 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> dict:
         con.close()
     differs = pl.any_horizontal(second[c].ne_missing(staged[c]) for c in ("mobile", "email"))
     expected_changed = staged.filter((bucket < 10) | differs).height
-    return {**runs, "expected_changed": expected_changed, "records": staged.height}
+    return {**runs, "expected_changed": expected_changed, "records": staged.height, "tmp": tmp}
 
 
 def test_second_day_links_only_new_and_changed_records(linked: dict) -> None:
@@ -143,3 +147,52 @@ def test_incremental_golden_records_equal_a_full_build(linked: dict) -> None:
     for table in ("customers", "provenance"):
         incremental, full = linked["incremental"][table], linked["full"][table]
         assert incremental.height > 1000 and incremental.equals(full), table
+
+
+def test_clusters_without_component_keys_make_the_next_run_full(linked: dict, tmp_path: Path) -> None:
+    # A warehouse whose previous date was linked before component keys were stored (an older dq).
+    path = tmp_path / "w.duckdb"
+    shutil.copyfile(linked["tmp"] / "incremental.duckdb", path)
+    con = open_warehouse(path)
+    models = linked["tmp"] / "models_incremental"
+    assert plan_run(con, DAY2.isoformat(), models, SETTINGS).mode == "incremental"
+    con.execute(
+        "update matching.cluster_versions set component_key = null where valid_from = $d", {"d": DAY1}
+    )
+    plan = plan_run(con, DAY2.isoformat(), models, SETTINGS)
+    con.close()
+    assert (plan.mode, plan.reason) == ("full", "clusters stored without component keys (by an older dq)")
+
+
+def _affected(con: duckdb.DuckDBPyConnection, changed: list[str], scored: list[tuple]) -> list[str]:
+    frames = {
+        "changed_frame": pl.DataFrame({"record_key": changed}, schema={"record_key": pl.String}),
+        "decision_keys_frame": pl.DataFrame(schema={"record_key": pl.String}),
+        "scored_frame": pl.DataFrame(
+            scored,
+            schema={"record_key_l": pl.String, "record_key_r": pl.String, "match_probability": pl.Float64},
+            orient="row",
+        ),
+    }
+    for name, frame in frames.items():
+        con.register(name, frame.to_arrow())
+    params = {"previous_date": DAY1, "merge_threshold": 0.95}
+    return query_frame(con, "matching/select_affected_records", **params)["record_key"].to_list()
+
+
+def test_a_new_record_reclusters_the_whole_previous_component(tmp_path: Path) -> None:
+    # Day 1: a1-a2-a3 one component, cut by an ID conflict into G1 {a1, a2} and G2 {a3}; b1-b2 another
+    # entity; c1 alone.
+    con = open_warehouse(tmp_path / "w.duckdb")
+    rows = [("a1", "a1", "G1", "a1"), ("a2", "a1", "G1", "a1"), ("a3", "a3", "G2", "a1"),
+            ("b1", "b1", "G3", "b1"), ("b2", "b1", "G3", "b1"), ("c1", "c1", "G4", "c1")]  # fmt: skip
+    clusters = pl.DataFrame(
+        rows, schema=["record_key", "cluster_key", "golden_id", "component_key"], orient="row"
+    ).with_columns(customer_type=pl.lit("person"), cluster_size=pl.len().over("golden_id"))
+    store_state(con, CLUSTERS, DAY1.isoformat(), clusters)
+    # A new record matching a1 alone brings in a1's entity and the part cut off it (a3).
+    assert _affected(con, ["n"], [("a1", "n", 0.99)]) == ["a1", "a2", "a3", "n"]
+    # A review-band pair brings nothing in; a changed record brings its own component.
+    assert _affected(con, ["n"], [("c1", "n", 0.90)]) == ["n"]
+    assert _affected(con, ["b2"], []) == ["b1", "b2"]
+    con.close()

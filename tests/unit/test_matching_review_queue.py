@@ -32,7 +32,7 @@ def test_reasons_and_decided_pairs(tmp_path: Path) -> None:
     ensure_tables(con)
     clusters = pl.DataFrame(CLUSTERS, schema=["record_key", "cluster_key", "cluster_size"], orient="row")
     store_state(con, CLUSTERS_TABLE, DAY, clusters.with_columns(
-        customer_type=pl.lit("person"), golden_id="G" + pl.col("cluster_key")
+        customer_type=pl.lit("person"), golden_id="G" + pl.col("cluster_key"), component_key="cluster_key"
     ).to_arrow())  # fmt: skip
     columns = ["record_key_l", "record_key_r", "match_probability", "band"]
     pairs = pl.DataFrame(PAIRS, schema=columns, orient="row")
@@ -55,8 +55,12 @@ def test_an_incremental_queue_flags_its_scope_again_and_carries_the_rest_over(tm
     ensure_tables(con)
     clusters = pl.DataFrame(CLUSTERS, schema=["record_key", "cluster_key", "cluster_size"], orient="row")
     person = {"customer_type": pl.lit("person")}
+    component = {"component_key": pl.col("cluster_key")}
     store_state(
-        con, CLUSTERS_TABLE, DAY, clusters.with_columns(**person, golden_id="G" + pl.col("cluster_key"))
+        con,
+        CLUSTERS_TABLE,
+        DAY,
+        clusters.with_columns(**person, **component, golden_id="G" + pl.col("cluster_key")),
     )
     pairs = pl.DataFrame(
         PAIRS, schema=["record_key_l", "record_key_r", "match_probability", "band"], orient="row"
@@ -69,7 +73,7 @@ def test_an_incremental_queue_flags_its_scope_again_and_carries_the_rest_over(tm
     # the next day d and e became one entity: only they are re-clustered (the scope)
     day2 = DAY + dt.timedelta(days=1)
     merged = pl.DataFrame({"record_key": ["d", "e"], "cluster_key": ["d", "d"], "cluster_size": [2, 2]})
-    store_state(con, CLUSTERS_TABLE, day2, merged.with_columns(**person, golden_id=pl.lit("Gd")))
+    store_state(con, CLUSTERS_TABLE, day2, merged.with_columns(**person, **component, golden_id=pl.lit("Gd")))
     rescored = pl.DataFrame({"record_key_l": ["d"], "record_key_r": ["e"], "match_probability": [0.99],
                              "band": ["merge"]})  # fmt: skip
     store_state(con, PAIRS_TABLE, day2, rescored.with_columns(**person, **extra))

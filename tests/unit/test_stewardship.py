@@ -41,8 +41,9 @@ def _seed(con: duckdb.DuckDBPyConnection) -> None:
         {"d": DAY, "w": weights},
     )
     store_state(con, CLUSTERS, DAY, con.sql(
-        "select * from (values ('crm:1', 'person', 'crm:1', 'G1', 2), ('erp:2', 'person', 'crm:1', 'G1', 2))"
-        " as t(record_key, customer_type, cluster_key, golden_id, cluster_size)"
+        "select * from (values ('crm:1', 'person', 'crm:1', 'G1', 2, 'crm:1'), "
+        "('erp:2', 'person', 'crm:1', 'G1', 2, 'crm:1'))"
+        " as t(record_key, customer_type, cluster_key, golden_id, cluster_size, component_key)"
     ))  # fmt: skip
 
 

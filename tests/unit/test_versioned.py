@@ -32,6 +32,7 @@ def _clusters(rows: dict[str, str]) -> pl.DataFrame:
             "cluster_key": list(rows),
             "golden_id": list(rows.values()),
             "cluster_size": [1] * len(rows),
+            "component_key": list(rows),
         }
     )
 
