@@ -210,7 +210,7 @@ def _recluster(
         affected = query_frame(con, "matching/select_affected_records", **params)
         con.register("keys_frame", affected.to_arrow())
         edges = query_frame(con, "matching/select_affected_edges", **params)
-        records = query_frame(con, "staging/select_matching_records", as_of_date=as_of, all_records=False)
+        records = query_frame(con, "staging/select_constraint_records", as_of_date=as_of)
     finally:
         for name in (*frames, "keys_frame"):
             con.unregister(name)
