@@ -39,8 +39,8 @@ from dq_project.matching.features import prepare_features
 from dq_project.matching.model import (
     CUSTOMER_TYPES,
     MatchSettings,
+    candidate_rule_groups,
     prediction_linker,
-    prediction_rules,
     saved_model,
 )
 from dq_project.matching.resolve import (
@@ -131,8 +131,8 @@ def _score_changed(
     """Pairs (above the floor) between changed records and the cached others, and among the changed."""
     con.register("new_features", new.to_arrow())
     rules = [
-        {"rule": rule.get_blocking_rule("duckdb").blocking_rule_sql}
-        for rule in prediction_rules(customer_type)
+        {"rule": " or ".join(f"({rule.get_blocking_rule('duckdb').blocking_rule_sql})" for rule in group)}
+        for group in candidate_rule_groups(customer_type)
     ]
     found = query_template_union(
         con, "matching/select_blocking_candidates", rules, customer_type=customer_type

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -294,6 +295,25 @@ def _rule(rule: tuple[str, ...] | str) -> BlockingRuleCreator:
 def prediction_rules(customer_type: str) -> list[BlockingRuleCreator]:
     """The blocking rules that generate a type's candidate pairs."""
     return _rules(customer_type, "predict")
+
+
+def candidate_rule_groups(customer_type: str) -> list[list[BlockingRuleCreator]]:
+    """prediction_rules grouped by the first column or expression they join on, in rule order.
+    An incremental run looks up the candidates of a group with one join on the OR of its rules:
+    DuckDB takes the shared key out of the OR as the hash join key (3 birth-date and 5 name-key
+    rules: one scan of the feature cache each instead of 8; 0.43 -> 0.29 s at 1M)."""
+    groups: dict[str, list[BlockingRuleCreator]] = {}
+    for rule in _RULES[customer_type]["predict"]:
+        groups.setdefault(_leading_key(rule), []).append(_rule(rule))
+    return list(groups.values())
+
+
+def _leading_key(rule: tuple[str, ...] | str) -> str:
+    """The first column or expression a rule joins on ("l.x = r.x AND ..." for a SQL string)."""
+    if isinstance(rule, tuple):
+        return rule[0]
+    match = re.match(r"\s*l\.(\w+)\s*=\s*r\.\1\b", rule)
+    return match.group(1) if match else rule
 
 
 def saved_model(path: Path, customer_type: str) -> dict:

@@ -17,6 +17,7 @@ from dq_project.evaluation import pairwise_score
 from dq_project.expectations.accuracy import stage_generated
 from dq_project.matching import MatchSettings
 from dq_project.matching.incremental import fingerprint
+from dq_project.matching.model import CUSTOMER_TYPES, candidate_rule_groups, prediction_rules
 from dq_project.matching.snapshot import build_review_queue, link_snapshot, plan_run
 from dq_project.matching.survivorship import build_golden_incrementally
 from dq_project.resources import open_warehouse
@@ -36,6 +37,19 @@ def test_fingerprint_follows_the_saved_model(tmp_path: Path) -> None:
     (tmp_path / "splink_person.json").write_text(json.dumps({"comparisons": []}), encoding="utf-8")
     assert fingerprint(tmp_path, SETTINGS) != before
     assert fingerprint(tmp_path, MatchSettings(pair_floor=0.5)) != fingerprint(tmp_path, SETTINGS)
+
+
+def test_candidate_groups_hold_every_prediction_rule_once_by_leading_key() -> None:
+    def sql(rule) -> str:
+        return rule.get_blocking_rule("duckdb").blocking_rule_sql
+
+    for customer_type in CUSTOMER_TYPES:
+        grouped = [sql(rule) for group in candidate_rule_groups(customer_type) for rule in group]
+        assert sorted(grouped) == sorted(map(sql, prediction_rules(customer_type)))
+    # person: the 3 birth-date rules and the 5 name-key ones (2 of them written as SQL) share a join
+    sizes = [len(group) for group in candidate_rule_groups("person")]
+    assert sizes == [1, 1, 1, 3, 1, 1, 5, 1, 1]
+    assert [len(group) for group in candidate_rule_groups("company")] == [1] * 6
 
 
 def _load(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, day: dt.date, load_id: str) -> None:
