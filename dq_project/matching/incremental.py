@@ -89,8 +89,13 @@ def resolve_increment(
     run under the same fingerprint) and re-cluster the entities they and steward `decisions` touch.
     Returns those pairs and clusters (and the changed records' features for the cache)."""
     con.register("keys_frame", changed.to_frame("record_key").to_arrow())
-    since = {"all_records": False, "changed_since": previous_date}
-    records = query_frame(con, "staging/select_matching_records", as_of_date=as_of, **since)
+    records = query_frame(
+        con,
+        "staging/select_matching_records",
+        as_of_date=as_of,
+        all_records=False,
+        changed_since=previous_date,
+    )
     con.unregister("keys_frame")
     new_features = prepare_features(records)
     scored: list[pl.DataFrame] = [pl.DataFrame(schema=PAIR_SCHEMA)]

@@ -103,8 +103,13 @@ def link_snapshot(
         records = result.records
     else:
         con.register("keys_frame", pl.DataFrame(schema={"record_key": pl.String}).to_arrow())
-        params = {"as_of_date": as_of, "all_records": True, "changed_since": None}
-        records = query_frame(con, "staging/select_matching_records", **params)
+        records = query_frame(
+            con,
+            "staging/select_matching_records",
+            as_of_date=as_of,
+            all_records=True,
+            changed_since=None,
+        )
         con.unregister("keys_frame")
         result = resolve_entities(records, model_dir, settings, retrain=retrain, decisions=decisions)
     _write(con, as_of, result, records, settings, plan)
