@@ -21,6 +21,7 @@ import polars as pl
 
 from dq_project.audit_log import log_event
 from dq_project.erasure import skip_erased_rows
+from dq_project.mapping_check import blank_columns, drift, required_problems, store_warnings
 from dq_project.readers import LoadParams, read_to_raw
 from dq_project.settings import Settings, SettingsError, SourceSettings
 from dq_project.sql import query_sql, run_sql
@@ -43,6 +44,7 @@ class LoadOutcome:
     missing_columns: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
     encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what could not be mapped (mapping_check)
 
 
 def snapshot_date_of(path: Path, source: SourceSettings) -> dt.date:
@@ -99,23 +101,17 @@ def file_sha256(path: Path) -> str:
 
 
 class SchemaDriftError(ValueError):
-    """A file lacks columns its source's mapping requires; nothing of it was loaded."""
-
-
-def drift(columns: list[str], source: SourceSettings) -> tuple[list[str], list[str]]:
-    """(mapped columns the file lacks, file columns the mapping does not know)."""
-    present = set(columns)
-    missing = [c for c in source.source_columns if c not in present]
-    extra = [c for c in columns if c not in set(source.source_columns)]
-    return missing, extra
+    """A file lacks columns its source's mapping requires, or has them blank in every row; nothing
+    of it was loaded."""
 
 
 def load_file(con: duckdb.DuckDBPyConnection, source: SourceSettings, landed: LandedFile) -> LoadOutcome:
     """Land one file into raw.customer_rows / raw.quarantine / raw.loads, unless already loaded.
 
-    Raises SchemaDriftError (and loads nothing) when a required column is missing; other missing
-    mapped columns stay null downstream and unknown extra columns are kept in raw; both are logged
-    in raw.loads.
+    Raises SchemaDriftError (and loads nothing) when a required column is missing or blank in every
+    row; other missing mapped columns stay null downstream and unknown extra columns are kept in
+    raw; both are logged in raw.loads. What could not be mapped is also a warning (LoadOutcome.warnings,
+    raw.mapping_warnings; see dq_project.mapping_check).
     """
     file_hash = file_sha256(landed.path)
     previous = query_sql(con, "raw/select_load_by_hash", source=source.name, file_hash=file_hash).fetchall()
@@ -131,13 +127,24 @@ def load_file(con: duckdb.DuckDBPyConnection, source: SourceSettings, landed: La
     con.begin()
     try:
         result = read_to_raw(con, landed.path, source, params)
-        missing, extra = drift(result.columns, source) if result.columns else ([], [])
-        lacking = [c for c in source.required if c in missing]
+        missing, extra, warnings = drift(result.columns, source) if result.columns else ([], [], [])
+        lacking = required_problems(source, result.columns, missing) if result.columns else []
         if lacking:
             raise SchemaDriftError(
                 f"{landed.path}: required column(s) {lacking} missing (source {source.name!r} maps "
                 f"{source.source_columns}; the file has {result.columns}); nothing was loaded"
             )
+        if result.columns:
+            warnings += blank_columns(con, source, result.columns, params.load_id)
+        blank_required = [
+            w.reference for w in warnings if w.kind == "all_null" and w.reference in source.required
+        ]
+        if blank_required:
+            raise SchemaDriftError(
+                f"{landed.path}: required column(s) {blank_required} are blank in every row of the file "
+                f"(source {source.name!r}); nothing was loaded"
+            )
+        store_warnings(con, warnings, asdict(params))
         rows_erased = skip_erased_rows(con, source, params.load_id)
         run_sql(
             con,
@@ -179,6 +186,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: SourceSettings, landed: La
         missing_columns=missing,
         extra_columns=extra,
         encoding=result.encoding,
+        warnings=[w.message for w in warnings],
     )
 
 

@@ -1,9 +1,11 @@
 """Excel (.xlsx) through calamine (the `fastexcel` package): one sheet, every cell as text.
 
-The header is the first row of the sheet's used range (calamine starts the range at the first
-non-empty row and column). Rows whose cells are all empty or blank are skipped: they are not rows
-and are not counted as input. A row's row_number is its position below the header counting those
-skipped rows, so the spreadsheet row is row_number + the header's row. Cells read as displayed where
+The header is row `header_row` (default 1) of the sheet's used range (calamine starts the range at
+the first non-empty row and column); rows above it (a title) are not read, and a header cell merged
+over several columns names each of them (readers/merged.py). Rows whose cells are all empty or
+blank are skipped: they are not rows and are not counted as input. A row's row_number is its
+position below the header counting those skipped rows, so the spreadsheet row is row_number + the
+header's row. Cells read as displayed where
 the file allows: whole numbers without '.0', dates 'YYYY-MM-DD', datetimes 'YYYY-MM-DD HH:MM:SS',
 booleans 'true'/'false'. Column types are inferred from every row, so a late text cell in a numeric
 column is kept (as text, like the whole column), never turned into null.
@@ -18,6 +20,7 @@ import fastexcel
 import polars as pl
 
 from dq_project.readers import LoadParams, ReadResult
+from dq_project.readers.merged import merged_header_names
 from dq_project.readers.rows import as_text, insert_frame
 from dq_project.settings import SourceSettings
 
@@ -28,7 +31,9 @@ def read_xlsx(
     """Load the source's sheet (name or 0-based index; default the first) of a workbook."""
     if path.stat().st_size == 0:
         return ReadResult(columns=[], encoding=None)
-    frame = read_sheet(path, source.sheet)
+    frame = read_sheet(path, source.sheet, source.header_row)
+    names = merged_header_names(path, source.sheet, source.header_row, frame.columns)
+    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     frame = as_text(frame, spreadsheet=True).with_row_index("dq_row_number", offset=1)
     cells = [c for c in frame.columns if c != "dq_row_number"]
     if cells:
@@ -40,7 +45,7 @@ def read_xlsx(
     return ReadResult(columns=cells, encoding=None)
 
 
-def read_sheet(path: Path, sheet: str | int | None) -> pl.DataFrame:
+def read_sheet(path: Path, sheet: str | int | None, header_row: int = 1) -> pl.DataFrame:
     """The sheet as a frame with calamine's typed columns; a missing sheet or a file that is not a
     workbook (a CSV named .xlsx, a truncated or corrupt file) is a ValueError."""
     try:
@@ -51,7 +56,7 @@ def read_sheet(path: Path, sheet: str | int | None) -> pl.DataFrame:
             isinstance(wanted, str) and wanted not in names
         ):
             raise ValueError(f"{path}: no sheet {wanted!r}; the workbook has sheets {names} (0-based index)")
-        return workbook.load_sheet(wanted, schema_sample_rows=None).to_polars()
+        return workbook.load_sheet(wanted, header_row=header_row - 1, schema_sample_rows=None).to_polars()
     except fastexcel.FastExcelError as exc:
         detail = str(exc).splitlines()[0]
         raise ValueError(f"{path}: not a readable .xlsx workbook ({detail})") from exc
