@@ -64,11 +64,13 @@ class Compiler:
             self.json_dtypes[ref.column] = decoded.dtype
             self.json_names[ref.column] = name
 
-    def reference(self, written: str, path: str | None = None, separator: str = ", ") -> pl.Expr:
-        ref = resolve(written, self.columns, path)
+    def reference(
+        self, written: str, path: str | None = None, separator: str = ", ", *, json: bool = False
+    ) -> pl.Expr:
+        ref = resolve(written, self.columns, path, json=json)
         if ref.column is None:
             return pl.lit(None, pl.String)
-        if not ref.path:
+        if not ref.json:
             return self.field(ref.column)
         dtype = self.json_dtypes.get(ref.column, pl.Null())
         if dtype == pl.Null():
@@ -92,7 +94,7 @@ class Compiler:
         elif rule.column is not None:
             expr = self.reference(rule.column, rule.path, _sep(rule))
         else:
-            expr = self.reference(rule.path, None, _sep(rule))
+            expr = self.reference(rule.path, None, _sep(rule), json=True)
         if rule.pattern is not None:
             expr = expr.str.extract(rule.pattern, rule.group)
         if rule.codes is not None:
@@ -117,7 +119,7 @@ def _sep(rule: MappingRule) -> str:
 def _refs_with_paths(rule: MappingRule, columns: list[str]):
     from dq_project.headers import rule_refs
 
-    return [ref for ref in rule_refs(rule, columns) if ref.column is not None and ref.path]
+    return [ref for ref in rule_refs(rule, columns) if ref.column is not None and ref.json]
 
 
 def _walk(expr: pl.Expr, dtype: pl.DataType, path: tuple[str, ...], separator: str) -> pl.Expr:
