@@ -52,7 +52,9 @@ def test_export_onboards_by_configuration(name: str, tmp_path: Path) -> None:
     con = open_warehouse(tmp_path / "warehouse.duckdb")
     try:
         outcome = load_file(con, source, LandedFile(source.name, CORPUS / expected["file"], DAY))
-        rows = query_sql(con, "raw/select_partition_rows", snapshot_date=DAY.isoformat(), source=source.name).pl()
+        rows = query_sql(
+            con, "raw/select_partition_rows", snapshot_date=DAY.isoformat(), source=source.name
+        ).pl()
         quarantined = con.sql("select count(*) from raw.quarantine").fetchone()[0]
     finally:
         con.close()
@@ -70,6 +72,8 @@ def test_export_onboards_by_configuration(name: str, tmp_path: Path) -> None:
         for key in fields.get("nulls", []):
             assert _value(row, key) is None, (record_id, key)
 
-    staged = normalize_frame(canonical, default_region=source.phone_region, date_order=source.date_order, today=DAY)
+    staged = normalize_frame(
+        canonical, default_region=source.phone_region, date_order=source.date_order, today=DAY
+    )
     assert staged.height == rows.height
     assert staged.filter(pl.col("source_record_id").is_null()).is_empty()
