@@ -154,6 +154,7 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
         golden, records, merged = query_sql(
             con, "golden/select_summary", as_of_date=day.isoformat()
         ).fetchall()[0]
+        warnings = query_sql(con, "raw/select_mapping_warnings", snapshot_date=day.isoformat()).fetchall()
     finally:
         con.close()
     today = kpis.filter(
@@ -165,6 +166,8 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
     for row in today.iter_rows(named=True):
         typer.echo(f"  {row['dimension']:<14} {row['measure'] * 100:6.1f}%")
     typer.echo(f"  {records:,} current records -> {golden:,} golden records ({merged:,} merged entities)")
+    for source, file_name, _kind, _reference, message in warnings:
+        typer.secho(f"  warning: {source}/{file_name}: {message}", fg="yellow")
     typer.echo(f"audit report: {settings.reports_dir / day.isoformat() / 'audit.html'}")
 
 
@@ -199,6 +202,8 @@ def ingest(
                 f"{path.name} -> {landed.path} ({landed.snapshot_date}): {outcome.status}, "
                 f"{outcome.rows_loaded:,} rows, {outcome.rows_quarantined:,} quarantined"
             )
+            for warning in outcome.warnings:
+                typer.secho(f"  warning: {warning}", fg="yellow")
     finally:
         con.close()
     if run_pipeline:

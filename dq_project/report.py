@@ -194,6 +194,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         "quarantine": query_sql(con, "raw/select_quarantine_sample", snapshot_date=day, limit=20)
         .pl()
         .to_dicts(),
+        "mapping_warnings": query_sql(con, "raw/select_mapping_warnings", snapshot_date=day).pl().to_dicts(),
     }
 
 

@@ -77,3 +77,10 @@ def test_export_onboards_by_configuration(name: str, tmp_path: Path) -> None:
     )
     assert staged.height == rows.height
     assert staged.filter(pl.col("source_record_id").is_null()).is_empty()
+
+
+def test_every_corpus_source_block_validates() -> None:
+    names = [p.stem for p in CORPUS.glob("*.toml") if p.stem != "expected"]
+    assert sorted(names) == sorted(EXPECTED)
+    for name in names:
+        assert corpus_source(name).name == name
