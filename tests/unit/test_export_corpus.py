@@ -84,3 +84,16 @@ def test_every_corpus_source_block_validates() -> None:
     assert sorted(names) == sorted(EXPECTED)
     for name in names:
         assert corpus_source(name).name == name
+
+
+def test_the_corpus_is_what_its_script_writes() -> None:
+    """make_exports.py is deterministic and the committed files are its output (xlsx included)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_exports", CORPUS / "make_exports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.files()
+    assert sorted(written) == sorted(e["file"] for e in EXPECTED.values())
+    for name, data in written.items():
+        assert (CORPUS / name).read_bytes() == data, name
