@@ -17,9 +17,12 @@ import duckdb
 import fastexcel
 import polars as pl
 
+from dq_project.file_quarantine import FileProblem
 from dq_project.readers import LoadParams, ReadResult
 from dq_project.readers.rows import as_text, insert_frame
 from dq_project.settings import SourceSettings
+
+HEADER_SCAN_ROWS = 10  # where a header may sit below title rows
 
 
 def read_xlsx(
@@ -28,7 +31,7 @@ def read_xlsx(
     """Load the source's sheet (name or 0-based index; default the first) of a workbook."""
     if path.stat().st_size == 0:
         return ReadResult(columns=[], encoding=None)
-    frame = read_sheet(path, source.sheet)
+    frame = read_sheet(path, source.sheet, source.primary_key)
     frame = as_text(frame, spreadsheet=True).with_row_index("dq_row_number", offset=1)
     cells = [c for c in frame.columns if c != "dq_row_number"]
     if cells:
@@ -40,18 +43,53 @@ def read_xlsx(
     return ReadResult(columns=cells, encoding=None)
 
 
-def read_sheet(path: Path, sheet: str | int | None) -> pl.DataFrame:
-    """The sheet as a frame with calamine's typed columns; a missing sheet or a file that is not a
-    workbook (a CSV named .xlsx, a truncated or corrupt file) is a ValueError."""
+def read_sheet(path: Path, sheet: str | int | None, key_column: str | None = None) -> pl.DataFrame:
+    """The sheet as a frame with calamine's typed columns. With no sheet configured, the first sheet
+    whose first rows hold the key column (a workbook often opens on a cover or notes sheet). A
+    missing sheet, no sheet holding the key, or a file that is not a workbook (a CSV named .xlsx, a
+    truncated or corrupt file) is a FileProblem: the file is quarantined."""
     try:
         workbook = fastexcel.read_excel(path)
-        wanted = 0 if sheet is None else sheet
         names = workbook.sheet_names
+        wanted = _data_sheet(workbook, path, key_column) if sheet is None else sheet
         if (isinstance(wanted, int) and not 0 <= wanted < len(names)) or (
             isinstance(wanted, str) and wanted not in names
         ):
-            raise ValueError(f"{path}: no sheet {wanted!r}; the workbook has sheets {names} (0-based index)")
+            raise FileProblem(
+                f"{path}: no sheet {wanted!r}; the workbook has sheets {names} (0-based index)",
+                "set the source's `sheet` to one of the workbook's sheets, then "
+                "`dq quarantine release {key}`",
+            )
         return workbook.load_sheet(wanted, schema_sample_rows=None).to_polars()
     except fastexcel.FastExcelError as exc:
         detail = str(exc).splitlines()[0]
-        raise ValueError(f"{path}: not a readable .xlsx workbook ({detail})") from exc
+        raise FileProblem(
+            f"{path}: not a readable .xlsx workbook ({detail})",
+            "open the file in a spreadsheet and save it as .xlsx (Excel 2007+), then land it again",
+        ) from exc
+
+
+def _data_sheet(workbook: fastexcel.ExcelReader, path: Path, key_column: str | None) -> int:
+    """The index of the first sheet with the key column in its first HEADER_SCAN_ROWS rows (header
+    names compared trimmed, without BOM, case-insensitively); 0 for a workbook without any cell."""
+    if key_column is None:
+        return 0
+    wanted, seen_cells = _header_key(key_column), False
+    for index in range(len(workbook.sheet_names)):
+        head = workbook.load_sheet(index, header_row=None, n_rows=HEADER_SCAN_ROWS).to_polars()
+        cells = {_header_key(str(v)) for row in head.iter_rows() for v in row if v is not None}
+        seen_cells = seen_cells or bool(cells)
+        if wanted in cells:
+            return index
+    if not seen_cells:
+        return 0
+    raise FileProblem(
+        f"{path}: no sheet has the key column {key_column!r} in its first {HEADER_SCAN_ROWS} rows; "
+        f"the workbook has sheets {workbook.sheet_names}",
+        "set the source's `sheet` to the sheet holding the data (or fix primary_key), then "
+        "`dq quarantine release {key}`",
+    )
+
+
+def _header_key(name: str) -> str:
+    return name.replace("\ufeff", "").strip().casefold()
