@@ -21,7 +21,7 @@ from dq_project.readers.encoding import UTF8, BadLine, line_shifts, resolve_enco
 from dq_project.readers.newlines import readable_endings
 from dq_project.readers.rows import quarantine_lines, warehouse_dir
 from dq_project.settings import SourceSettings
-from dq_project.sql import run_sql
+from dq_project.sql import query_sql, run_sql
 
 
 def read_csv(
@@ -77,7 +77,28 @@ def _load_utf8(
             "it cannot be quarantined; split the file or shorten that field",
             "split the file or shorten that field, and land it again",
         ) from exc
+    lines = full_reject_lines(path, query_sql(con, "raw/select_cut_rejects").fetchall())
+    run_sql(con, "raw/create_full_lines", lines=[b.line for b in lines],
+            raw_texts=[b.raw_text for b in lines], raw_bytes=[b.raw_bytes for b in lines])  # fmt: skip
     run_sql(con, quarantine_sql, shifts=line_shifts(removed or []), **asdict(params))
+
+
+def full_reject_lines(path: Path, cut: list[tuple[int, int, int]]) -> list[BadLine]:
+    """The whole rejected lines DuckDB cut or could not decode, read from the file at their byte
+    positions: (line, text, bytes when not UTF-8). Only those few lines are read, never the file."""
+    found = []
+    with path.open("rb") as handle:
+        for line, position, kept in cut:
+            handle.seek(max(position - 1, 0))  # DuckDB counts line_byte_position from 1
+            data = handle.read(max(kept, 1))
+            if not data.endswith(b"\n"):
+                data += handle.readline()
+            data = data.removesuffix(b"\n").removesuffix(b"\r")
+            try:
+                found.append(BadLine(line, "", data.decode("utf-8")))
+            except UnicodeDecodeError:
+                found.append(BadLine(line, "", data.decode("utf-8", "backslashreplace"), data))
+    return found
 
 
 def unique_names(columns: list[str]) -> list[str]:

@@ -17,9 +17,11 @@ import duckdb
 import fastexcel
 import polars as pl
 
-from dq_project.file_quarantine import FileProblem
+from dq_project.file_quarantine import FileProblem, bounded
 from dq_project.readers import LoadParams, ReadResult
-from dq_project.readers.rows import as_text, insert_frame
+from dq_project.readers.encoding import BadLine
+from dq_project.readers.formulas import formula_cells
+from dq_project.readers.rows import as_text, insert_frame, quarantine_lines
 from dq_project.settings import SourceSettings
 
 HEADER_SCAN_ROWS = 10  # where a header may sit below title rows
@@ -31,7 +33,7 @@ def read_xlsx(
     """Load the source's sheet (name or 0-based index; default the first) of a workbook."""
     if path.stat().st_size == 0:
         return ReadResult(columns=[], encoding=None)
-    frame = read_sheet(path, source.sheet, source.primary_key)
+    frame, sheet = read_sheet(path, source.sheet, source.primary_key)
     frame = as_text(frame, spreadsheet=True).with_row_index("dq_row_number", offset=1)
     cells = [c for c in frame.columns if c != "dq_row_number"]
     if cells:
@@ -39,15 +41,51 @@ def read_xlsx(
         rows = frame.filter(~blank)
     else:  # an empty sheet
         rows = frame.clear()
+    rows = _quarantine_formula_rows(con, path, sheet, rows, cells, params)
     insert_frame(con, rows.select(cells), rows["dq_row_number"], params)
     return ReadResult(columns=cells, encoding=None)
 
 
-def read_sheet(path: Path, sheet: str | int | None, key_column: str | None = None) -> pl.DataFrame:
-    """The sheet as a frame with calamine's typed columns. With no sheet configured, the first sheet
-    whose first rows hold the key column (a workbook often opens on a cover or notes sheet). A
-    missing sheet, no sheet holding the key, or a file that is not a workbook (a CSV named .xlsx, a
-    truncated or corrupt file) is a FileProblem: the file is quarantined."""
+def _quarantine_formula_rows(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sheet: str | int,
+    rows: pl.DataFrame,
+    cells: list[str],
+    params: LoadParams,
+) -> pl.DataFrame:
+    """Quarantine the rows holding a formula cell (see readers/formulas.py); return the others."""
+    header_row, formulas = formula_cells(path, sheet)
+    if not formulas or header_row is None:
+        return rows
+    by_row = {
+        sheet_row - header_row: found for sheet_row, found in formulas.items() if sheet_row > header_row
+    }
+    held = rows.filter(pl.col("dq_row_number").is_in(list(by_row)))
+    records = held.select(pl.struct(cells).struct.json_encode()).to_series().to_list()
+    bad = [
+        BadLine(
+            number,
+            bounded(
+                f"formula cell(s) {'; '.join(by_row[number])}: a computed value, not exported data "
+                "(its cached value is not trusted); re-export values only"
+            ),  # fmt: skip
+            record,
+        )
+        for number, record in zip(held["dq_row_number"].to_list(), records, strict=True)
+    ]
+    quarantine_lines(con, bad, params)
+    return rows.filter(~pl.col("dq_row_number").is_in(list(by_row)))
+
+
+def read_sheet(
+    path: Path, sheet: str | int | None, key_column: str | None = None
+) -> tuple[pl.DataFrame, str | int]:
+    """(The sheet as a frame with calamine's typed columns, the sheet read). With no sheet
+    configured, the first sheet whose first rows hold the key column (a workbook often opens on a
+    cover or notes sheet). A missing sheet, no sheet holding the key, or a file that is not a
+    workbook (a CSV named .xlsx, a truncated or corrupt file) is a FileProblem: the file is
+    quarantined."""
     try:
         workbook = fastexcel.read_excel(path)
         names = workbook.sheet_names
@@ -60,7 +98,7 @@ def read_sheet(path: Path, sheet: str | int | None, key_column: str | None = Non
                 "set the source's `sheet` to one of the workbook's sheets, then "
                 "`dq quarantine release {key}`",
             )
-        return workbook.load_sheet(wanted, schema_sample_rows=None).to_polars()
+        return workbook.load_sheet(wanted, schema_sample_rows=None).to_polars(), wanted
     except fastexcel.FastExcelError as exc:
         detail = str(exc).splitlines()[0]
         raise FileProblem(
