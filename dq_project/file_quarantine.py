@@ -12,6 +12,7 @@ being opened, so no byte of them can reach an error text or a log.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -19,6 +20,10 @@ import duckdb
 from dq_project.sql import query_sql, run_sql
 
 REASON_CHARS = 500  # a 10,000-column header once made a 617,761-character reason
+SUMMARY_CHARS = 200  # a reason in a run summary or the audit report
+# What could be PII in a reason (header names, file names): long digit runs, e-mail local parts.
+_LONG_DIGITS = re.compile(r"\d{11,}")
+_EMAIL_LOCAL = re.compile(r"([^\s@'\"\[,]){1}[^\s@'\"\[,]*@")
 RETRY = (
     "fix the file and land it again (a corrected file, with another SHA-256, loads normally), or fix "
     "the source's config and run `dq quarantine release {key}` so the next run reads it again"
@@ -38,6 +43,14 @@ def bounded(text: str, limit: int = REASON_CHARS) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... [{len(text):,} characters, cut]"
+
+
+def shown(text: str) -> str:
+    """A reason as summaries and reports show it: masked (digit runs of 11+ keep their last 4,
+    e-mail local parts their first character) and bounded to SUMMARY_CHARS."""
+    text = _LONG_DIGITS.sub(lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
+    text = _EMAIL_LOCAL.sub(lambda m: m.group(1) + "***@", text)
+    return bounded(text, SUMMARY_CHARS)
 
 
 @dataclass(frozen=True)
@@ -82,7 +95,7 @@ def blocking(con: duckdb.DuckDBPyConnection, source: str, file_hash: str) -> tup
 def issues_of_date(con: duckdb.DuckDBPyConnection, snapshot_date: dt.date, limit: int = 50) -> list[dict]:
     """The date's quarantined and refused files (unreleased), for the run summary and the report."""
     rel = query_sql(con, "raw/select_file_issues", snapshot_date=snapshot_date.isoformat(), limit=limit)
-    return rel.pl().to_dicts()
+    return [row | {"reason": shown(row["reason"])} for row in rel.pl().to_dicts()]
 
 
 def listing(
