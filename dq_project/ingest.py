@@ -19,6 +19,7 @@ from dq_project.audit_log import log_event
 from dq_project.erasure import json_pointer, skip_erased_rows
 from dq_project.file_quarantine import FileProblem, QuarantinedFile, blocking, bounded, record
 from dq_project.landing import LandedFile, discover, files_for_partition, land, snapshot_date_of
+from dq_project.mapping_check import blank_columns, drift, required_problems, store_warnings
 from dq_project.readers import LoadParams, read_to_raw
 from dq_project.settings import SourceSettings
 from dq_project.sql import query_sql, run_sql
@@ -49,6 +50,7 @@ class LoadOutcome:
     encoding: str | None = None
     problem: str | None = None  # why the file was quarantined or refused (bounded)
     action: str | None = None  # what to do about it
+    warnings: list[str] = field(default_factory=list)  # what could not be mapped (mapping_check)
 
 
 def file_sha256(path: Path) -> str:
@@ -60,15 +62,8 @@ def file_sha256(path: Path) -> str:
 
 
 class SchemaDriftError(FileProblem):
-    """A file lacks columns its source's mapping requires; nothing of it was loaded."""
-
-
-def drift(columns: list[str], source: SourceSettings) -> tuple[list[str], list[str]]:
-    """(mapped columns the file lacks, file columns the mapping does not know)."""
-    present = set(columns)
-    missing = [c for c in source.source_columns if c not in present]
-    extra = [c for c in columns if c not in set(source.source_columns)]
-    return missing, extra
+    """A file lacks columns its source's mapping requires, or has them blank in every row; nothing
+    of it was loaded (the file is quarantined)."""
 
 
 def load_file(con: duckdb.DuckDBPyConnection, source: SourceSettings, landed: LandedFile) -> LoadOutcome:
@@ -139,8 +134,8 @@ def _load(
     con.begin()
     try:
         result = read_to_raw(con, landed.path, source, params)
-        missing, extra = drift(result.columns, source) if result.columns else ([], [])
-        lacking = [c for c in source.required if c in missing]
+        missing, extra, warnings = drift(result.columns, source) if result.columns else ([], [], [])
+        lacking = required_problems(source, result.columns, missing) if result.columns else []
         if lacking:
             raise SchemaDriftError(
                 bounded(
@@ -150,6 +145,19 @@ def _load(
                 f"re-export the file with column(s) {lacking}, or correct the source's primary_key / "
                 "mapping / required_columns and run `dq quarantine release {key}`",
             )
+        has_rows = bool(query_sql(con, "raw/select_load_has_rows", load_id=params.load_id).fetchall())
+        if result.columns and has_rows:  # all lines quarantined: nothing is "blank in every row"
+            warnings += blank_columns(con, source, result.columns, params.load_id)
+        blank_required = [
+            w.reference for w in warnings if w.kind == "all_null" and w.reference in source.required
+        ]
+        if blank_required:
+            raise SchemaDriftError(
+                f"{landed.path}: required column(s) {blank_required} are blank in every row of the file "
+                f"(source {source.name!r}); nothing was loaded",
+                f"re-export the file with values in {blank_required}, then land it again",
+            )
+        store_warnings(con, warnings, asdict(params))
         if result.columns:
             run_sql(con, "raw/quarantine_keyless_rows", key_pointer=json_pointer(source.primary_key),
                     key_column=source.primary_key, **asdict(params))  # fmt: skip
@@ -194,4 +202,5 @@ def _load(
         missing_columns=missing,
         extra_columns=extra,
         encoding=result.encoding,
+        warnings=[w.message for w in warnings],
     )

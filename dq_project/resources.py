@@ -33,6 +33,7 @@ TABLES: tuple[str, ...] = (
     "staging/customers", "staging/current_customers", "quality/rule_results", "quality/rule_failures",
     "quality/kpi_history", "matching/review_queue", "matching/steward_decisions",
     "matching/golden_id_changes", "matching/runs", "matching/features", "audit/log",
+    "raw/mapping_warnings",
 )  # fmt: skip
 # Also created at bootstrap: the versioned tables and their views (dq_project.versioned).
 

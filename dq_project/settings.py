@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -23,6 +23,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from dq_project.mapping_spec import UNION_TAGS, MappingValue, references
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,7 +66,14 @@ class SourceSettings(_Strict):
         default=None, description="xlsx: sheet name or 0-based index; default first"
     )
     primary_key: str
-    mapping: dict[str, str | list[str]]
+    # The mapping language (dq_project/mapping_spec.py; README "Mapping language"): canonical fields,
+    # and attributes kept beyond them; keep_unmapped keeps every column no mapping value names.
+    mapping: dict[str, MappingValue]
+    attributes: dict[Annotated[str, Field(pattern=r"^\w+$")], MappingValue] = Field(default_factory=dict)
+    keep_unmapped: bool = False
+    header_row: int = Field(
+        default=1, ge=1, description="csv/xlsx: 1-based row of the header; rows above it are skipped"
+    )
     defaults: dict[str, str] = Field(
         default_factory=dict, description="constant canonical values for fields the source lacks"
     )
@@ -78,15 +87,20 @@ class SourceSettings(_Strict):
     snapshot_date_column: str | None = None
     trust: int = Field(default=50, ge=0, le=100, description="survivorship: higher wins ties")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_unmapped_in_attributes(cls, data: Any) -> Any:
+        """`keep_unmapped = true` may also be written inside [sources.attributes]."""
+        attributes = data.get("attributes") if isinstance(data, dict) else None
+        if isinstance(attributes, dict) and isinstance(attributes.get("keep_unmapped"), bool):
+            attributes = dict(attributes)
+            data = {**data, "attributes": attributes, "keep_unmapped": attributes.pop("keep_unmapped")}
+        return data
+
     @field_validator("mapping")
     @classmethod
-    def _mapping_targets_canonical_fields(
-        cls, mapping: dict[str, str | list[str]]
-    ) -> dict[str, str | list[str]]:
+    def _mapping_targets_canonical_fields(cls, mapping: dict[str, MappingValue]) -> dict[str, MappingValue]:
         _only_known(mapping, CANONICAL_FIELDS, "mapping names unknown canonical fields")
-        empty = sorted(field for field, columns in mapping.items() if not columns)
-        if empty:
-            raise ValueError(f"mapping of {empty} names no column")
         return mapping
 
     @field_validator("defaults")
@@ -96,13 +110,15 @@ class SourceSettings(_Strict):
         return defaults
 
     def mapped_columns(self, field: str) -> list[str]:
-        """The source columns feeding a canonical field (several are joined with a space)."""
-        columns = self.mapping.get(field, [])
-        return [columns] if isinstance(columns, str) else list(columns)
+        """The source columns a canonical field's mapping value names (as written in the config)."""
+        value = self.mapping.get(field)
+        return [] if value is None else list(dict.fromkeys(references(value)))
 
     @property
     def source_columns(self) -> list[str]:
-        return sorted({c for field in self.mapping for c in self.mapped_columns(field)})
+        """Every column the mapping and the attributes name (as written; see dq_project.headers)."""
+        values = [*self.mapping.values(), *self.attributes.values()]
+        return sorted({c for value in values for c in references(value)})
 
     @property
     def required(self) -> list[str]:
@@ -230,6 +246,17 @@ class Settings(_Strict):
     warehouse: WarehouseSettings = WarehouseSettings()
     demo_rows: int = Field(default=5000, ge=10)
 
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _sources_are_an_array(cls, sources: Any) -> Any:
+        if isinstance(sources, dict):
+            names = ", ".join(f"[sources.{k}]" for k in sources)
+            raise ValueError(
+                f"sources must be an array of tables: write each source as [[sources]] with a name key "
+                f'(name = "..."), not as a table {names}'
+            )
+        return sources
+
     @field_validator("sources")
     @classmethod
     def _unique_source_names(cls, sources: list[SourceSettings]) -> list[SourceSettings]:
@@ -306,6 +333,25 @@ def _with_warehouse_keys(raw: dict[str, Any], env: Mapping[str, str], path: Path
     return {**raw, "warehouse": {**section, **{k: v for k, v in keys.items() if v}}}
 
 
+def describe_errors(exc: ValidationError, raw: Mapping[str, Any]) -> str:
+    """One line per error, located by key with sources named: `sources[erp].mapping.gender.codes: ...`."""
+    sources = raw.get("sources")
+    lines = []
+    for error in exc.errors():
+        where = ""
+        for part in error["loc"]:
+            if isinstance(part, int):
+                name = None
+                if where == "sources" and isinstance(sources, list) and part < len(sources):
+                    name = sources[part].get("name") if isinstance(sources[part], dict) else None
+                where += f"[{name or part}]"
+            elif part not in UNION_TAGS:
+                where += f".{part}" if where else str(part)
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"  {where or '(top level)'}: {message}")
+    return "\n".join(lines)
+
+
 def load_settings(
     path: Path | str | None = None, *, home: Path | str | None = None, env: Mapping[str, str] | None = None
 ) -> Settings:
@@ -325,7 +371,7 @@ def load_settings(
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
-        raise SettingsError(f"{path}: invalid config:\n{exc}") from exc
+        raise SettingsError(f"{path}: invalid config:\n{describe_errors(exc, raw)}") from exc
     if not settings.home.is_absolute():
         settings = settings.model_copy(update={"home": (Path.cwd() / settings.home).resolve()})
     return settings

@@ -63,6 +63,7 @@ def _load_utf8(
     removed: list[BadLine] | None = None,
 ) -> None:
     options = {"path": str(path), "delimiter": source.delimiter, "quote": source.quote}
+    options["skip"] = source.header_row - 1
     options["columns"] = {name: "VARCHAR" for name in columns}
     run_sql(con, "raw/reset_rejects")
     try:
@@ -114,6 +115,8 @@ def unique_names(columns: list[str]) -> list[str]:
 
 
 def header(path: Path, source: SourceSettings, encoding: str = "utf-8-sig") -> list[str]:
-    """The column names of the file's first record (quoted names and delimiters handled)."""
+    """The column names: the record on line `header_row` (quoted names and delimiters handled)."""
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        for _ in range(source.header_row - 1):
+            handle.readline()
         return next(std_csv.reader(handle, delimiter=source.delimiter, quotechar=source.quote), [])

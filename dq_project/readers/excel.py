@@ -1,9 +1,11 @@
 """Excel (.xlsx) through calamine (the `fastexcel` package): one sheet, every cell as text.
 
-The header is the first row of the sheet's used range (calamine starts the range at the first
-non-empty row and column). Rows whose cells are all empty or blank are skipped: they are not rows
-and are not counted as input. A row's row_number is its position below the header counting those
-skipped rows, so the spreadsheet row is row_number + the header's row. Cells read as displayed where
+The header is row `header_row` (default 1) of the sheet's used range (calamine starts the range at
+the first non-empty row and column); rows above it (a title) are not read, and a header cell merged
+over several columns names each of them (readers/merged.py). Rows whose cells are all empty or
+blank are skipped: they are not rows and are not counted as input. A row's row_number is its
+position below the header counting those skipped rows, so the spreadsheet row is row_number + the
+header's row. Cells read as displayed where
 the file allows: whole numbers without '.0', dates 'YYYY-MM-DD', datetimes 'YYYY-MM-DD HH:MM:SS',
 booleans 'true'/'false'. Column types are inferred from every row, so a late text cell in a numeric
 column is kept (as text, like the whole column), never turned into null.
@@ -21,6 +23,7 @@ from dq_project.file_quarantine import FileProblem, bounded
 from dq_project.readers import LoadParams, ReadResult
 from dq_project.readers.encoding import BadLine
 from dq_project.readers.formulas import formula_cells
+from dq_project.readers.merged import merged_header_names
 from dq_project.readers.rows import as_text, insert_frame, quarantine_lines
 from dq_project.settings import SourceSettings
 
@@ -33,7 +36,9 @@ def read_xlsx(
     """Load the source's sheet (name or 0-based index; default the first) of a workbook."""
     if path.stat().st_size == 0:
         return ReadResult(columns=[], encoding=None)
-    frame, sheet = read_sheet(path, source.sheet, source.primary_key)
+    frame, sheet = read_sheet(path, source.sheet, source.primary_key, source.header_row)
+    names = merged_header_names(path, sheet, source.header_row, frame.columns)
+    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     frame = as_text(frame, spreadsheet=True).with_row_index("dq_row_number", offset=1)
     cells = [c for c in frame.columns if c != "dq_row_number"]
     if cells:
@@ -41,7 +46,7 @@ def read_xlsx(
         rows = frame.filter(~blank)
     else:  # an empty sheet
         rows = frame.clear()
-    rows = _quarantine_formula_rows(con, path, sheet, rows, cells, params)
+    rows = _quarantine_formula_rows(con, path, sheet, source.header_row, rows, cells, params)
     insert_frame(con, rows.select(cells), rows["dq_row_number"], params)
     return ReadResult(columns=cells, encoding=None)
 
@@ -50,14 +55,16 @@ def _quarantine_formula_rows(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     sheet: str | int,
+    header_row: int,
     rows: pl.DataFrame,
     cells: list[str],
     params: LoadParams,
 ) -> pl.DataFrame:
     """Quarantine the rows holding a formula cell (see readers/formulas.py); return the others."""
-    header_row, formulas = formula_cells(path, sheet)
-    if not formulas or header_row is None:
+    first_row, formulas = formula_cells(path, sheet)
+    if not formulas or first_row is None:
         return rows
+    header_row = first_row + header_row - 1  # the header's sheet row (title rows above it)
     by_row = {
         sheet_row - header_row: found for sheet_row, found in formulas.items() if sheet_row > header_row
     }
@@ -79,7 +86,7 @@ def _quarantine_formula_rows(
 
 
 def read_sheet(
-    path: Path, sheet: str | int | None, key_column: str | None = None
+    path: Path, sheet: str | int | None, key_column: str | None = None, header_row: int = 1
 ) -> tuple[pl.DataFrame, str | int]:
     """(The sheet as a frame with calamine's typed columns, the sheet read). With no sheet
     configured, the first sheet whose first rows hold the key column (a workbook often opens on a
@@ -98,7 +105,8 @@ def read_sheet(
                 "set the source's `sheet` to one of the workbook's sheets, then "
                 "`dq quarantine release {key}`",
             )
-        return workbook.load_sheet(wanted, schema_sample_rows=None).to_polars(), wanted
+        frame = workbook.load_sheet(wanted, header_row=header_row - 1, schema_sample_rows=None).to_polars()
+        return frame, wanted
     except fastexcel.FastExcelError as exc:
         detail = str(exc).splitlines()[0]
         raise FileProblem(

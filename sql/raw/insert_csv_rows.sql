@@ -1,6 +1,6 @@
 -- Read one CSV file with every value as text; unreadable rows go to the connection's temp reject
 -- tables (dq_rejects), which quarantine_rejects.sql moves into raw.quarantine. The dialect and the
--- column names are given, not sniffed: the sniffer gives up on a file with an unclosed quote, where
+-- column names are given, not sniffed; $skip lines above the header (a title row) are not read: the sniffer gives up on a file with an unclosed quote, where
 -- the reader itself rejects just the record that holds it.
 insert into raw.customer_rows
 select
@@ -14,6 +14,7 @@ from read_csv(
     $path,
     all_varchar = true,
     header = true,
+    skip = $skip,
     delim = $delimiter,
     quote = $quote,
     escape = $quote,
