@@ -18,6 +18,7 @@ from dq_project.cli_access import guard
 from dq_project.cli_model import model_app
 from dq_project.cli_quarantine import quarantine_app
 from dq_project.cli_review import review_app
+from dq_project.cli_source import source_app
 from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 
 # Commands import what they use: `dq generate` should not pay for loading Dagster and Great Expectations.
@@ -26,6 +27,7 @@ app = typer.Typer(help="dq: data quality for customer records.", no_args_is_help
 app.add_typer(review_app, name="review")
 app.add_typer(model_app, name="model")
 app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(source_app, name="source")
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="project config (default: dq.toml)")]
 HomeOption = Annotated[Path | None, typer.Option("--home", help="data home (default: config / DQ_HOME)")]
