@@ -181,9 +181,10 @@ def propose(frame: pl.DataFrame) -> Proposal:
     frame = _stripped_names(frame)
     columns = list(frame.columns)
     scores = header_scores(columns, fields)
-    for key, bonus in shape_scores(frame).items():
-        if key[1] in fields:
-            scores[key] = scores.get(key, 0) + bonus
+    shapes = {key for key in shape_scores(frame) if key[1] in fields}
+    for key in shapes:
+        scores[key] = scores.get(key, 0) + 50
+    shaped = {column: name for column, name in sorted(shapes)}
     order = sorted(scores.items(), key=lambda kv: (-kv[1], columns.index(kv[0][0]), fields.index(kv[0][1])))
     taken: dict[str, str] = {}
     used: set[str] = set()
@@ -192,8 +193,10 @@ def propose(frame: pl.DataFrame) -> Proposal:
     for (column, name), score in order:
         if column in used:
             continue
+        if score < 90 and shaped.get(column, name) != name:
+            continue  # a loose header match over values shaped as another field (a mobile in "phone.x")
         if name in taken:
-            if joined.get(name) and score < 100 + 20:
+            if joined.get(name):
                 extra.setdefault(name, []).append(column)
                 used.add(column)
             continue
