@@ -160,6 +160,7 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
             con, "golden/select_summary", as_of_date=day.isoformat()
         ).fetchall()[0]
         held = issues_of_date(con, day)
+        warnings = query_sql(con, "raw/select_mapping_warnings", snapshot_date=day.isoformat()).fetchall()
     finally:
         con.close()
     today = kpis.filter(
@@ -177,6 +178,8 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
         )
         for entry in held:
             typer.echo(f"    {entry['source']}/{entry['file_name']} [{entry['kind']}]: {entry['reason']}")
+    for source, file_name, _kind, _reference, message in warnings:
+        typer.secho(f"  warning: {source}/{file_name}: {message}", fg="yellow")
     typer.echo(f"audit report: {settings.reports_dir / day.isoformat() / 'audit.html'}")
 
 
@@ -216,6 +219,8 @@ def ingest(
                 typer.secho(
                     f"  file quarantined: {shown(outcome.problem)}\n  to do: {outcome.action}", fg="yellow"
                 )
+            for warning in outcome.warnings:
+                typer.secho(f"  warning: {warning}", fg="yellow")
     finally:
         con.close()
     if run_pipeline:

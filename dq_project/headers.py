@@ -24,6 +24,7 @@ class ColumnRef:
     column: str | None  # the file's column (None: the file has no such column)
     path: tuple[str, ...] = ()  # JSON path inside that column
     note: str | None = None  # what loose matching did, when it did something
+    json: bool = False  # the column holds JSON to walk (a path was given, maybe empty: a whole array)
 
 
 def header_key(name: str) -> str:
@@ -43,17 +44,21 @@ def _match(name: str, columns: Sequence[str]) -> tuple[str | None, str | None]:
     return loose[0], note
 
 
-def resolve(written: str, columns: Sequence[str], path: str | None = None) -> ColumnRef:
-    """Resolve one reference; `path` is an explicit JSON path inside the column `written`."""
+def resolve(
+    written: str, columns: Sequence[str], path: str | None = None, *, json: bool = False
+) -> ColumnRef:
+    """Resolve one reference; `path` is an explicit JSON path inside the column `written`; `json`
+    says the column holds JSON even where no path is left (a `path` naming a column of arrays)."""
+    json = json or bool(path)
     column, note = _match(written, columns)
     if column is not None:
-        return ColumnRef(written, column, tuple(path.split(".")) if path else (), note)
+        return ColumnRef(written, column, tuple(path.split(".")) if path else (), note, json)
     parts = written.split(".")
     for cut in range(len(parts) - 1, 0, -1):
         column, note = _match(".".join(parts[:cut]), columns)
         if column is not None:
             inner = tuple(parts[cut:]) + (tuple(path.split(".")) if path else ())
-            return ColumnRef(written, column, inner, note)
+            return ColumnRef(written, column, inner, note, True)
     return ColumnRef(written, None)
 
 
@@ -62,7 +67,7 @@ def rule_refs(rule: MappingRule, columns: Sequence[str]) -> Iterable[ColumnRef]:
     if rule.column is not None:
         yield resolve(rule.column, columns, rule.path)
     elif rule.path is not None and rule.columns is None:
-        yield resolve(rule.path, columns)
+        yield resolve(rule.path, columns, json=True)
     for name in rule.columns or []:
         yield resolve(name, columns)
     if rule.when is not None:

@@ -12,7 +12,7 @@ import json
 
 import polars as pl
 
-from dq_project.headers import header_key, resolve
+from dq_project.headers import ColumnRef, header_key, resolve, rule_refs
 from dq_project.mapping_spec import MappingRule, as_rule, references
 from dq_project.settings import CANONICAL_FIELDS, SourceSettings
 
@@ -64,11 +64,13 @@ class Compiler:
             self.json_dtypes[ref.column] = decoded.dtype
             self.json_names[ref.column] = name
 
-    def reference(self, written: str, path: str | None = None, separator: str = ", ") -> pl.Expr:
-        ref = resolve(written, self.columns, path)
+    def reference(
+        self, written: str, path: str | None = None, separator: str = ", ", *, json: bool = False
+    ) -> pl.Expr:
+        ref = resolve(written, self.columns, path, json=json)
         if ref.column is None:
             return pl.lit(None, pl.String)
-        if not ref.path:
+        if not ref.json:
             return self.field(ref.column)
         dtype = self.json_dtypes.get(ref.column, pl.Null())
         if dtype == pl.Null():
@@ -92,7 +94,7 @@ class Compiler:
         elif rule.column is not None:
             expr = self.reference(rule.column, rule.path, _sep(rule))
         else:
-            expr = self.reference(rule.path, None, _sep(rule))
+            expr = self.reference(rule.path, None, _sep(rule), json=True)
         if rule.pattern is not None:
             expr = expr.str.extract(rule.pattern, rule.group)
         if rule.codes is not None:
@@ -114,10 +116,8 @@ def _sep(rule: MappingRule) -> str:
     return ", " if rule.separator is None else rule.separator
 
 
-def _refs_with_paths(rule: MappingRule, columns: list[str]):
-    from dq_project.headers import rule_refs
-
-    return [ref for ref in rule_refs(rule, columns) if ref.column is not None and ref.path]
+def _refs_with_paths(rule: MappingRule, columns: list[str]) -> list[ColumnRef]:
+    return [ref for ref in rule_refs(rule, columns) if ref.column is not None and ref.json]
 
 
 def _walk(expr: pl.Expr, dtype: pl.DataType, path: tuple[str, ...], separator: str) -> pl.Expr:
@@ -177,11 +177,14 @@ def to_canonical(rows: pl.DataFrame, source: SourceSettings) -> pl.DataFrame:
     out; null when there are none). Keeps load_id and row_number and adds source, source_record_id
     and record_key."""
     columns = record_columns(rows, source.format == "jsonl")
-    wanted = pl.Struct({column: pl.String for column in columns}) if columns else pl.Struct({"_": pl.String})
+    attributes = attribute_names(source, columns)
+    values = [*source.mapping.values(), *attributes.values()]
+    # only the columns some value reads are decoded (an export may have hundreds of others)
+    used = {ref.column for value in values for ref in rule_refs(as_rule(value), columns) if ref.column}
+    wanted = pl.Struct({c: pl.String for c in columns if c in used} or {"_": pl.String})
     frame = rows.select("load_id", "row_number", pl.col("record").str.json_decode(dtype=wanted).alias(RECORD))
     compiler = Compiler(frame, columns)
-    attributes = attribute_names(source, columns)
-    for value in [*source.mapping.values(), *attributes.values()]:
+    for value in values:
         compiler.prepare_json(value)
     fields = []
     for field in CANONICAL_FIELDS:

@@ -36,7 +36,7 @@ def resolved_refs(source: SourceSettings, columns: Sequence[str]) -> list[Column
     refs: dict[tuple, ColumnRef] = {}
     for value in [*source.mapping.values(), *source.attributes.values()]:
         for ref in rule_refs(as_rule(value), columns):
-            refs.setdefault((ref.written, ref.path), ref)
+            refs.setdefault((ref.written, ref.path, ref.json), ref)
     return list(refs.values())
 
 
@@ -64,7 +64,10 @@ def required_problems(source: SourceSettings, columns: list[str], missing: list[
 def blank_columns(
     con: duckdb.DuckDBPyConnection, source: SourceSettings, columns: list[str], load_id: str
 ) -> list[MappingWarning]:
-    """References present in the file whose every value is blank (paths: that no record has)."""
+    """References present in the file whose every value is blank (paths: that no record has); none
+    when no row was loaded (the quarantine says why)."""
+    if not query_sql(con, "raw/select_any_row", load_id=load_id).fetchall():
+        return []
     warnings = []
     refs = [r for r in resolved_refs(source, columns) if r.column is not None]
     by_column: dict[str, list[ColumnRef]] = {}
@@ -75,7 +78,7 @@ def blank_columns(
         if not query_sql(con, "raw/select_nonblank_value", load_id=load_id, pointer=pointer).fetchall():
             warnings += [_all_null(r) for r in column_refs]
             continue
-        paths = [r for r in column_refs if r.path]
+        paths = [r for r in column_refs if r.json]
         if paths:
             rows = query_sql(con, "raw/select_load_records", load_id=load_id, pointer=pointer).pl()
             frame = rows.select(
@@ -83,9 +86,9 @@ def blank_columns(
             )
             compiler = Compiler(frame, [column])
             for ref in paths:
-                rule = MappingRule(column=column, path=".".join(ref.path))
-                compiler.prepare_json(rule)
-                values = compiler.frame.select(compiler.compile(rule).str.strip_chars().alias("v"))["v"]
+                compiler.prepare_json(MappingRule(path=column))
+                walked = compiler.reference(column, ".".join(ref.path) or None, json=True)
+                values = compiler.frame.select(walked.str.strip_chars().alias("v"))["v"]
                 if not (values.drop_nulls() != "").any():
                     warnings.append(_all_null(ref))
     return warnings

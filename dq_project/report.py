@@ -196,6 +196,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         .pl()
         .to_dicts(),
         "quarantined_files": issues_of_date(con, snapshot_date, limit=20),
+        "mapping_warnings": query_sql(con, "raw/select_mapping_warnings", snapshot_date=day).pl().to_dicts(),
     }
 
 

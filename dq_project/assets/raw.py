@@ -50,6 +50,8 @@ def customer_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
                     f"{landed.source}/{landed.path.name}: schema drift: mapped columns missing "
                     f"{outcome.missing_columns}, unknown columns kept in raw {outcome.extra_columns}"
                 )
+            for warning in outcome.warnings:
+                context.log.warning(f"{landed.source}/{landed.path.name}: {warning}")
             outcomes.append(outcome)
     loaded = sum(o.rows_loaded for o in outcomes)
     quarantined = sum(o.rows_quarantined for o in outcomes)

@@ -8,6 +8,9 @@ update and the smallest record key break ties. Rules:
 - most_recent: the most recently updated record;
 - most_complete: the record with the most valid fields;
 - most_frequent: the value most records of the entity agree on.
+
+Attributes (values beyond the canonical fields) survive per key the same way, with rule
+'attributes.<key>' or 'attributes' (default most_recent): sql/golden/build_attributes.sql.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ DEFAULT_RULES: dict[str, str] = {
 def survivorship_rules(overrides: Mapping[str, str] | None = None) -> pl.DataFrame:
     """field, rule for every golden field: DEFAULT_RULES updated with `overrides` (validated)."""
     rules = {**DEFAULT_RULES, **(overrides or {})}
-    unknown_fields = sorted(set(rules) - set(DEFAULT_RULES))
+    # attributes: 'attributes' (all of them, default most_recent) or 'attributes.<key>' (one)
+    unknown_fields = sorted(f for f in set(rules) - set(DEFAULT_RULES) if f.split(".")[0] != "attributes")
     unknown_rules = sorted({r for r in rules.values() if r not in RULES})
     if unknown_fields or unknown_rules:
         raise ValueError(
@@ -85,7 +89,9 @@ def build_golden(
     try:
         run_sql(con, "golden/build_members", as_of_date=as_of, scoped=scoped)
         run_sql(con, "golden/build_provenance", as_of_date=as_of, single_fast_path=fast)
+        run_sql(con, "golden/build_attributes")
         run_sql(con, "golden/build_customers", single_fast_path=fast)
+        run_sql(con, "golden/attach_attributes")
         if own_transaction:
             con.begin()
         try:
@@ -148,6 +154,7 @@ def golden_fingerprint(trust: pl.DataFrame, rules: pl.DataFrame) -> str:
     digest = hashlib.sha256()
     for frame in (trust.sort("source"), rules.sort("field")):
         digest.update(frame.write_csv().encode())
-    for name in ("golden/build_members", "golden/build_provenance", "golden/build_customers"):
+    for name in ("golden/build_members", "golden/build_provenance", "golden/build_attributes",
+                 "golden/build_customers", "golden/attach_attributes"):  # fmt: skip
         digest.update(sql_code(name).encode())
     return digest.hexdigest()

@@ -68,7 +68,8 @@ select
     and (r.city is null or r.city_status is null or r.city_status in ('ok', 'normalized'))
     and (r.district is null or r.district_status is null or r.district_status in ('ok', 'normalized'))
     and (r.address is null or r.address_status is null or r.address_status in ('ok', 'normalized'))
-    and (r.owner is null or r.owner_status is null or r.owner_status in ('ok', 'normalized')) as all_valid
+    and (r.owner is null or r.owner_status is null or r.owner_status in ('ok', 'normalized')) as all_valid,
+    r.attributes  -- survivorship of attributes: sql/golden/build_attributes.sql
 from latest as l
 join staging.customers as r on r.rowid = l.version_row
 left join source_trust as t on t.source = r.source;

@@ -28,3 +28,5 @@ create table if not exists golden.customer_versions (
 );
 -- warehouses created before implicit provenance
 alter table golden.customer_versions add column if not exists implicit_record_id varchar;
+-- the surviving attributes (sql/golden/attach_attributes.sql); warehouses created before them
+alter table golden.customer_versions add column if not exists attributes json;

@@ -66,3 +66,6 @@ create table if not exists staging.customers (
     created_at_reason      varchar,
     updated_at_reason      varchar
 );
+-- Values beyond the canonical fields ([sources.attributes], keep_unmapped): one JSON object per
+-- record, blank values left out (dq_project/mapping.py). Added to warehouses created before it.
+alter table staging.customers add column if not exists attributes json;

@@ -1,0 +1,86 @@
+"""The export corpus (tests/fixtures/exports): every export onboarded by its source block alone,
+through the real load (readers, header matching, quarantine) and the staging asset's mapping and
+normalizers; named records must map to the values expected.toml gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dq_project.ingest import LandedFile, load_file
+from dq_project.mapping import to_canonical
+from dq_project.normalize import normalize_frame
+from dq_project.resources import open_warehouse
+from dq_project.settings import Settings, SourceSettings
+from dq_project.sql import query_sql
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
+DAY = dt.date(2026, 11, 20)
+
+
+def corpus_source(name: str) -> SourceSettings:
+    """The export's source block, validated as the project config is."""
+    block = tomllib.loads((CORPUS / f"{name}.toml").read_text(encoding="utf-8"))
+    return Settings.model_validate(block).sources[0]
+
+
+def _value(row: dict, key: str) -> str | None:
+    if key.startswith("attributes."):
+        attributes = json.loads(row["attributes"]) if row["attributes"] else {}
+        value = attributes.get(key.removeprefix("attributes."))
+    else:
+        value = row[key]
+    value = None if value is None else str(value).strip()
+    return value or None
+
+
+def test_the_corpus_has_the_systems_the_issue_names() -> None:
+    assert len(EXPECTED) >= 8
+    assert {p.suffix for p in CORPUS.iterdir() if p.stem in EXPECTED} >= {".csv", ".xlsx", ".jsonl", ".toml"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_export_onboards_by_configuration(name: str, tmp_path: Path) -> None:
+    expected = EXPECTED[name]
+    source = corpus_source(name)
+    con = open_warehouse(tmp_path / "warehouse.duckdb")
+    try:
+        outcome = load_file(con, source, LandedFile(source.name, CORPUS / expected["file"], DAY))
+        rows = query_sql(
+            con, "raw/select_partition_rows", snapshot_date=DAY.isoformat(), source=source.name
+        ).pl()
+        quarantined = con.sql("select count(*) from raw.quarantine").fetchone()[0]
+    finally:
+        con.close()
+    assert (outcome.rows_loaded, outcome.rows_quarantined) == (expected["loaded"], expected["quarantined"])
+    assert expected["rows"] == rows.height + quarantined == outcome.rows_loaded + outcome.rows_quarantined
+    assert outcome.missing_columns == [], "every mapped column of the source block is in its export"
+
+    canonical = to_canonical(rows, source)
+    by_key = {row["source_record_id"]: row for row in canonical.iter_rows(named=True)}
+    for record_id, fields in expected["records"].items():
+        row = by_key[record_id]
+        for key, value in fields.items():
+            if key != "nulls":
+                assert _value(row, key) == value.strip(), (record_id, key)
+        for key in fields.get("nulls", []):
+            assert _value(row, key) is None, (record_id, key)
+
+    staged = normalize_frame(
+        canonical, default_region=source.phone_region, date_order=source.date_order, today=DAY
+    )
+    assert staged.height == rows.height
+    assert staged.filter(pl.col("source_record_id").is_null()).is_empty()
+
+
+def test_every_corpus_source_block_validates() -> None:
+    names = [p.stem for p in CORPUS.glob("*.toml") if p.stem != "expected"]
+    assert sorted(names) == sorted(EXPECTED)
+    for name in names:
+        assert corpus_source(name).name == name
