@@ -116,7 +116,11 @@ def claim(path: Path, folder: Path, source: SourceSettings) -> LandedFile | None
         day, problem = name_date(path, source)
         if problem:
             return LandedFile(source.name, path, _landed_on(path), problem)
-    return LandedFile(source.name, path, snapshot_date_of(path, source))
+    try:
+        return LandedFile(source.name, path, snapshot_date_of(path, source))
+    except (pl.exceptions.PolarsError, OSError, UnicodeError) as exc:  # a date column that cannot be read
+        why = f"{path.name}: the snapshot date column could not be read ({type(exc).__name__})"
+        return LandedFile(source.name, path, _landed_on(path), FileProblem(why))
 
 
 def discover(settings: Settings) -> list[LandedFile]:

@@ -35,7 +35,7 @@ def read_csv(
     if encoding in UTF8:
         with readable_endings(path, source.quote, workdir) as even:
             columns = unique_names(header(even, source))
-            _load_utf8(con, even, source, params, columns, "raw/quarantine_rejects")
+            _load_utf8(con, even, source, params, columns)
         return ReadResult(columns=columns, encoding=encoding)
     with utf8_copy(path, encoding, workdir) as (copy, removed):
         if any(bad.line == 1 for bad in removed):
@@ -49,7 +49,7 @@ def read_csv(
         with readable_endings(copy, source.quote, workdir) as even:
             columns = unique_names(header(even, source))
             if even.stat().st_size:
-                _load_utf8(con, even, source, params, columns, "raw/quarantine_transcoded_rejects", removed)
+                _load_utf8(con, even, source, params, columns, removed)
         return ReadResult(columns=columns, encoding=encoding)
 
 
@@ -59,7 +59,6 @@ def _load_utf8(
     source: SourceSettings,
     params: LoadParams,
     columns: list[str],
-    quarantine_sql: str,
     removed: list[BadLine] | None = None,
 ) -> None:
     options = {"path": str(path), "delimiter": source.delimiter, "quote": source.quote}
@@ -81,7 +80,7 @@ def _load_utf8(
     lines = full_reject_lines(path, query_sql(con, "raw/select_cut_rejects").fetchall())
     run_sql(con, "raw/create_full_lines", lines=[b.line for b in lines],
             raw_texts=[b.raw_text for b in lines], raw_bytes=[b.raw_bytes for b in lines])  # fmt: skip
-    run_sql(con, quarantine_sql, shifts=line_shifts(removed or []), **asdict(params))
+    run_sql(con, "raw/quarantine_rejects", shifts=line_shifts(removed or []), **asdict(params))
 
 
 def full_reject_lines(path: Path, cut: list[tuple[int, int, int]]) -> list[BadLine]:
