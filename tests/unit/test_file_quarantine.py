@@ -135,3 +135,39 @@ def test_quarantine_cli_list_and_release(settings: Settings, home: Path) -> None
         app, ["quarantine", "release", f"b_{DAY}.csv", "--config", config, "--home", str(home)]
     )
     assert again.exit_code == 1
+
+
+def test_dq_ingest_says_a_file_is_quarantined_and_what_to_do(
+    settings: Settings, home: Path, tmp_path: Path
+) -> None:
+    export = tmp_path / "crm_export.csv"
+    export.write_bytes(gzip.compress((HEADER + "K1,张三,13812345678\n").encode(), mtime=0))
+    args = ["ingest", str(export), "--source", "crm", "--date", str(DAY), "--no-run"]
+    result = CliRunner().invoke(app, [*args, "--config", str(PROJECT_ROOT / "dq.toml"), "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    assert "quarantined" in result.output and "gzip" in result.output and "to do: decompress" in result.output
+
+
+def test_an_old_warehouse_gains_the_new_quarantine_columns(tmp_path: Path) -> None:
+    """A warehouse made before raw_bytes and raw.quarantined_files opens, and quarantines."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("create schema raw")
+    old.execute(
+        "create table raw.quarantine (load_id varchar not null, source varchar not null, file_name varchar "
+        "not null, line bigint, snapshot_date date not null, reason varchar not null, raw_text varchar)"
+    )
+    old.execute("insert into raw.quarantine values ('L', 'crm', 'f.csv', 2, '2026-01-01', 'old', 'x')")
+    old.close()
+    con = open_warehouse(path)
+    try:
+        query = "select column_name from duckdb_columns() where table_name = 'quarantine'"
+        columns = [c for (c,) in con.sql(query).fetchall()]
+        assert columns[-1] == "raw_bytes" and con.sql(
+            "select count(*) from raw.quarantined_files"
+        ).fetchone() == (0,)
+        assert con.sql("select reason, raw_bytes from raw.quarantine").fetchall() == [("old", None)]
+    finally:
+        con.close()
