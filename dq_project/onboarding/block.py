@@ -16,6 +16,7 @@ import polars as pl
 from dq_project.mapping import to_canonical
 from dq_project.masking import mask_text
 from dq_project.normalize import normalize_frame
+from dq_project.onboarding.accuracy import value_columns
 from dq_project.onboarding.propose import Proposal
 from dq_project.onboarding.sample import Sample
 from dq_project.settings import CANONICAL_FIELDS, SourceSettings
@@ -52,10 +53,7 @@ def _pii_shape(values: pl.Series) -> str | None:
 def _fields_by_column(proposal: Proposal) -> dict[str, str]:
     found = {}
     for field, value in proposal.mapping.items():
-        columns = (
-            [value] if isinstance(value, str) else value if isinstance(value, list) else [value["column"]]
-        )
-        for column in columns:
+        for column in sorted(value_columns(value)):
             found.setdefault(column, field)
     return found
 

@@ -4,7 +4,8 @@ Scores: a header equal to a synonym 100 + its length (a dotted JSON key's last p
 a synonym of 3+ letters or 2+ CJK characters inside the header: its length; a value shape held by
 60% of a column's values (11-digit 1xx mobile, resident ID with its check digit, credit code with
 its check character, e-mail, landline): +50 for that field. Pairs are taken best first, ties by
-column order then field order, so a second run proposes the same. A `name` column whose values are
+column order then field order, so a second run proposes the same. Columns with two meanings get
+conditions or patterns (conditions.py). A `name` column whose values are
 mostly company names becomes company_name; first and last name columns are joined into `name` while
 given_name/family_name are not canonical. Fields not in settings.CANONICAL_FIELDS are skipped.
 """
@@ -21,6 +22,7 @@ import polars as pl
 
 from dq_project import settings as dq_settings
 from dq_project.normalize.cn_ids import credit_code_checksum_ok, resident_id_checksum_ok
+from dq_project.onboarding.conditions import company_condition, split_ids, split_names, split_owner
 
 SYNONYMS = Path(__file__).with_name("synonyms.toml")
 SHAPE_SHARE = 0.6
@@ -142,6 +144,13 @@ _REGION = re.compile(r"^\S+(省|市|自治区|特别行政区)\s+\S+(\s+\S+)?$")
 REGION_PATTERNS = {"province": r"^(\S+)", "city": r"^\S+\s+(\S+)", "district": r"^\S+\s+\S+\s+(\S+)"}
 
 
+def _contact(frame: pl.DataFrame, columns: list[str], mapping: dict[str, object]) -> str | None:
+    """An unmapped column named like a contact person (synonyms.toml [contact])."""
+    used = {v for v in mapping.values() if isinstance(v, str)}
+    names = {squash(n) for n in synonyms().get("contact", {}).get("names", [])}
+    return next((c for c in columns if c not in used and squash(c) in names), None)
+
+
 def _already_codes(frame: pl.DataFrame, column: str, name: str) -> bool:
     """Most values are spellings the normalizer knows (normalize/categories.py)."""
     from dq_project.normalize.categories import CUSTOMER_TYPE_CODES, GENDER_CODES
@@ -235,6 +244,13 @@ def _assemble(
         proposal.mapping[name] = codes or (parts if len(parts) > 1 else column)
         proposal.why.setdefault(name, "code table from the values seen" if codes else "header / value shape")
     _split_region(frame, columns, proposal)
+    split_ids(frame, proposal.mapping, proposal.why)
+    split_owner(frame, proposal.mapping, proposal.why)
+    condition = company_condition(proposal.mapping)
+    if condition:
+        rows = frame.filter(pl.col(condition["column"]).str.strip_chars() == condition["equals"])
+        if _company_like(rows, proposal.mapping["name"]):
+            split_names(proposal.mapping, proposal.why, condition, _contact(frame, columns, proposal.mapping))
     if "customer_type" not in proposal.mapping:
         company = "company_name" in proposal.mapping and "name" not in proposal.mapping
         proposal.defaults["customer_type"] = "company" if company else "person"

@@ -30,7 +30,7 @@ CORPUS = sorted(p for p in EXPORTS.iterdir() if p.suffix in (".csv", ".xlsx", ".
 # synonyms or scoring that loses a field fails here.
 FLOOR = {
     "febrl3_head.csv": 6, "fxiaoke_customers.xlsx": 13, "hubspot_contacts.csv": 12,
-    "hubspot_contacts_api.jsonl": 10, "jiandaoyun_members.xlsx": 13, "kingdee_customers.csv": 16,
+    "hubspot_contacts_api.jsonl": 10, "jiandaoyun_members.xlsx": 13, "kingdee_customers.csv": 18,
     "salesforce_accounts.csv": 10, "salesforce_contacts.csv": 13, "wechat_signups.jsonl": 12,
     "zoho_contacts.csv": 14,
 }  # fmt: skip
@@ -142,3 +142,13 @@ def test_write_appends_a_block_that_loads_the_file(tmp_path: Path, name: str, ro
         app, ["source", "check", str(EXPORTS / name), "--write", "--config", str(config)]
     )
     assert again.exit_code != 0 and config.read_text(encoding="utf-8").count(f'name = "{source_name}"') == 1
+
+
+def test_one_column_two_meanings_gets_conditions_like_the_hand_written_block() -> None:
+    """Kingdee: the ID column by 证件类型, the name column by 客户类别 with the contact person for
+    companies, the owner's employee number cut off -- as the corpus's own block writes them."""
+    truth = _truth(EXPORTS / "kingdee_customers.csv")
+    mapping = propose(read_sample(EXPORTS / "kingdee_customers.csv").frame).mapping
+    for field in ("name", "company_name", "id_number", "credit_code", "customer_type"):
+        assert mapping[field] == truth[field], field
+    assert mapping["owner"]["column"] == "业务员" and mapping["owner"]["pattern"].startswith("^(.*?)")
