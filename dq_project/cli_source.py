@@ -105,7 +105,9 @@ def _print(path: Path, sample, proposal, proposed, configured) -> None:
         cells = "; ".join(f"{f}={v} [{s}]" for f, (v, s) in row.items())
         typer.echo(f"  {number}. {cells}")
     if configured:
-        differ = {f: v for f, v in proposal.mapping.items() if configured.mapping.get(f) != v}
+        from dq_project.onboarding.accuracy import plain
+
+        differ = {f: v for f, v in proposal.mapping.items() if plain(configured.mapping.get(f)) != v}
         typer.echo(f"\nproposal differs from {configured.name!r} on: {differ or 'nothing'}")
     else:
         typer.echo("\n[[sources]] block (dq source check --write appends it):")

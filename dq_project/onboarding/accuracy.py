@@ -12,11 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from dq_project import settings as dq_settings
+
+
+def plain(value: object) -> object:
+    """A mapping value as written in TOML (a validated MappingRule back to its inline table)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True, exclude_defaults=True)
+    return value
 
 
 def value_columns(value: object) -> set[str]:
     """The columns a mapping value takes its value from (not the columns of its conditions)."""
+    value = plain(value)
     if isinstance(value, str):
         return {value.strip()}
     if isinstance(value, list):
