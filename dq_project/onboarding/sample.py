@@ -79,6 +79,11 @@ def read_sample(path: Path, *, encoding: str | None = None, sheet: str | int | N
 def _head_text(path: Path, encoding: str) -> str:
     with path.open("rb") as handle:
         data = handle.read(SAMPLE_BYTES)
+    if b"\x00" in data[:4096]:
+        raise FileProblem(
+            f"{path.name}: NUL bytes in the text: UTF-16/32 or binary data, not a supported text encoding",
+            "re-export the file as UTF-8 (or GBK / GB18030)",
+        )
     if len(data) == SAMPLE_BYTES:
         data = data[: data.rfind(b"\n") + 1] or data
     codec = "utf-8-sig" if encoding.startswith("utf-8") else encoding
@@ -144,7 +149,10 @@ def _xlsx(path: Path, sheet: str | int | None, header_row: int | None) -> Sample
         heads = {name: book.load_sheet(name, header_row=None, n_rows=HEADER_SCAN_ROWS * 5).to_polars()
                  for name in book.sheet_names}  # fmt: skip
     except fastexcel.FastExcelError as exc:
-        raise FileProblem(f"{path.name}: not a readable workbook ({str(exc).splitlines()[0]})") from exc
+        raise FileProblem(
+            f"{path.name}: not a readable workbook ({str(exc).splitlines()[0]})",
+            "open the file in a spreadsheet and save it as .xlsx (Excel 2007+)",
+        ) from exc
     if sheet is None:
         filled = {n: sum(h[c].drop_nulls().len() for c in h.columns) for n, h in heads.items()}
         sheet = max(book.sheet_names, key=lambda n: (filled[n], -book.sheet_names.index(n)))

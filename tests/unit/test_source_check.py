@@ -152,3 +152,17 @@ def test_one_column_two_meanings_gets_conditions_like_the_hand_written_block() -
     for field in ("name", "company_name", "id_number", "credit_code", "customer_type"):
         assert mapping[field] == truth[field], field
     assert mapping["owner"]["column"] == "业务员" and mapping["owner"]["pattern"].startswith("^(.*?)")
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("gzip_named.csv", "gzip data"),
+        ("utf16_le.csv", "NUL bytes"),
+        ("binary_junk.xlsx", "not a readable workbook"),
+    ],
+)
+def test_a_file_it_cannot_read_is_a_clear_message(name: str, said: str) -> None:
+    path = PROJECT_ROOT / "tests" / "fixtures" / "hostile" / name
+    result = CliRunner().invoke(app, ["source", "check", str(path)])
+    assert result.exit_code == 1 and said in result.output and "to do:" in result.output
