@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from bench import encryption, golden_speed, ingest, matching_speed, validation
+from bench import encryption, golden_speed, ingest, matching_speed, source_check, validation
 from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
@@ -74,6 +74,7 @@ def main() -> None:
             "encryption",
             "matching_speed",
             "golden_speed",
+            "source_check",
             "all",
         ],
         nargs="?",
@@ -103,6 +104,8 @@ def main() -> None:
         if args.what == "matching_speed":
             steps = args.steps.split(",") if args.steps else None
             matching_speed.main(args.rows or 1_000_000, (args.workdir or Path(tmp)) / "s", steps)
+        if args.what in ("source_check", "all"):
+            source_check.main()
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 

@@ -15,7 +15,10 @@ import duckdb
 from dq_project.settings import env_user
 from dq_project.sql import run_sql
 
-ACTIONS = ("run", "load", "steward_decision", "model_train", "export", "erasure", "rekey", "denied")
+ACTIONS = (
+    "run", "load", "steward_decision", "model_train", "export", "erasure", "rekey", "denied",
+    "quarantine_release",
+)  # fmt: skip
 
 
 _acting_user: str | None = None

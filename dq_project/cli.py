@@ -16,7 +16,9 @@ import typer
 from dq_project import cli_access
 from dq_project.cli_access import guard
 from dq_project.cli_model import model_app
+from dq_project.cli_quarantine import quarantine_app
 from dq_project.cli_review import review_app
+from dq_project.cli_source import source_app
 from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 
 # Commands import what they use: `dq generate` should not pay for loading Dagster and Great Expectations.
@@ -24,6 +26,8 @@ from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_sett
 app = typer.Typer(help="dq: data quality for customer records.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 app.add_typer(model_app, name="model")
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(source_app, name="source")
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="project config (default: dq.toml)")]
 HomeOption = Annotated[Path | None, typer.Option("--home", help="data home (default: config / DQ_HOME)")]
@@ -145,6 +149,7 @@ def _run_one(
 
 
 def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
+    from dq_project.file_quarantine import issues_of_date
     from dq_project.resources import connect_warehouse
     from dq_project.sql import query_sql
 
@@ -154,6 +159,7 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
         golden, records, merged = query_sql(
             con, "golden/select_summary", as_of_date=day.isoformat()
         ).fetchall()[0]
+        held = issues_of_date(con, day)
         warnings = query_sql(con, "raw/select_mapping_warnings", snapshot_date=day.isoformat()).fetchall()
     finally:
         con.close()
@@ -166,6 +172,12 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
     for row in today.iter_rows(named=True):
         typer.echo(f"  {row['dimension']:<14} {row['measure'] * 100:6.1f}%")
     typer.echo(f"  {records:,} current records -> {golden:,} golden records ({merged:,} merged entities)")
+    if held:
+        typer.secho(
+            f"  {len(held)} file(s) quarantined, not loaded (`dq quarantine list --date {day}`):", fg="yellow"
+        )
+        for entry in held:
+            typer.echo(f"    {entry['source']}/{entry['file_name']} [{entry['kind']}]: {entry['reason']}")
     for source, file_name, _kind, _reference, message in warnings:
         typer.secho(f"  warning: {source}/{file_name}: {message}", fg="yellow")
     typer.echo(f"audit report: {settings.reports_dir / day.isoformat() / 'audit.html'}")
@@ -181,6 +193,7 @@ def ingest(
     home: HomeOption = None,
 ) -> None:
     """Land files for a source (copied into its landing folder), load them into raw, run their dates."""
+    from dq_project.file_quarantine import shown
     from dq_project.ingest import land, load_file
     from dq_project.resources import connect_warehouse
 
@@ -202,6 +215,10 @@ def ingest(
                 f"{path.name} -> {landed.path} ({landed.snapshot_date}): {outcome.status}, "
                 f"{outcome.rows_loaded:,} rows, {outcome.rows_quarantined:,} quarantined"
             )
+            if outcome.problem:
+                typer.secho(
+                    f"  file quarantined: {shown(outcome.problem)}\n  to do: {outcome.action}", fg="yellow"
+                )
             for warning in outcome.warnings:
                 typer.secho(f"  warning: {warning}", fg="yellow")
     finally:

@@ -23,6 +23,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from dq_project.charts import Chart, line_chart, sparkline
+from dq_project.file_quarantine import issues_of_date
 from dq_project.settings import Settings
 from dq_project.sql import query_sql
 from dq_project.stewardship import REVIEW_FIELDS, review_list
@@ -194,6 +195,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         "quarantine": query_sql(con, "raw/select_quarantine_sample", snapshot_date=day, limit=20)
         .pl()
         .to_dicts(),
+        "quarantined_files": issues_of_date(con, snapshot_date, limit=20),
         "mapping_warnings": query_sql(con, "raw/select_mapping_warnings", snapshot_date=day).pl().to_dicts(),
     }
 

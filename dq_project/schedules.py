@@ -32,7 +32,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseReso
     current: dict[str, str] = {}
     by_date: dict[str, list[str]] = {}
     for landed in discover(warehouse.settings()):
-        stat = landed.path.stat()
+        stat = landed.path.lstat()  # a refused symlink is never followed
         current[str(landed.path)] = f"{stat.st_size}:{stat.st_mtime_ns}"
         by_date.setdefault(landed.snapshot_date.isoformat(), []).append(str(landed.path))
     for day, paths in sorted(by_date.items()):

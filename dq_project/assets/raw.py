@@ -34,6 +34,13 @@ def customer_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     with warehouse.connect() as con:
         for landed in files:
             outcome = load_file(con, settings.source(landed.source), landed)
+            if outcome.problem:  # the file is quarantined or refused; the date goes on without it
+                context.log.warning(
+                    f"{landed.source}/{landed.path.name}: {outcome.status} ({outcome.problem}); "
+                    f"{outcome.action}"
+                )
+                outcomes.append(outcome)
+                continue
             context.log.info(
                 f"{landed.source}/{landed.path.name}: {outcome.status}, {outcome.rows_loaded} rows, "
                 f"{outcome.rows_quarantined} quarantined, encoding {outcome.encoding}"
@@ -49,8 +56,14 @@ def customer_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     loaded = sum(o.rows_loaded for o in outcomes)
     quarantined = sum(o.rows_quarantined for o in outcomes)
     files_meta = {f"{o.file.source}/{o.file.path.name}": o.status for o in outcomes}
+    held = sum(o.status in ("quarantined", "refused") for o in outcomes)
     yield dg.MaterializeResult(
         asset_key=CUSTOMER_ROWS,
-        metadata={"dagster/row_count": loaded, "files": files_meta, "rows_quarantined": quarantined},
+        metadata={
+            "dagster/row_count": loaded,
+            "files": files_meta,
+            "rows_quarantined": quarantined,
+            "files_quarantined": held,
+        },
     )
     yield dg.MaterializeResult(asset_key=QUARANTINE, metadata={"dagster/row_count": quarantined})

@@ -37,6 +37,10 @@ def read_to_raw(
 ) -> ReadResult:
     """Read one landed file of `source` into raw (format from the source's config)."""
     from dq_project.readers import csv, excel, jsonl, parquet
+    from dq_project.readers.magic import refuse_containers
+
+    if source.format in ("csv", "jsonl") and path.stat().st_size:
+        refuse_containers(path, source.format.upper())
 
     readers = {
         "csv": csv.read_csv,

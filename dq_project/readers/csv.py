@@ -15,11 +15,13 @@ from pathlib import Path
 
 import duckdb
 
+from dq_project.file_quarantine import FileProblem
 from dq_project.readers import LoadParams, ReadResult
 from dq_project.readers.encoding import UTF8, BadLine, line_shifts, resolve_encoding, utf8_copy
+from dq_project.readers.newlines import readable_endings
 from dq_project.readers.rows import quarantine_lines, warehouse_dir
 from dq_project.settings import SourceSettings
-from dq_project.sql import run_sql
+from dq_project.sql import query_sql, run_sql
 
 
 def read_csv(
@@ -29,20 +31,25 @@ def read_csv(
     if path.stat().st_size == 0:
         return ReadResult(columns=[], encoding=None)
     encoding = resolve_encoding(source.encoding, path)
+    workdir = warehouse_dir(con)
     if encoding in UTF8:
-        columns = unique_names(header(path, source))
-        _load_utf8(con, path, source, params, columns, "raw/quarantine_rejects")
+        with readable_endings(path, source.quote, workdir) as even:
+            columns = unique_names(header(even, source))
+            _load_utf8(con, even, source, params, columns)
         return ReadResult(columns=columns, encoding=encoding)
-    with utf8_copy(path, encoding, warehouse_dir(con)) as (copy, removed):
+    with utf8_copy(path, encoding, workdir) as (copy, removed):
         if any(bad.line == 1 for bad in removed):
-            raise ValueError(
-                f"{path}: the header line is not valid {encoding}; check the source's encoding "
-                f"(configured {source.encoding!r})"
+            raise FileProblem(
+                f"{path}: the header line is not valid {encoding} (configured encoding "
+                f"{source.encoding!r}); the encoding could not be detected",
+                "set the source's encoding (utf-8, gbk, gb18030) to the file's, or re-export it as "
+                "UTF-8 and land it again; then `dq quarantine release {key}` if only the config changed",
             )
         quarantine_lines(con, removed, params)
-        columns = unique_names(header(copy, source))
-        if copy.stat().st_size:
-            _load_utf8(con, copy, source, params, columns, "raw/quarantine_transcoded_rejects", removed)
+        with readable_endings(copy, source.quote, workdir) as even:
+            columns = unique_names(header(even, source))
+            if even.stat().st_size:
+                _load_utf8(con, even, source, params, columns, removed)
         return ReadResult(columns=columns, encoding=encoding)
 
 
@@ -52,7 +59,6 @@ def _load_utf8(
     source: SourceSettings,
     params: LoadParams,
     columns: list[str],
-    quarantine_sql: str,
     removed: list[BadLine] | None = None,
 ) -> None:
     options = {"path": str(path), "delimiter": source.delimiter, "quote": source.quote}
@@ -66,11 +72,33 @@ def _load_utf8(
         # and then cannot store it: the line cannot be quarantined, so the load stops clearly.
         if "segment statistics" not in str(exc):
             raise
-        raise ValueError(
+        raise FileProblem(
             f"{path}: a line is longer than DuckDB's 2 MB line limit and holds multi-byte text, so "
-            "it cannot be quarantined; split the file or shorten that field"
+            "it cannot be quarantined; split the file or shorten that field",
+            "split the file or shorten that field, and land it again",
         ) from exc
-    run_sql(con, quarantine_sql, shifts=line_shifts(removed or []), **asdict(params))
+    lines = full_reject_lines(path, query_sql(con, "raw/select_cut_rejects").fetchall())
+    run_sql(con, "raw/create_full_lines", lines=[b.line for b in lines],
+            raw_texts=[b.raw_text for b in lines], raw_bytes=[b.raw_bytes for b in lines])  # fmt: skip
+    run_sql(con, "raw/quarantine_rejects", shifts=line_shifts(removed or []), **asdict(params))
+
+
+def full_reject_lines(path: Path, cut: list[tuple[int, int, int]]) -> list[BadLine]:
+    """The whole rejected lines DuckDB cut or could not decode, read from the file at their byte
+    positions: (line, text, bytes when not UTF-8). Only those few lines are read, never the file."""
+    found = []
+    with path.open("rb") as handle:
+        for line, position, kept in cut:
+            handle.seek(max(position - 1, 0))  # DuckDB counts line_byte_position from 1
+            data = handle.read(max(kept, 1))
+            if not data.endswith(b"\n"):
+                data += handle.readline()
+            data = data.removesuffix(b"\n").removesuffix(b"\r")
+            try:
+                found.append(BadLine(line, "", data.decode("utf-8")))
+            except UnicodeDecodeError:
+                found.append(BadLine(line, "", data.decode("utf-8", "backslashreplace"), data))
+    return found
 
 
 def unique_names(columns: list[str]) -> list[str]:

@@ -23,11 +23,13 @@ UTF8 = ("utf-8", "utf-8-sig")
 
 @dataclass(frozen=True)
 class BadLine:
-    """One physical line that could not be decoded (1-based line number, reason, escaped text)."""
+    """One physical line that could not be read (1-based line number, reason, text with \\xNN escapes
+    for bytes that are not text, and then the line's exact bytes)."""
 
     line: int
     reason: str
     raw_text: str
+    raw_bytes: bytes | None = None
 
 
 def detect_encoding(path: Path, sample_bytes: int = SAMPLE_BYTES) -> str:
@@ -99,12 +101,13 @@ def _decode_chunk(chunk: bytes, codec: str, line_base: int, offset_base: int, ba
             pieces.append(chunk[pos:start].decode(codec))
             line += chunk.count(b"\n", counted, start)
             counted = start
-            raw = chunk[start:end].rstrip(b"\r\n").decode(codec, "backslashreplace")
+            exact = chunk[start:end].rstrip(b"\r\n")
+            raw = exact.decode(codec, "backslashreplace")
             reason = (
                 f"undecodable bytes for {codec} at byte {at - start + 1} of the line "
                 f"(file offset {offset_base + at})"
             )
-            bad.append(BadLine(line, reason, raw))
+            bad.append(BadLine(line, reason, raw, exact))
             pos = end
             if pos >= len(chunk):
                 return "".join(pieces)

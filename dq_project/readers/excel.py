@@ -19,10 +19,15 @@ import duckdb
 import fastexcel
 import polars as pl
 
+from dq_project.file_quarantine import FileProblem, bounded
 from dq_project.readers import LoadParams, ReadResult
+from dq_project.readers.encoding import BadLine
+from dq_project.readers.formulas import formula_cells
 from dq_project.readers.merged import merged_header_names
-from dq_project.readers.rows import as_text, insert_frame
+from dq_project.readers.rows import as_text, insert_frame, quarantine_lines
 from dq_project.settings import SourceSettings
+
+HEADER_SCAN_ROWS = 10  # where a header may sit below title rows
 
 
 def read_xlsx(
@@ -31,8 +36,8 @@ def read_xlsx(
     """Load the source's sheet (name or 0-based index; default the first) of a workbook."""
     if path.stat().st_size == 0:
         return ReadResult(columns=[], encoding=None)
-    frame = read_sheet(path, source.sheet, source.header_row)
-    names = merged_header_names(path, source.sheet, source.header_row, frame.columns)
+    frame, sheet = read_sheet(path, source.sheet, source.primary_key, source.header_row)
+    names = merged_header_names(path, sheet, source.header_row, frame.columns)
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     frame = as_text(frame, spreadsheet=True).with_row_index("dq_row_number", offset=1)
     cells = [c for c in frame.columns if c != "dq_row_number"]
@@ -41,22 +46,96 @@ def read_xlsx(
         rows = frame.filter(~blank)
     else:  # an empty sheet
         rows = frame.clear()
+    rows = _quarantine_formula_rows(con, path, sheet, source.header_row, rows, cells, params)
     insert_frame(con, rows.select(cells), rows["dq_row_number"], params)
     return ReadResult(columns=cells, encoding=None)
 
 
-def read_sheet(path: Path, sheet: str | int | None, header_row: int = 1) -> pl.DataFrame:
-    """The sheet as a frame with calamine's typed columns; a missing sheet or a file that is not a
-    workbook (a CSV named .xlsx, a truncated or corrupt file) is a ValueError."""
+def _quarantine_formula_rows(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sheet: str | int,
+    header_row: int,
+    rows: pl.DataFrame,
+    cells: list[str],
+    params: LoadParams,
+) -> pl.DataFrame:
+    """Quarantine the rows holding a formula cell (see readers/formulas.py); return the others."""
+    first_row, formulas = formula_cells(path, sheet)
+    if not formulas or first_row is None:
+        return rows
+    header_row = first_row + header_row - 1  # the header's sheet row (title rows above it)
+    by_row = {
+        sheet_row - header_row: found for sheet_row, found in formulas.items() if sheet_row > header_row
+    }
+    held = rows.filter(pl.col("dq_row_number").is_in(list(by_row)))
+    records = held.select(pl.struct(cells).struct.json_encode()).to_series().to_list()
+    bad = [
+        BadLine(
+            number,
+            bounded(
+                f"formula cell(s) {'; '.join(by_row[number])}: a computed value, not exported data "
+                "(its cached value is not trusted); re-export values only"
+            ),  # fmt: skip
+            record,
+        )
+        for number, record in zip(held["dq_row_number"].to_list(), records, strict=True)
+    ]
+    quarantine_lines(con, bad, params)
+    return rows.filter(~pl.col("dq_row_number").is_in(list(by_row)))
+
+
+def read_sheet(
+    path: Path, sheet: str | int | None, key_column: str | None = None, header_row: int = 1
+) -> tuple[pl.DataFrame, str | int]:
+    """(The sheet as a frame with calamine's typed columns, the sheet read). With no sheet
+    configured, the first sheet whose first rows hold the key column (a workbook often opens on a
+    cover or notes sheet). A missing sheet, no sheet holding the key, or a file that is not a
+    workbook (a CSV named .xlsx, a truncated or corrupt file) is a FileProblem: the file is
+    quarantined."""
     try:
         workbook = fastexcel.read_excel(path)
-        wanted = 0 if sheet is None else sheet
         names = workbook.sheet_names
+        wanted = _data_sheet(workbook, path, key_column) if sheet is None else sheet
         if (isinstance(wanted, int) and not 0 <= wanted < len(names)) or (
             isinstance(wanted, str) and wanted not in names
         ):
-            raise ValueError(f"{path}: no sheet {wanted!r}; the workbook has sheets {names} (0-based index)")
-        return workbook.load_sheet(wanted, header_row=header_row - 1, schema_sample_rows=None).to_polars()
+            raise FileProblem(
+                f"{path}: no sheet {wanted!r}; the workbook has sheets {names} (0-based index)",
+                "set the source's `sheet` to one of the workbook's sheets, then "
+                "`dq quarantine release {key}`",
+            )
+        frame = workbook.load_sheet(wanted, header_row=header_row - 1, schema_sample_rows=None).to_polars()
+        return frame, wanted
     except fastexcel.FastExcelError as exc:
         detail = str(exc).splitlines()[0]
-        raise ValueError(f"{path}: not a readable .xlsx workbook ({detail})") from exc
+        raise FileProblem(
+            f"{path}: not a readable .xlsx workbook ({detail})",
+            "open the file in a spreadsheet and save it as .xlsx (Excel 2007+), then land it again",
+        ) from exc
+
+
+def _data_sheet(workbook: fastexcel.ExcelReader, path: Path, key_column: str | None) -> int:
+    """The index of the first sheet with the key column in its first HEADER_SCAN_ROWS rows (header
+    names compared trimmed, without BOM, case-insensitively); 0 for a workbook without any cell."""
+    if key_column is None:
+        return 0
+    wanted, seen_cells = _header_key(key_column), False
+    for index in range(len(workbook.sheet_names)):
+        head = workbook.load_sheet(index, header_row=None, n_rows=HEADER_SCAN_ROWS).to_polars()
+        cells = {_header_key(str(v)) for row in head.iter_rows() for v in row if v is not None}
+        seen_cells = seen_cells or bool(cells)
+        if wanted in cells:
+            return index
+    if not seen_cells:
+        return 0
+    raise FileProblem(
+        f"{path}: no sheet has the key column {key_column!r} in its first {HEADER_SCAN_ROWS} rows; "
+        f"the workbook has sheets {workbook.sheet_names}",
+        "set the source's `sheet` to the sheet holding the data (or fix primary_key), then "
+        "`dq quarantine release {key}`",
+    )
+
+
+def _header_key(name: str) -> str:
+    return name.replace("\ufeff", "").strip().casefold()

@@ -9,6 +9,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dq_project.file_quarantine import FileProblem
 from dq_project.readers import LoadParams, ReadResult
 from dq_project.readers.rows import as_text, insert_frame
 from dq_project.settings import SourceSettings
@@ -32,5 +33,7 @@ def read_parquet(
             insert_frame(con, frame, pl.int_range(offset, offset + frame.height, eager=True), params)
             offset += frame.height
     except pa.ArrowException as exc:  # the load's transaction is rolled back by the caller
-        raise ValueError(f"{path}: not a readable Parquet file ({exc})") from exc
+        raise FileProblem(
+            f"{path}: not a readable Parquet file ({exc})", "re-export the file completely and land it again"
+        ) from exc
     return ReadResult(columns=list(parquet.schema_arrow.names), encoding=None)

@@ -32,6 +32,7 @@ def quarantine_lines(con: duckdb.DuckDBPyConnection, bad: list[BadLine], params:
         lines=[b.line for b in bad],
         reasons=[b.reason for b in bad],
         raw_texts=[b.raw_text for b in bad],
+        raw_bytes=[b.raw_bytes for b in bad],
         **asdict(params),
     )
 

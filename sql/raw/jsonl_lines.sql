@@ -1,5 +1,5 @@
 -- The lines of one UTF-8 JSON Lines file, numbered as in the original file ($shifts maps the line
--- numbers of a transcoded copy back, see quarantine_transcoded_rejects.sql), each classified:
+-- numbers of a transcoded copy back, see quarantine_rejects.sql), each classified:
 -- blank (skipped), broken (not JSON), not_object, duplicate_keys, or ok.
 create or replace temp table dq_jsonl_lines as
 with split as (

@@ -8,3 +8,6 @@ create table if not exists raw.quarantine (
     reason         varchar not null,
     raw_text       varchar
 );
+-- The exact bytes of a quarantined line that is not valid text in the source's encoding (raw_text
+-- then shows them with \xNN escapes): a GBK line in a UTF-8 source is kept, never turned into '???'.
+alter table raw.quarantine add column if not exists raw_bytes blob;

@@ -9,7 +9,7 @@ where load_id = $load_id
 delete from raw.customer_rows
 where load_id = $load_id and row_number in (select row_number from erased_in_load);
 update raw.quarantine as q
-set raw_text = null, reason = 'erased on request'
+set raw_text = null, raw_bytes = null, reason = 'erased on request'
 from (select any_value(salt) as salt from raw.erasure_salt) as s,
      (select list(key_hash) as hashes from raw.erasures where source = $source) as e
 where q.load_id = $load_id and q.raw_text is not null

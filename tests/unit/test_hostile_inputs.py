@@ -1,6 +1,7 @@
 """The hostile-input corpus (tests/fixtures/hostile): each file through the real ingest, staging
-normalizers and exports -- a clear error or every row loaded or quarantined with a reason, and no
-spreadsheet formula surviving an export."""
+normalizers and exports -- the whole file quarantined with a reason and an action, or every row
+loaded or quarantined with a bounded reason and its whole raw text, and no spreadsheet formula
+surviving an export."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import polars as pl
 import pytest
 
 from dq_project.export import export
-from dq_project.ingest import LandedFile, LoadOutcome, load_file
+from dq_project.file_quarantine import REASON_CHARS
+from dq_project.ingest import LandedFile, LoadOutcome, file_sha256, load_file
+from dq_project.landing import name_date
 from dq_project.mapping import to_canonical
 from dq_project.normalize import normalize_frame
 from dq_project.resources import open_warehouse
@@ -83,14 +86,28 @@ def _export_round_trip(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame, out
                     assert cell.removeprefix("'") == value.replace("\r\n", "\n") or cell == value
 
 
-def _load(settings: Settings, path: Path, source: SourceSettings) -> tuple[LoadOutcome | Exception, ...]:
+def _load(settings: Settings, path: Path, source: SourceSettings) -> LoadOutcome:
+    """Load as the raw asset does: a date in the name is checked as discovery checks it."""
+    _day, problem = name_date(path, source)
     con = open_warehouse(settings.warehouse_path)
     try:
-        return (load_file(con, source, LandedFile("hostile", path, DAY)),)
-    except ValueError as exc:  # the documented clear error type (SchemaDriftError is one)
-        return (exc,)
+        return load_file(con, source, LandedFile("hostile", path, DAY, problem))
     finally:
         con.close()
+
+
+def _assert_quarantined_file(
+    con: duckdb.DuckDBPyConnection, outcome: LoadOutcome, path: Path, text: str
+) -> None:
+    """The file is in raw.quarantined_files (hash, bounded reason, action), nothing of it in raw."""
+    assert outcome.status == "quarantined", f"{path.name}: expected a quarantined file, got {outcome}"
+    assert _counts(con) == (0, 0, 0), "a quarantined file stores no rows and no load"
+    (row,) = con.sql(
+        "select file_name, file_hash, kind, reason, action from raw.quarantined_files"
+    ).fetchall()
+    name, file_hash, kind, reason, action = row
+    assert (name, file_hash, kind) == (path.name, file_sha256(path), "unreadable")
+    assert text in reason and len(reason) <= REASON_CHARS + 40 and action
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
@@ -98,26 +115,37 @@ def test_hostile_input(settings: Settings, tmp_path: Path, name: str) -> None:
     expected, path = MANIFEST[name], CORPUS / name
     assert path.stat().st_size < 200_000
     source = _source(path, expected)
-    (outcome,) = _load(settings, path, source)
+    outcome = _load(settings, path, source)
     con = open_warehouse(settings.warehouse_path)
     try:
-        if "error" in expected:
-            assert isinstance(outcome, ValueError), f"{name}: expected an error, got {outcome}"
-            assert expected["error"] in str(outcome) and name in str(outcome)
-            assert _counts(con) == (0, 0, 0), "a failed load must store nothing"
+        if "quarantined_file" in expected:
+            _assert_quarantined_file(con, outcome, path, expected["quarantined_file"])
+            assert _load(settings, path, source).status == "quarantined", "the same bytes stay quarantined"
             return
-        assert isinstance(outcome, LoadOutcome), f"{name}: {outcome!r}"
+        assert outcome.status == "loaded", f"{name}: {outcome!r}"
         loaded, quarantined, loads = _counts(con)
         assert (outcome.rows_loaded, outcome.rows_quarantined) == (loaded, quarantined)
         assert (loaded, quarantined) == (expected["loaded"], expected["quarantined"])
         assert loaded + quarantined == expected["rows"] and loads == 1
         reasons = [r for (r,) in con.sql("select reason from raw.quarantine").fetchall()]
-        assert all(reasons)
+        assert all(reasons) and all(len(r) <= REASON_CHARS for r in reasons)
+        texts = con.sql("select raw_text, raw_bytes from raw.quarantine").fetchall()
+        if "raw_text_chars" in expected:
+            assert max(len(t) for t, _ in texts) == expected["raw_text_chars"]
+        if expected.get("raw_bytes"):
+            lines = path.read_bytes().splitlines()
+            assert texts and all(b is not None and bytes(b) in lines for _, b in texts)
         if "reason" in expected:
             assert any(expected["reason"].lower() in r.lower() for r in reasons), reasons
         assert outcome.missing_columns == expected.get("missing", [])
         staged = _staged(con, source)
         assert staged.height == loaded
+        text_columns = [c for c, t in staged.schema.items() if t == pl.String]
+        assert (
+            not staged.select(pl.any_horizontal(pl.col(text_columns).str.contains("\ufeff")))
+            .to_series()
+            .any()
+        )
         for field, count in expected.get("invalid", {}).items():
             assert (staged[f"{field}_status"] == "invalid").sum() == count
         if loaded:
@@ -128,7 +156,7 @@ def test_hostile_input(settings: Settings, tmp_path: Path, name: str) -> None:
 
 def test_the_corpus_is_big_enough_and_complete() -> None:
     files = {p.name for p in CORPUS.iterdir() if p.suffix in FORMATS}
-    assert files == set(MANIFEST) and len(files) >= 30
+    assert files == set(MANIFEST) and len(files) >= 50
 
 
 @pytest.mark.parametrize(
@@ -144,11 +172,11 @@ def test_megabyte_fields(
     huge = "=" + char * (size // len(char.encode()))
     path.write_text(f'customer_id,full_name\nK1,"{huge}"\nK2,ok\n', encoding="utf-8")
     source = _source(path, {})
-    (outcome,) = _load(settings, path, source)
+    outcome = _load(settings, path, source)
     if isinstance(expected, str):
-        assert isinstance(outcome, ValueError) and expected in str(outcome)
+        assert outcome.status == "quarantined" and expected in outcome.problem
         return
-    assert isinstance(outcome, LoadOutcome), outcome
+    assert outcome.status == "loaded", outcome
     assert (outcome.rows_loaded, outcome.rows_loaded + outcome.rows_quarantined) == (expected, 2)
     con = open_warehouse(settings.warehouse_path)
     try:

@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from dq_project.cli import app
-from dq_project.ingest import LandedFile, SchemaDriftError, load_file
+from dq_project.ingest import LandedFile, load_file
 from dq_project.report import render_report
 from dq_project.resources import open_warehouse
 from dq_project.settings import Settings, SourceSettings
@@ -51,8 +50,12 @@ def test_absent_and_blank_mapped_columns_are_warnings_stored_and_reported(tmp_pa
 
 def test_a_required_column_blank_in_every_row_stops_the_load(tmp_path: Path) -> None:
     mapping = {"source_record_id": "id", "name": "name", "mobile": "mobile"}
-    with pytest.raises(SchemaDriftError, match=r"required column\(s\) \['mobile'\] are blank in every row"):
-        _load(tmp_path, "id,name,mobile\n1,a,\n", mapping=mapping, required_columns=["id", "mobile"])
+    # Since i19b the file is quarantined whole (raw.quarantined_files) instead of raising.
+    outcome, _stored, _html = _load(
+        tmp_path, "id,name,mobile\n1,a,\n", mapping=mapping, required_columns=["id", "mobile"]
+    )
+    assert outcome.status == "quarantined"
+    assert "required column(s) ['mobile'] are blank in every row" in outcome.problem
     con = open_warehouse(tmp_path / "home" / "warehouse.duckdb")
     assert con.sql("select count(*) from raw.customer_rows").fetchone() == (0,)
     con.close()
@@ -88,8 +91,11 @@ def test_header_row_skips_a_title_row_above_the_header(tmp_path: Path) -> None:
     outcome, _stored, _html = _load(tmp_path, text, mapping=mapping, header_row=2)
     assert (outcome.rows_loaded, outcome.rows_quarantined, outcome.missing_columns) == (2, 0, [])
     (tmp_path / "b").mkdir()
-    with pytest.raises(SchemaDriftError, match=r"required column\(s\) \['id'\] missing"):
-        _load(tmp_path / "b", text, mapping=mapping)  # the title row read as the header: loud
+    title_as_header, _stored, _html = _load(tmp_path / "b", text, mapping=mapping)  # loud: quarantined
+    assert (
+        title_as_header.status == "quarantined"
+        and "required column(s) ['id'] missing" in title_as_header.problem
+    )
 
 
 def test_dq_ingest_prints_the_warnings(tmp_path: Path) -> None:

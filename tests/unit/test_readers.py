@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -108,9 +109,10 @@ def test_utf8_file_with_invalid_bytes_is_caught_by_duckdb(settings: Settings, tm
     assert [(q[0], q[1].split(":")[0]) for q in quarantine] == [(3, "INVALID ENCODING")]
 
 
-def test_gbk_header_that_does_not_decode_is_an_error(settings: Settings, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="header line is not valid gbk"):
-        _load(settings, _write(tmp_path, "h.csv", b"id,\x81\n1,a\n"), encoding="gbk")
+def test_gbk_header_that_does_not_decode_quarantines_the_file(settings: Settings, tmp_path: Path) -> None:
+    outcome, rows, quarantine = _load(settings, _write(tmp_path, "h.csv", b"id,\x81\n1,a\n"), encoding="gbk")
+    assert (outcome.status, rows, quarantine) == ("quarantined", [], [])
+    assert "header line is not valid gbk" in outcome.problem and "encoding" in outcome.action
 
 
 @pytest.mark.parametrize(("name", "delimiter"), [("semicolon.csv", ";"), ("tab.tsv", "\t")])
@@ -186,8 +188,9 @@ def test_xlsx_second_sheet(settings: Settings, tmp_path: Path, sheet: object) ->
 
 @pytest.mark.parametrize("sheet", [2, "third"])
 def test_xlsx_missing_sheet(settings: Settings, tmp_path: Path, sheet: object) -> None:
-    with pytest.raises(ValueError, match=r"no sheet .*; the workbook has sheets \['客户', 'second'\]"):
-        _load(settings, _workbook(tmp_path / "c.xlsx"), format="xlsx", sheet=sheet)
+    outcome, rows, _ = _load(settings, _workbook(tmp_path / "c.xlsx"), format="xlsx", sheet=sheet)
+    assert (outcome.status, rows) == ("quarantined", [])
+    assert re.search(r"no sheet .*; the workbook has sheets \['客户', 'second'\]", outcome.problem)
 
 
 def test_jsonl(settings: Settings) -> None:
@@ -233,7 +236,10 @@ def test_parquet(settings: Settings, tmp_path: Path) -> None:
              "score": "1.5", "tags": '["a","b"]'}),
         (2, {"id": "2", "mobile": None, "born": None, "seen": "2023-01-06 00:00:00", "score": "2.0",
              "tags": None}),
-        (3, {"id": None, "mobile": "13900000000", "born": "2000-01-01", "seen": None, "score": None,
-             "tags": "[]"}),
     ]  # fmt: skip
-    assert quarantine == [] and outcome.encoding is None
+    # The row with a null key is quarantined with a reason and its record, not silently skipped.
+    ((line, reason, raw_text),) = quarantine
+    assert (line, reason) == (3, "no key: the primary key column id is empty")
+    assert json.loads(raw_text) == {"id": None, "mobile": "13900000000", "born": "2000-01-01", "seen": None,
+                                    "score": None, "tags": "[]"}  # fmt: skip
+    assert outcome.encoding is None
