@@ -205,12 +205,15 @@ def ingest(
         raise typer.BadParameter(str(exc)) from exc
     day = _date(date) if date else None
     con = connect_warehouse(settings)
+    held = []
     try:
         dates = set()
         for path in paths:
             landed = land(settings, source_settings, path, day)
             outcome = load_file(con, source_settings, landed)
             dates.add(landed.snapshot_date)
+            if outcome.problem:
+                held.append(path.name)
             typer.echo(
                 f"{path.name} -> {landed.path} ({landed.snapshot_date}): {outcome.status}, "
                 f"{outcome.rows_loaded:,} rows, {outcome.rows_quarantined:,} quarantined"
@@ -226,6 +229,10 @@ def ingest(
     if run_pipeline:
         for snapshot_date in sorted(dates):
             _run_one(settings, config, snapshot_date, retrain=False)
+    if held:
+        # The other files of their dates loaded (and ran); the one asked for did not: say so by the exit code.
+        typer.secho(f"{len(held)} file(s) not loaded: {', '.join(held)}", fg="red", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()

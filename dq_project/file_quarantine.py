@@ -68,9 +68,10 @@ class QuarantinedFile:
     file_bytes: int | None = None
 
 
-def record(con: duckdb.DuckDBPyConnection, entry: QuarantinedFile) -> None:
-    """Store the entry (bounded reason; the action names the file's hash prefix or name to release)."""
+def record(con: duckdb.DuckDBPyConnection, entry: QuarantinedFile) -> str:
+    """Store the entry; returns its action as stored (bounded, naming the hash prefix or name to release)."""
     key = entry.file_hash[:12] if entry.file_hash else entry.file_name
+    action = bounded(entry.action.replace("{key}", key))
     run_sql(
         con,
         "raw/insert_quarantined_file",
@@ -82,8 +83,9 @@ def record(con: duckdb.DuckDBPyConnection, entry: QuarantinedFile) -> None:
         snapshot_date=entry.snapshot_date.isoformat(),
         kind=entry.kind,
         reason=bounded(entry.reason),
-        action=bounded(entry.action.replace("{key}", key)),
+        action=action,
     )
+    return action
 
 
 def blocking(con: duckdb.DuckDBPyConnection, source: str, file_hash: str) -> tuple[str, str] | None:

@@ -109,7 +109,7 @@ def _quarantine(
         file_hash=file_hash,
         file_bytes=None if landed.refused else landed.path.stat().st_size,
     )
-    record(con, entry)
+    action = record(con, entry)
     log_event(
         con,
         "load",
@@ -118,7 +118,7 @@ def _quarantine(
         details={"status": kind, "file_hash": file_hash, "reason": bounded(str(problem))},
     )
     status = "refused" if landed.refused else "quarantined"
-    return LoadOutcome(landed, "", status, 0, 0, problem=bounded(str(problem)), action=problem.action)
+    return LoadOutcome(landed, "", status, 0, 0, problem=bounded(str(problem)), action=action)
 
 
 def _load(

@@ -38,15 +38,17 @@ def test_ingest_lands_and_loads_a_new_schema_from_config_alone(home: Path, setti
     assert extra == ["cluster"]
 
 
-def test_missing_required_column_stops_the_load(home: Path, tmp_path: Path, settings: Settings) -> None:
+def test_missing_required_column_quarantines_the_file(home: Path, tmp_path: Path, settings: Settings) -> None:
     bad = tmp_path / "fake_2026-11-20.csv"
     bad.write_text("id,first_name\n1,Ann\n", encoding="utf-8")
     result = _invoke(home, "ingest", str(bad), "--source", "fake_1000", "--no-run")
-    assert result.exit_code != 0
-    assert "required column(s) ['unique_id'] missing" in str(result.exception)
+    assert result.exit_code == 1
+    assert "required column(s) ['unique_id'] missing" in result.output
     con = open_warehouse(settings.warehouse_path)
     assert con.sql("select count(*) from raw.customer_rows").fetchall() == [(0,)]
+    ((file_hash, action),) = con.sql("select file_hash, action from raw.quarantined_files").fetchall()
     con.close()
+    assert f"dq quarantine release {file_hash[:12]}" in action and "{key}" not in result.output
 
 
 def test_unknown_source_and_empty_export(home: Path, tmp_path: Path) -> None:
