@@ -144,8 +144,9 @@ def test_dq_ingest_says_a_file_is_quarantined_and_what_to_do(
     export.write_bytes(gzip.compress((HEADER + "K1,张三,13812345678\n").encode(), mtime=0))
     args = ["ingest", str(export), "--source", "crm", "--date", str(DAY), "--no-run"]
     result = CliRunner().invoke(app, [*args, "--config", str(PROJECT_ROOT / "dq.toml"), "--home", str(home)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "quarantined" in result.output and "gzip" in result.output and "to do: decompress" in result.output
+    assert "1 file(s) not loaded: crm_export.csv" in result.output
 
 
 def test_an_old_warehouse_gains_the_new_quarantine_columns(tmp_path: Path) -> None:
