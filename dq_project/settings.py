@@ -8,6 +8,7 @@ module that reads the environment.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -25,11 +26,12 @@ from pydantic import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_BIRTH_DATE_MIN = dt.date(1900, 1, 1)  # a source's birth_date_min unless it says otherwise
 
 CANONICAL_FIELDS: tuple[str, ...] = (
     "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number", "company_name",
     "credit_code", "mobile", "phone", "email", "province", "city", "district", "address", "owner",
-    "tags", "created_at", "updated_at",
+    "tags", "created_at", "updated_at", "given_name", "family_name", "postcode", "identifier",
 )  # fmt: skip
 
 
@@ -77,6 +79,13 @@ class SourceSettings(_Strict):
     snapshot_date_regex: str = r"(\d{4}-\d{2}-\d{2})"
     snapshot_date_column: str | None = None
     trust: int = Field(default=50, ge=0, le=100, description="survivorship: higher wins ties")
+    # issue 20: the generic identifier's scheme and the birth dates this source may hold
+    identifier_scheme: Literal["none", "numeric", "alphanumeric", "cn_resident_id"] = Field(
+        default="none", description="validator of the `identifier` field (see normalize/identifier.py)"
+    )
+    birth_date_min: dt.date = Field(
+        default=DEFAULT_BIRTH_DATE_MIN, description="earlier birth dates are invalid (historical data: lower it)"
+    )
 
     @field_validator("mapping")
     @classmethod
