@@ -36,6 +36,7 @@ def train(
     from dq_project.audit_log import log_event
     from dq_project.matching import CUSTOMER_TYPES, MatchSettings, model_path
     from dq_project.matching.labels import save_label_report
+    from dq_project.matching.model_meta import save_meta
     from dq_project.matching.model import train_model_with_labels
     from dq_project.resources import connect_warehouse
     from dq_project.sql import query_sql
@@ -61,16 +62,29 @@ def train(
     stamp = dt.datetime.now(dt.UTC)
     for customer_type in CUSTOMER_TYPES:
         started = time.perf_counter()
-        model, labels = train_model_with_labels(records, customer_type, match_settings, decisions)
+        count = int((records["customer_type"] == customer_type).sum())
+        if count < match_settings.min_training_records:
+            typer.echo(
+                f"{customer_type}: {count} records, fewer than {match_settings.min_training_records}: not trained"
+            )
+            continue
+        trained = train_model_with_labels(records, customer_type, match_settings, decisions)
+        model, labels = trained.model, trained.report
         path = model_path(settings.models_dir, customer_type)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(model, ensure_ascii=False, indent=2)
         for target in (archive_name(path, stamp), path):
             target.write_text(text, encoding="utf-8")
             save_label_report(labels, target)
+            save_meta(target, trained.meta)
         seconds = time.perf_counter() - started
         typer.echo(f"{customer_type}: trained in {seconds:.1f}s -> {path}")
         typer.echo(f"{customer_type}: steward labels: {labels.summary()}")
+        chosen = trained.meta["thresholds"]
+        typer.echo(
+            f"{customer_type}: merge at {chosen['merge_threshold']}, review from {chosen['review_threshold']} "
+            f"({chosen['reason']})"
+        )
         con = connect_warehouse(settings)
         try:
             log_event(

@@ -84,7 +84,8 @@ class SourceSettings(_Strict):
         default="none", description="validator of the `identifier` field (see normalize/identifier.py)"
     )
     birth_date_min: dt.date = Field(
-        default=DEFAULT_BIRTH_DATE_MIN, description="earlier birth dates are invalid (historical data: lower it)"
+        default=DEFAULT_BIRTH_DATE_MIN,
+        description="earlier birth dates are invalid (historical data: lower it)",
     )
 
     @field_validator("mapping")
@@ -136,8 +137,9 @@ class SourceSettings(_Strict):
 class MatchingSettings(_Strict):
     """Splink bands and training knobs (see dq_project/matching)."""
 
-    merge_threshold: float = Field(default=0.95, gt=0, lt=1)
-    review_threshold: float = Field(default=0.6, gt=0, lt=1)
+    # None: chosen per model from its scores when it is trained (dq_project/matching/thresholds.py)
+    merge_threshold: float | None = Field(default=None, gt=0, lt=1)
+    review_threshold: float | None = Field(default=None, gt=0, lt=1)
     pair_floor: float = Field(default=0.3, gt=0, lt=1)
     seed: int = 42
     max_pairs_u: float = 2e6
@@ -147,7 +149,9 @@ class MatchingSettings(_Strict):
 
     @model_validator(mode="after")
     def _bands_are_ordered(self) -> MatchingSettings:
-        if not self.pair_floor <= self.review_threshold <= self.merge_threshold:
+        review = self.review_threshold if self.review_threshold is not None else self.pair_floor
+        merge = self.merge_threshold if self.merge_threshold is not None else 1.0
+        if not self.pair_floor <= review <= merge:
             raise ValueError("need pair_floor <= review_threshold <= merge_threshold")
         return self
 

@@ -217,6 +217,7 @@ class ComparisonSpec:
     columns: tuple[str, ...]
     build: Callable[[], CustomComparison]
     any_of: bool = False
+    unless: str | None = None  # not used when this column is filled (its evidence is elsewhere)
 
 
 PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
@@ -231,7 +232,8 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec("birth_date", ("birth_date", "birth_digits"), _birth_date),
     ComparisonSpec("gender", ("gender",), lambda: _comparison("gender", "gender", _exact("gender"))),
     ComparisonSpec("postcode", ("postcode",), _postcode),
-    ComparisonSpec("phone", ("phone",), lambda: _comparison("phone", "phone", _exact("phone"))),
+    # a person's landline counts only in data without mobiles (there it is the person's number)
+    ComparisonSpec("phone", ("phone",), lambda: _comparison("phone", "phone", _exact("phone")), unless="mobile"),
     ComparisonSpec(
         "mobile_address", ("mobile", "address", "city", "address_street", "mobile_last8", "district"),
         lambda: _mobile_address(0.9), any_of=True,

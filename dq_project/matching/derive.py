@@ -233,6 +233,8 @@ def _comparisons(customer_type: str, filled: set[str]) -> list[str]:
         used = any(c in filled for c in spec.columns) if spec.any_of else spec.columns[0] in filled
         if spec.name == "name" and split_names:
             used = False  # given and family name compared apart
+        if spec.unless and spec.unless in filled:
+            used = False
         if used:
             chosen.append(spec.name)
     return chosen

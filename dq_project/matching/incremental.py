@@ -30,6 +30,8 @@ import polars as pl
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from dq_project.matching import comparisons as comparisons_module
+from dq_project.matching import derive as derive_module
 from dq_project.matching import features as features_module
 from dq_project.matching import model as model_module
 from dq_project.matching import names as names_module
@@ -43,25 +45,35 @@ from dq_project.matching.model import (
     prediction_linker,
     saved_model,
 )
+from dq_project.matching.model_meta import load_derivation, meta_path
 from dq_project.matching.resolve import (
     PAIR_SCHEMA,
     MatchResult,
+    all_thresholds,
     cluster_keys,
     constrained_clusters,
     model_path,
     predictions_to_pairs,
+    with_thresholds,
 )
 from dq_project.sql import query_frame, query_template, query_template_union
 
 
 def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
-    """A digest of what makes stored pairs reusable: each type's saved model JSON (or its absence),
-    the pair floor, and the feature and model code (its syntax tree: comments aside)."""
-    digest = hashlib.sha256(f"pair_floor={settings.pair_floor}".encode())
+    """A digest of what makes stored pairs reusable: each type's saved model JSON and metadata
+    (derivation: comparisons and blocking rules; chosen thresholds) or their absence, the pair
+    floor and the thresholds in force, and the feature, comparison, derivation and model code (its
+    syntax tree: comments aside). A changed derivation thus makes the next run a full one."""
+    thresholds = all_thresholds(model_dir, settings)
+    digest = hashlib.sha256(
+        f"pair_floor={settings.pair_floor};thresholds={sorted(thresholds.items())}".encode()
+    )
     for customer_type in CUSTOMER_TYPES:
         path = model_path(model_dir, customer_type)
-        digest.update(customer_type.encode() + (path.read_bytes() if path.exists() else b"<none>"))
-    for module in (features_module, names_module, places_module, text_module, model_module):
+        for part in (path, meta_path(path)):
+            digest.update(customer_type.encode() + (part.read_bytes() if part.exists() else b"<none>"))
+    modules = (features_module, names_module, places_module, text_module, model_module)
+    for module in (*modules, comparisons_module, derive_module):
         # the syntax tree: editing a comment or the layout changes no pair
         digest.update(ast.dump(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))).encode())
     return digest.hexdigest()
@@ -108,7 +120,8 @@ def resolve_increment(
             if new.height:
                 scored.append(_score_changed(con, new, customer_type, path, settings))
     pairs = _oriented(pl.concat(scored))
-    clusters, affected = _recluster(con, as_of, previous_date, changed, pairs, decisions, settings)
+    thresholds = all_thresholds(model_dir, settings)
+    clusters, affected = _recluster(con, as_of, previous_date, changed, pairs, decisions, thresholds)
     return MatchResult(
         pairs=pairs,
         clusters=clusters,
@@ -116,6 +129,7 @@ def resolve_increment(
         trained=dict.fromkeys(CUSTOMER_TYPES, False),
         features=new_features,
         records=affected,
+        thresholds=thresholds,
     )
 
 
@@ -138,7 +152,7 @@ def _score_changed(
     con.register("new_features", new.to_arrow())
     rules = [
         {"rule": " or ".join(f"({rule.get_blocking_rule('duckdb').blocking_rule_sql})" for rule in group)}
-        for group in candidate_rule_groups(customer_type)
+        for group in candidate_rule_groups(load_derivation(path, customer_type))
     ]
     found = query_template_union(
         con, "matching/select_blocking_candidates", rules, customer_type=customer_type
@@ -200,19 +214,23 @@ def _recluster(
     changed: pl.Series,
     pairs: pl.DataFrame,
     decisions: pl.DataFrame | None,
-    settings: MatchSettings,
+    thresholds: dict[str, tuple[float, float]],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(clusters of the affected records, their records): the components the changed records, the
-    new pairs and the steward decisions touch, clustered and constrained as a full run does."""
+    new pairs and the steward decisions touch, clustered and constrained as a full run does, each
+    type at its merge threshold (`thresholds`: type -> (merge, review))."""
+    scored = with_thresholds(pairs, thresholds)
     frames = {
         "changed_frame": changed.to_frame("record_key"),
-        "scored_frame": pairs.select("record_key_l", "record_key_r", "match_probability", "match_weight"),
+        "scored_frame": scored.select(
+            "record_key_l", "record_key_r", "match_probability", "match_weight", "merge_threshold"
+        ),
         "decision_keys_frame": _decision_keys(decisions),
     }
     for name, frame in frames.items():
         con.register(name, frame.to_arrow())
     try:
-        params = {"previous_date": previous_date, "merge_threshold": settings.merge_threshold}
+        params = {"previous_date": previous_date}
         affected = query_frame(con, "matching/select_affected_records", **params)
         con.register("keys_frame", affected.to_arrow())
         edges = query_frame(con, "matching/select_affected_edges", **params)
@@ -224,11 +242,13 @@ def _recluster(
         db_api = DuckDBAPI(connection=private)
         nodes = db_api.register(affected.to_arrow(), dataset_display_name="cluster_nodes")
         links = db_api.register(edges.to_arrow(), dataset_display_name="cluster_edges")
+        # the edges are those at or above their own type's threshold already
+        lowest = min((merge for merge, _ in thresholds.values()), default=0.0)
         clustered = cluster_pairwise_predictions_at_threshold(
-            nodes, links, db_api, "record_key", threshold_match_probability=settings.merge_threshold
+            nodes, links, db_api, "record_key", threshold_match_probability=lowest
         )
         clusters = cluster_keys(clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl())
-    return constrained_clusters(clusters, edges, records, decisions, settings), records
+    return constrained_clusters(clusters, edges, records, decisions, thresholds), records
 
 
 def _decision_keys(decisions: pl.DataFrame | None) -> pl.DataFrame:

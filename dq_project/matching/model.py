@@ -152,9 +152,9 @@ def train_model(
 
 def train_model_with_labels(
     records: pl.DataFrame, customer_type: str, settings: MatchSettings, decisions: pl.DataFrame | None
-) -> tuple[dict, LabelReport]:
-    """train_model, also returning what the steward labels did (see train_with_labels)."""
-    return train_with_labels(_of_type(records, customer_type), customer_type, settings, decisions)
+) -> TrainedModel:
+    """train_full on the staged records of one type: the model, its label report and metadata."""
+    return train_full(_of_type(records, customer_type), customer_type, settings, decisions)
 
 
 def _of_type(records: pl.DataFrame, customer_type: str) -> pl.DataFrame:

@@ -17,8 +17,8 @@ from typing import Literal
 
 import polars as pl
 
-from dq_project.settings import DEFAULT_BIRTH_DATE_MIN
 from dq_project.normalize.text import RAW, clean_text, field_frame, field_reason, field_status, keep_if, once
+from dq_project.settings import DEFAULT_BIRTH_DATE_MIN
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
 DATE_ORDERS: tuple[str, ...] = ("YMD", "DMY", "MDY")
@@ -208,7 +208,9 @@ def _plan(
     return (
         base.join(rest, on="cleaned", how="left", maintain_order="left")
         .with_columns(parsed=parsed)
-        .with_columns(value=_to_date(pl.col("parsed"), not_after, not_before) if as_date else pl.col("parsed"))
+        .with_columns(
+            value=_to_date(pl.col("parsed"), not_after, not_before) if as_date else pl.col("parsed")
+        )
         .select(
             "value",
             status=field_status(pl.col(RAW), pl.col("cleaned"), valid, pl.col("value").dt.to_string(layout)),
@@ -228,7 +230,9 @@ def date_problem(cleaned: pl.Expr, parsed: str, not_before: dt.date | None = Non
     or a year after 2100), 'impossible_date' (date-shaped but not a calendar day, 1990-02-30) or
     'unparseable'. `parsed` names the column holding the parse before the not-after cut."""
     earliest = not_before or dt.date(MIN_YEAR, 1, 1)
-    too_early = f"before_{earliest.year}" if (earliest.month, earliest.day) == (1, 1) else f"before_{earliest}"
+    too_early = (
+        f"before_{earliest.year}" if (earliest.month, earliest.day) == (1, 1) else f"before_{earliest}"
+    )
     year = cleaned.str.extract(r"^(\d{4})\D", 1).cast(pl.Int32, strict=False)
     return (
         pl.when(pl.col(parsed).dt.date() < pl.lit(earliest))

@@ -60,7 +60,7 @@ def test_thresholds_must_be_ordered(tmp_path: Path) -> None:
     text = (
         (PROJECT_ROOT / "dq.toml")
         .read_text(encoding="utf-8")
-        .replace("review_threshold = 0.6", "review_threshold = 0.99")
+        .replace("pair_floor = 0.3", "pair_floor = 0.3\nmerge_threshold = 0.9\nreview_threshold = 0.99")
     )
     with pytest.raises(SettingsError, match="pair_floor <= review_threshold <= merge_threshold"):
         load_settings(_write(tmp_path, text), env={})
