@@ -325,7 +325,9 @@ def test_unobserved_levels_get_fallback_values_and_untrained_comparisons_raise()
     }
     unobserved: list[str] = []
     # one short line per model; the levels themselves are kept for `dq model show`
-    with pytest.warns(UntrainedLevelWarning, match=r"^person model: 2 level\(s\) not observed in training \(mobile 2\)"):
+    with pytest.warns(
+        UntrainedLevelWarning, match=r"^person model: 2 level\(s\) not observed in training \(mobile 2\)"
+    ):
         filled = complete_parameters(model, "person", 1e6, unobserved=unobserved)
     assert unobserved == ["mobile: last 8 (m)", "mobile: ELSE (u)"]
     levels = filled["comparisons"][0]["comparison_levels"]
