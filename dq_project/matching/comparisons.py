@@ -208,6 +208,53 @@ def _person_name() -> CustomComparison:
     )
 
 
+# Character positions (substr), since DuckDB's edit distances count UTF-8 bytes.
+ONE_TRADE_CHAR = "One trade-name character differs"
+
+
+def _company_name() -> CustomComparison:
+    """The name core: exact (term frequencies), one character apart (another brand: 华信 / 华鑫),
+    alike (Jaro-Winkler >= 0.9)."""
+    one_char = cll.CustomLevel(
+        'length("company_core_l") = length("company_core_r") AND length("company_core_l") >= 2 AND '
+        'len(list_filter(range(1, length("company_core_l") + 1), '
+        'lambda i: substr("company_core_l", i, 1) <> substr("company_core_r", i, 1))) = 1',
+        ONE_TRADE_CHAR,
+    )
+    return _comparison(
+        "company_name",
+        "company_core",
+        _exact("company_core", tf=True),
+        one_char,
+        cll.JaroWinklerLevel("company_core", 0.9),
+    )
+
+
+BRANCH_DIFFERS, FORM_DIFFERS = "Branch differs", "Legal form differs"
+
+
+def _company_form() -> CustomComparison:
+    """Legal form (集团 / 股份 / 有限) and branch: the same, another branch (or a branch and its head
+    office), or another legal form. Nothing to compare: a name states no form on either side and
+    neither or both name the same branch."""
+    same_branch = "coalesce(\"company_branch_l\", '') = coalesce(\"company_branch_r\", '')"
+    missing = cll.CustomLevel(
+        f'("company_form_l" IS NULL OR "company_form_r" IS NULL) AND {same_branch}',
+        "No legal form to compare",
+    ).configure(is_null_level=True)
+    return CustomComparison(
+        [
+            missing,
+            cll.CustomLevel(
+                f'"company_form_l" = "company_form_r" AND {same_branch}', "Same legal form and branch"
+            ),
+            cll.CustomLevel(f"NOT ({same_branch})", BRANCH_DIFFERS),
+            cll.ElseLevel().configure(label_for_charts=FORM_DIFFERS),
+        ],
+        output_column_name="company_form",
+    )
+
+
 @dataclass(frozen=True)
 class ComparisonSpec:
     """A comparison the derivation may pick: the feature columns it reads (it is used when the
@@ -243,8 +290,8 @@ COMPANY_COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec("credit_code", ("credit_code",), lambda: _comparison(
         "credit_code", "credit_code", _exact("credit_code"), _near_miss("credit_code"))),
     ComparisonSpec("identifier", ("identifier",), _identifier),
-    ComparisonSpec("company_name", ("company_core",), lambda: _comparison(
-        "company_name", "company_core", _exact("company_core", tf=True), cll.JaroWinklerLevel("company_core", 0.9))),
+    ComparisonSpec("company_name", ("company_core",), _company_name),
+    ComparisonSpec("company_form", ("company_form", "company_branch"), _company_form, any_of=True),
     ComparisonSpec("contact_name", ("name_key",), lambda: _comparison("contact_name", "name_key", _exact("name_key"))),
     ComparisonSpec("phone", ("phone",), lambda: _comparison("phone", "phone", _exact("phone"))),
     ComparisonSpec("email", ("email", "email_domain"), lambda: _comparison(

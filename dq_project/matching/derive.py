@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 import duckdb
 import polars as pl
 
+from dq_project.matching.cannot_link import patterns_for
 from dq_project.matching.comparisons import COMPARISONS
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ class Derivation:
     distinct: dict[str, int] = field(default_factory=dict)  # feature column -> distinct values
     rule_pairs: dict[str, int] = field(default_factory=dict)  # rule -> candidate pairs it makes
     dropped: list[str] = field(default_factory=list)  # comparisons no training block could train
+    cannot_link: list[str] = field(default_factory=list)  # cannot_link.PATTERNS the model applies
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -211,6 +213,7 @@ def derive(features: pl.DataFrame, customer_type: str) -> Derivation:
         distinct=distinct,
         rule_pairs={rule_text(r): int(n) for r, n in pairs.items()},
         dropped=dropped,
+        cannot_link=patterns_for(customer_type, comparisons),
     )
 
 

@@ -42,7 +42,7 @@ FEATURE_COLUMNS = (
     "name_token_lo", "name_token_hi", "gender", "birth_date", "birth_digits",
     "id_number", "mobile", "mobile_last8", "email", "email_local", "email_domain", "phone",
     "company_core", "credit_code", "city", "district", "address", "address_street",
-    "given_name", "family_name", "postcode", "identifier",
+    "given_name", "family_name", "postcode", "identifier", "company_form", "company_branch",
 )
 _INPUT_COLUMNS = {
     "name": pl.String, "gender": pl.String, "birth_date": pl.Date, "id_number": pl.String,
@@ -132,12 +132,14 @@ def _contact_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _place_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """company_core, city, district, address, address_street."""
+    """company_core, company_form, company_branch, city, district, address, address_street."""
     address = places.address_core(frame["address_compact"])
     company = places.company_core(frame["company_name"], frame["city"], frame["province"])
     return pl.DataFrame(
         [
             company.alias("company_core"),
+            pl.select(places.company_form(frame["company_name"])).to_series().alias("company_form"),
+            places.company_branch(frame["company_name"]).alias("company_branch"),
             places.city(frame["city_stem"], frame["province"], frame["address_compact"]).alias("city"),
             frame["district"],
             address.alias("address"),

@@ -30,6 +30,7 @@ import polars as pl
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from dq_project.matching import cannot_link as cannot_link_module
 from dq_project.matching import comparisons as comparisons_module
 from dq_project.matching import derive as derive_module
 from dq_project.matching import features as features_module
@@ -45,7 +46,7 @@ from dq_project.matching.model import (
     prediction_linker,
     saved_model,
 )
-from dq_project.matching.model_meta import load_derivation, meta_path
+from dq_project.matching.model_meta import load_derivation, load_meta, meta_path
 from dq_project.matching.resolve import (
     PAIR_SCHEMA,
     MatchResult,
@@ -54,6 +55,7 @@ from dq_project.matching.resolve import (
     constrained_clusters,
     model_path,
     predictions_to_pairs,
+    type_thresholds,
     with_thresholds,
 )
 from dq_project.sql import query_frame, query_template, query_template_union
@@ -73,7 +75,7 @@ def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
         for part in (path, meta_path(path)):
             digest.update(customer_type.encode() + (part.read_bytes() if part.exists() else b"<none>"))
     modules = (features_module, names_module, places_module, text_module, model_module)
-    for module in (*modules, comparisons_module, derive_module):
+    for module in (*modules, comparisons_module, derive_module, cannot_link_module):
         # the syntax tree: editing a comment or the layout changes no pair
         digest.update(ast.dump(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))).encode())
     return digest.hexdigest()
@@ -167,7 +169,8 @@ def _score_changed(
         db_api = DuckDBAPI(connection=private)
         new_df = db_api.register(new.to_arrow(), dataset_display_name="new_records")
         scoring_df = db_api.register(scoring.to_arrow(), dataset_display_name="scoring_records")
-        linker = prediction_linker(new_df, saved_model(path, customer_type))
+        model = saved_model(path, customer_type)
+        linker = prediction_linker(new_df, model)
         for column, table in lookups.items():
             tf_df = db_api.register(table.to_arrow(), dataset_display_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(tf_df, column)
@@ -176,7 +179,8 @@ def _score_changed(
         # (the same score: every level is symmetric, tests/unit/test_matching_symmetry.py; _oriented
         # keeps one) and each changed record with itself, dropped here.
         between = linker.inference.predict_between(scoring_df, new_df, **options)
-        pairs = predictions_to_pairs(between, customer_type)
+        merge = type_thresholds(settings, load_meta(path))[0]
+        pairs = predictions_to_pairs(between, customer_type, model, merge)
     return pairs.filter(pl.col("record_key_l") != pl.col("record_key_r"))
 
 

@@ -10,6 +10,7 @@ import polars as pl
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from dq_project.matching.cannot_link import cannot_link, cap_expr
 from dq_project.matching.constraints import apply_constraints, decision_constraints, id_labels
 from dq_project.matching.features import prepare_features
 from dq_project.matching.labels import save_label_report
@@ -207,34 +208,44 @@ def _predict_and_cluster(
         predictions = linker.inference.predict(
             threshold_match_probability=settings.pair_floor, warning_mode="never"
         )
-        # Splink's graph clustering on the record keys alone: the linker's method also joins every
-        # input column back onto its output (2.6 s of 8.7 s at 1M records).
+        pairs = predictions_to_pairs(predictions, customer_type, model, merge_threshold)
+        # Splink's graph clustering on the record keys alone (the linker's method also joins every
+        # input column back onto its output: 2.6 s of 8.7 s at 1M records), over the pairs with
+        # the cannot-link evidence applied.
+        edges = records.db_api.register(
+            pairs.select("record_key_l", "record_key_r", "match_probability").to_arrow(),
+            dataset_display_name="scored_edges",
+        )
         clustered = cluster_pairwise_predictions_at_threshold(
             records,
-            predictions,
+            edges,
             records.db_api,
             node_id_column_name="record_key",
             threshold_match_probability=merge_threshold,
         )
-        pairs = predictions_to_pairs(predictions, customer_type)
         clusters = clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl()
     return pairs, cluster_keys(clusters)
 
 
-def predictions_to_pairs(predictions: SplinkDataFrame, customer_type: str) -> pl.DataFrame:
-    """Splink's predictions -> PAIR_SCHEMA; weights = JSON of per-comparison match weights
-    (the comparison's mw_ column plus its term-frequency adjustment, if any)."""
+def predictions_to_pairs(
+    predictions: SplinkDataFrame, customer_type: str, model: dict, merge_threshold: float
+) -> pl.DataFrame:
+    """Splink's predictions -> PAIR_SCHEMA, with the model's cannot-link evidence applied (a pair
+    that matches a pattern of dq_project.matching.cannot_link is capped below `merge_threshold`);
+    weights = JSON of per-comparison match weights (the comparison's mw_ column plus its
+    term-frequency adjustment, if any), and `cannot_link`: the pattern's name, where one applied."""
     frame = predictions.as_duckdbpyrelation().pl()
     if frame.is_empty():
         return pl.DataFrame(schema=PAIR_SCHEMA)
     names = [c[3:] for c in frame.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
     weights = [(pl.col(f"mw_{n}") + _tf_adjustment(frame, n)).round(4).alias(n) for n in names]
-    return frame.select(
+    frame = frame.with_columns(cannot_link(frame, model, customer_type).alias("cannot_link"))
+    return frame.with_columns(cap_expr(merge_threshold)).select(
         pl.col("record_key_l", "record_key_r").cast(pl.String),
         pl.lit(customer_type).alias("customer_type"),
         pl.col("match_probability").cast(pl.Float64),
         pl.col("match_weight").cast(pl.Float64),
-        pl.struct(weights).struct.json_encode().alias("weights"),
+        pl.struct(*weights, pl.col("cannot_link")).struct.json_encode().alias("weights"),
     )
 
 

@@ -30,7 +30,9 @@ create table if not exists matching.features (
     given_name      varchar,
     family_name     varchar,
     postcode        varchar,
-    identifier      varchar
+    identifier      varchar,
+    company_form    varchar,
+    company_branch  varchar
 );
 -- Caches written before birth_digits existed (a full run fills it: the feature code's fingerprint
 -- changed with it).
@@ -40,3 +42,5 @@ alter table matching.features add column if not exists given_name varchar;
 alter table matching.features add column if not exists family_name varchar;
 alter table matching.features add column if not exists postcode varchar;
 alter table matching.features add column if not exists identifier varchar;
+alter table matching.features add column if not exists company_form varchar;
+alter table matching.features add column if not exists company_branch varchar;
