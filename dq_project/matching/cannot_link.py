@@ -1,6 +1,6 @@
 """Cannot-link evidence: comparison levels that, by what they mean, tell two records apart however
-much else they share (twins, another legal form, a branch, another brand), unless an identical
-strong identifier says they are one customer after all.
+much else they share (twins, names that agree on nothing, another legal form, a branch, another
+brand), unless an identical strong identifier says they are one customer after all.
 
 EM cannot learn these: such pairs are rare among random pairs and among the blocks it trains on,
 and a shared mobile, address and birth date would outweigh a mildly negative level. So they are
@@ -39,7 +39,11 @@ _SAME_COMPANY_ID = (
     ("identifier", "Exact match on identifier"),
 )
 PATTERNS: dict[str, tuple[CannotLink, ...]] = {
-    "person": (CannotLink("twins", "name", TWIN_NAMES, _SAME_PERSON_ID),),
+    "person": (
+        CannotLink("twins", "name", TWIN_NAMES, _SAME_PERSON_ID),
+        # names that agree on nothing (not even in pinyin or a part): a relative, not a duplicate
+        CannotLink("other_name", "name", "All other comparisons", _SAME_PERSON_ID),
+    ),
     "company": (
         CannotLink("legal_form", "company_form", FORM_DIFFERS, _SAME_COMPANY_ID),
         CannotLink("branch", "company_form", BRANCH_DIFFERS, _SAME_COMPANY_ID),
@@ -53,34 +57,47 @@ def patterns_for(customer_type: str, comparisons: list[str]) -> list[str]:
     return [p.name for p in PATTERNS.get(customer_type, ()) if p.comparison in comparisons]
 
 
-def _gamma(model: dict, comparison: str, label: str) -> int | None:
-    """The gamma value Splink gives `label` of `comparison` in `model` (None: no such level).
-    Splink numbers the non-null levels from len - 1 (the first) down to 0 (the last)."""
+def _level_weight(model: dict, comparison: str, label: str) -> float | None:
+    """The match weight (log2 m/u) of `label` of `comparison` in `model`, when that weight tells the
+    level apart from the comparison's others (else None). Splink 5's predictions carry the weight
+    of the level each pair reached (mw_<comparison>), not the level's index, unless every input
+    column is kept too (too costly at 1M records): the weight names the level."""
     for found in model["comparisons"]:
         if found["output_column_name"] != comparison:
             continue
         levels = [lv for lv in found["comparison_levels"] if not lv.get("is_null_level")]
-        for index, level in enumerate(levels):
-            if level.get("label_for_charts") == label:
-                return len(levels) - 1 - index
+        weights = {
+            lv.get("label_for_charts"): math.log2(lv["m_probability"] / lv["u_probability"])
+            for lv in levels
+            if lv.get("m_probability") and lv.get("u_probability")
+        }
+        if label not in weights:
+            return None
+        target = weights[label]
+        if sum(abs(w - target) <= _TOLERANCE for w in weights.values()) == 1:
+            return target
     return None
 
 
+_TOLERANCE = 1e-9
+
+
 def cannot_link(frame: pl.DataFrame, model: dict, customer_type: str) -> pl.Expr:
-    """Per scored pair of `frame` (Splink predictions with gamma_ columns): the name of the first
+    """Per scored pair of `frame` (Splink predictions with mw_ columns): the name of the first
     pattern it matches, or null."""
     matched = pl.lit(None, pl.String)
     for pattern in reversed(PATTERNS.get(customer_type, ())):
-        gamma = _gamma(model, pattern.comparison, pattern.level)
-        column = f"gamma_{pattern.comparison}"
-        if gamma is None or column not in frame.columns:
+        weight = _level_weight(model, pattern.comparison, pattern.level)
+        column = f"mw_{pattern.comparison}"
+        if weight is None or column not in frame.columns:
             continue
         exempt = pl.lit(False)
         for comparison, label in pattern.unless:
-            exact = _gamma(model, comparison, label)
-            if exact is not None and f"gamma_{comparison}" in frame.columns:
-                exempt = exempt | (pl.col(f"gamma_{comparison}") == exact)
-        matched = pl.when((pl.col(column) == gamma) & ~exempt).then(pl.lit(pattern.name)).otherwise(matched)
+            exact = _level_weight(model, comparison, label)
+            if exact is not None and f"mw_{comparison}" in frame.columns:
+                exempt = exempt | ((pl.col(f"mw_{comparison}") - exact).abs() <= _TOLERANCE)
+        hit = (pl.col(column) - weight).abs() <= _TOLERANCE
+        matched = pl.when(hit & ~exempt).then(pl.lit(pattern.name)).otherwise(matched)
     return matched
 
 

@@ -233,19 +233,29 @@ def predictions_to_pairs(
     """Splink's predictions -> PAIR_SCHEMA, with the model's cannot-link evidence applied (a pair
     that matches a pattern of dq_project.matching.cannot_link is capped below `merge_threshold`);
     weights = JSON of per-comparison match weights (the comparison's mw_ column plus its
-    term-frequency adjustment, if any), and `cannot_link`: the pattern's name, where one applied."""
+    term-frequency adjustment, if any), plus "cannot_link:<pattern>": the weight the cap took off."""
     frame = predictions.as_duckdbpyrelation().pl()
     if frame.is_empty():
         return pl.DataFrame(schema=PAIR_SCHEMA)
     names = [c[3:] for c in frame.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
     weights = [(pl.col(f"mw_{n}") + _tf_adjustment(frame, n)).round(4).alias(n) for n in names]
     frame = frame.with_columns(cannot_link(frame, model, customer_type).alias("cannot_link"))
-    return frame.with_columns(cap_expr(merge_threshold)).select(
+    capped = frame.with_columns(cap_expr(merge_threshold))
+    # A capped pair's weights name the pattern, with the weight it took off (the steward sees it).
+    taken = (capped["match_weight"] - frame["match_weight"]).round(4)
+    note = pl.concat_str(
+        pl.lit(',"cannot_link:'), pl.col("cannot_link"), pl.lit('":'), taken.cast(pl.String), pl.lit("}")
+    )
+    weights_json = pl.struct(weights).struct.json_encode()
+    return capped.select(
         pl.col("record_key_l", "record_key_r").cast(pl.String),
         pl.lit(customer_type).alias("customer_type"),
         pl.col("match_probability").cast(pl.Float64),
         pl.col("match_weight").cast(pl.Float64),
-        pl.struct(*weights, pl.col("cannot_link")).struct.json_encode().alias("weights"),
+        pl.when(pl.col("cannot_link").is_not_null())
+        .then(weights_json.str.strip_suffix("}") + note)
+        .otherwise(weights_json)
+        .alias("weights"),
     )
 
 
