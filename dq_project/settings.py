@@ -146,6 +146,13 @@ class MatchingSettings(_Strict):
     max_cluster_size: int = Field(default=8, ge=2, description="larger clusters go to review")
     min_label_pairs: int = Field(default=20, ge=1, description="steward merge labels needed to refine m")
     label_prior_pairs: float = Field(default=100.0, gt=0, description="EM's m weight, in labelled pairs")
+    retrain: Literal["missing", "stale", "never"] = Field(
+        default="missing",
+        description="train a type without a model (missing), also one trained on too few records (stale), or never",
+    )
+    retrain_ratio: float = Field(
+        default=0.5, gt=0, le=1, description="stale: trained on fewer than this share of today's records"
+    )
 
     @model_validator(mode="after")
     def _bands_are_ordered(self) -> MatchingSettings:

@@ -39,6 +39,7 @@ from dq_project.matching import names as names_module
 from dq_project.matching import places as places_module
 from dq_project.matching import text as text_module
 from dq_project.matching.features import prepare_features
+from dq_project.matching.health import needs_training
 from dq_project.matching.model import (
     CUSTOMER_TYPES,
     MatchSettings,
@@ -82,12 +83,9 @@ def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
 
 
 def would_train(counts: dict[str, int], model_dir: Path, settings: MatchSettings) -> bool:
-    """Whether a run without --retrain would train a model (a type without a saved model and with
-    enough records, `counts` per type): then the run is a full one."""
-    return any(
-        not model_path(model_dir, t).exists() and counts.get(t, 0) >= settings.min_training_records
-        for t in CUSTOMER_TYPES
-    )
+    """Whether a run without --retrain would train a model (the retrain policy,
+    health.needs_training, with `counts` per type): then the run is a full one."""
+    return any(needs_training(model_dir, t, counts.get(t, 0), settings) for t in CUSTOMER_TYPES)
 
 
 def resolve_increment(

@@ -62,6 +62,8 @@ class MatchSettings:
     max_cluster_size: int = 8  # larger entities are flagged into the review queue
     min_label_pairs: int = 20  # fewer steward merge labels of a type: they do not touch m
     label_prior_pairs: float = 100.0  # EM's m counts as this many labelled pairs in the blend
+    retrain: str = "missing"  # missing | stale | never (dq_project.matching.health)
+    retrain_ratio: float = 0.5  # stale: a model trained on fewer than this share of today's records
 
 
 class ModelTrainingError(RuntimeError):

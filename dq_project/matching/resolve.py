@@ -13,6 +13,7 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 from dq_project.matching.cannot_link import cannot_link, cap_expr
 from dq_project.matching.constraints import apply_constraints, decision_constraints, id_labels
 from dq_project.matching.features import prepare_features
+from dq_project.matching.health import needs_training
 from dq_project.matching.labels import save_label_report
 from dq_project.matching.model import (
     CUSTOMER_TYPES,
@@ -178,7 +179,7 @@ def _model_for(
     """(the model trained now, or the saved one (saved_model), or None; its metadata; whether it
     was trained now)."""
     enough = frame.height >= settings.min_training_records
-    if enough and (retrain or not path.exists()):
+    if enough and (retrain or needs_training(path.parent, customer_type, frame.height, settings)):
         trained = train_full(frame, customer_type, settings, decisions)
         save_label_report(trained.report, path)
         return trained.model, trained.meta, True
