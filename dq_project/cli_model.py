@@ -101,3 +101,34 @@ def train(
             )
         finally:
             con.close()
+
+
+@model_app.command("show")
+def show(
+    customer_type: Annotated[
+        str | None, typer.Option("--type", help="person or company (default: both)")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config")] = None,
+    home: Annotated[Path | None, typer.Option("--home")] = None,
+) -> None:
+    """Explain the saved models: training size, the thresholds chosen and why, the comparisons and
+    blocking rules derived from the data, every level's m and u, and levels never observed."""
+    from dq_project.matching import CUSTOMER_TYPES, model_path
+    from dq_project.matching.model_meta import describe
+
+    try:
+        settings = load_settings(config, home=home)
+    except SettingsError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from exc
+    guard(settings, "model show")
+    shown = 0
+    for kind in [customer_type] if customer_type else CUSTOMER_TYPES:
+        path = model_path(settings.models_dir, kind)
+        if not path.exists():
+            typer.echo(f"{kind}: no model (trained by the next run with enough records, or `dq model train`)")
+            continue
+        typer.echo("\n".join(describe(path, kind)))
+        shown += 1
+    if not shown:
+        raise typer.Exit(1)

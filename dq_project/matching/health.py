@@ -44,7 +44,9 @@ def model_health(model_dir: Path, counts: dict[str, int], settings: MatchSetting
             if records:
                 trainable = records >= settings.min_training_records and settings.retrain != "never"
                 then = "to be trained" if trainable else "left unlinked"
-                issues.append(HealthIssue(customer_type, "no_model", f"{records:,} records and no model: {then}"))
+                issues.append(
+                    HealthIssue(customer_type, "no_model", f"{records:,} records and no model: {then}")
+                )
             continue
         meta = load_meta(path)
         if meta is None:
@@ -52,9 +54,17 @@ def model_health(model_dir: Path, counts: dict[str, int], settings: MatchSetting
             continue
         trained = meta["training"]["records"]
         if records and trained < settings.retrain_ratio * records:
-            then = "retrained (retrain = stale)" if settings.retrain == "stale" else "retrain with `dq model train`"
+            then = (
+                "retrained (retrain = stale)"
+                if settings.retrain == "stale"
+                else "retrain with `dq model train`"
+            )
             issues.append(
-                HealthIssue(customer_type, "small_training", f"trained on {trained:,} records, {records:,} now: {then}")
+                HealthIssue(
+                    customer_type,
+                    "small_training",
+                    f"trained on {trained:,} records, {records:,} now: {then}",
+                )
             )
         unobserved = meta["training"].get("unobserved_levels") or []
         if unobserved:

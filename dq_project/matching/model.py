@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 CUSTOMER_TYPES = ("person", "company")
 # m given to a level that EM never saw among matches (see complete_parameters).
 UNOBSERVED_M = 1e-3
+_NUDGE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -339,7 +340,7 @@ def complete_parameters(
         has_u, has_m = (any(key in lv for lv in levels) for key in ("u_probability", "m_probability"))
         if has_u and not has_m:
             raise ModelTrainingError(f"{customer_type} model: EM estimated no m value for '{name}'")
-        for level in levels:
+        for position, level in enumerate(levels):
             label = level.get("label_for_charts", level["sql_condition"])
             if "u_probability" not in level:
                 level["u_probability"] = 1.0 / sampled_pairs
@@ -347,9 +348,12 @@ def complete_parameters(
             if "m_probability" not in level:
                 filled.append(f"{name}: {label} (m)")
             # EM also returns m values like 1e-27 (weight -88): one typo would veto any match.
-            level["m_probability"] = max(
-                level.get("m_probability", 0.0), min(level["u_probability"], UNOBSERVED_M)
-            )
+            floor = min(level["u_probability"], UNOBSERVED_M)
+            level["m_probability"] = max(level.get("m_probability", 0.0), floor)
+            if level["m_probability"] == floor:
+                # floored levels differ by a negligible factor, so that each level's weight stays its
+                # own: cannot_link reads the level a pair reached from its weight
+                level["m_probability"] = floor * (1 - _NUDGE * (position + 1))
     if unobserved is not None:
         unobserved.extend(filled)
     if filled:

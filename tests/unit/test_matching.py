@@ -331,9 +331,17 @@ def test_unobserved_levels_get_fallback_values_and_untrained_comparisons_raise()
         filled = complete_parameters(model, "person", 1e6, unobserved=unobserved)
     assert unobserved == ["mobile: last 8 (m)", "mobile: ELSE (u)"]
     levels = filled["comparisons"][0]["comparison_levels"]
-    assert levels[2]["m_probability"] == UNOBSERVED_M  # never counts for a match
+    assert levels[2]["m_probability"] == pytest.approx(UNOBSERVED_M, rel=1e-5)  # never counts for a match
     assert levels[3]["u_probability"] == 1e-6  # never seen among 1e6 random pairs
-    assert levels[3]["m_probability"] == 1e-6  # floored: EM's 1e-27 would veto any match
+    assert levels[3]["m_probability"] == pytest.approx(1e-6, rel=1e-5)  # floored: 1e-27 would veto any match
+    # ...each by its own negligible factor: no two levels share a weight (cannot_link reads them)
+    twins = {"comparisons": [{"output_column_name": "name", "comparison_levels": [
+        {"sql_condition": "a", "m_probability": 0.9, "u_probability": 0.01},
+        {"sql_condition": "b", "u_probability": 1e-4}, {"sql_condition": "c", "u_probability": 1e-4},
+    ]}]}  # fmt: skip
+    with pytest.warns(UntrainedLevelWarning):
+        b, c = complete_parameters(twins, "person", 1e6)["comparisons"][0]["comparison_levels"][1:]
+    assert b["m_probability"] / b["u_probability"] != c["m_probability"] / c["u_probability"]
     for level in levels[1:]:
         level.pop("m_probability", None)
     with pytest.raises(ModelTrainingError):
