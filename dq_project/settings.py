@@ -148,7 +148,8 @@ class MatchingSettings(_Strict):
     label_prior_pairs: float = Field(default=100.0, gt=0, description="EM's m weight, in labelled pairs")
     retrain: Literal["missing", "stale", "never"] = Field(
         default="missing",
-        description="train a type without a model (missing), also one trained on too few records (stale), or never",
+        description="train a type without a model (missing), also one trained on too few records "
+        "(stale), or never",
     )
     retrain_ratio: float = Field(
         default=0.5, gt=0, le=1, description="stale: trained on fewer than this share of today's records"

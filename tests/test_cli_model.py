@@ -38,8 +38,8 @@ def test_show_explains_a_model(home: Path) -> None:
     from dq_project.settings import load_settings
 
     rows = [
-        {"source_record_id": f"{e}-{k}", "name": f"Anna{e} Smith{e % 7}", "birth_date": f"19{50 + e % 40}-0{1 + e % 9}-1{e % 9}",
-         "postcode": f"{2000 + e}"}
+        {"source_record_id": f"{e}-{k}", "name": f"Anna{e} Smith{e % 7}",
+         "birth_date": f"19{50 + e % 40}-0{1 + e % 9}-1{e % 9}", "postcode": f"{2000 + e}"}
         for e in range(60) for k in range(2)
     ]  # fmt: skip
     staged = normalize_frame(pl.DataFrame(rows).with_columns(customer_type=pl.lit("person")))

@@ -274,13 +274,16 @@ PERSON_COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec("email", ("email", "email_local"), lambda: _comparison(
         "email", "email", _exact("email"), _exact("email_local", tf=True), _EMAIL_ALIKE)),
     ComparisonSpec("name", ("name_key", "name_chars", "name_py", "name_tokens"), _person_name),
-    ComparisonSpec("given_name", ("given_name", "family_name"), lambda: _name_part("given_name", "family_name")),
-    ComparisonSpec("family_name", ("family_name", "given_name"), lambda: _name_part("family_name", "given_name")),
+    ComparisonSpec("given_name", ("given_name", "family_name"),
+                   lambda: _name_part("given_name", "family_name")),
+    ComparisonSpec("family_name", ("family_name", "given_name"),
+                   lambda: _name_part("family_name", "given_name")),
     ComparisonSpec("birth_date", ("birth_date", "birth_digits"), _birth_date),
     ComparisonSpec("gender", ("gender",), lambda: _comparison("gender", "gender", _exact("gender"))),
     ComparisonSpec("postcode", ("postcode",), _postcode),
     # a person's landline counts only in data without mobiles (there it is the person's number)
-    ComparisonSpec("phone", ("phone",), lambda: _comparison("phone", "phone", _exact("phone")), unless="mobile"),
+    ComparisonSpec("phone", ("phone",), lambda: _comparison("phone", "phone", _exact("phone")),
+                   unless="mobile"),
     ComparisonSpec(
         "mobile_address", ("mobile", "address", "city", "address_street", "mobile_last8", "district"),
         lambda: _mobile_address(0.9), any_of=True,
@@ -292,7 +295,8 @@ COMPANY_COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec("identifier", ("identifier",), _identifier),
     ComparisonSpec("company_name", ("company_core",), _company_name),
     ComparisonSpec("company_form", ("company_form", "company_branch"), _company_form, any_of=True),
-    ComparisonSpec("contact_name", ("name_key",), lambda: _comparison("contact_name", "name_key", _exact("name_key"))),
+    ComparisonSpec("contact_name", ("name_key",),
+                   lambda: _comparison("contact_name", "name_key", _exact("name_key"))),
     ComparisonSpec("phone", ("phone",), lambda: _comparison("phone", "phone", _exact("phone"))),
     ComparisonSpec("email", ("email", "email_domain"), lambda: _comparison(
         "email", "email", _exact("email"), _exact("email_domain"))),

@@ -184,8 +184,8 @@ def derive(features: pl.DataFrame, customer_type: str) -> Derivation:
     _require_fields(customer_type, filled)
     pools = POOLS[customer_type]
     comparisons = _comparisons(customer_type, filled)
-    usable = [r for r in dict.fromkeys([*pools["predict"], *pools["prior"], *pools["prior_fallback"], *pools["em"]])
-              if rule_columns(r) <= filled]  # fmt: skip
+    candidates = dict.fromkeys([*pools["predict"], *pools["prior"], *pools["prior_fallback"], *pools["em"]])
+    usable = [r for r in candidates if rule_columns(r) <= filled]
     pairs = _pair_counts(features, usable)
     budget = max(PAIRS_PER_RECORD * features.height, MIN_PAIR_BUDGET)
     predict = [r for r in pools["predict"] if r in pairs and (isinstance(r, str) or pairs[r] <= budget)]

@@ -54,7 +54,8 @@ def describe(model_path: Path, customer_type: str) -> list[str]:
     chosen = meta.get("thresholds")
     if chosen:
         lines.append(
-            f"  merge at {chosen['merge_threshold']}, review from {chosen['review_threshold']}: {chosen['reason']}"
+            f"  merge at {chosen['merge_threshold']}, review from {chosen['review_threshold']}: "
+            f"{chosen['reason']}"
         )
     filled = ", ".join(f"{c} {share:.0%}" for c, share in derivation.fill.items() if share > 0)
     if filled:

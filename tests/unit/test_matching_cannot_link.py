@@ -69,7 +69,8 @@ def test_company_patterns_follow_the_comparisons_the_model_has() -> None:
         {"output_column_name": "credit_code", "comparison_levels": _levels(
             ("Exact match on credit_code", 0.9, 1e-6), ("All other comparisons", 0.1, 0.99))},
         {"output_column_name": "company_form", "comparison_levels": _levels(
-            ("Same legal form and branch", 0.95, 0.6), (BRANCH_DIFFERS, 0.01, 0.02), (FORM_DIFFERS, 0.04, 0.38))},
+            ("Same legal form and branch", 0.95, 0.6), (BRANCH_DIFFERS, 0.01, 0.02),
+            (FORM_DIFFERS, 0.04, 0.38))},
     ]}  # fmt: skip
     frame = pl.DataFrame(
         {

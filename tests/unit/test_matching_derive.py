@@ -75,7 +75,8 @@ def test_international_fields_replace_the_chinese_ones() -> None:
 
 
 def test_training_blocks_fall_back_to_what_finds_pairs() -> None:
-    features = _features({"name": ["Ann Lee", "Ann Lee", "Bob Ray"], "birth_date": [dt.date(1980, 1, 1)] * 2 + [None],
+    features = _features({"name": ["Ann Lee", "Ann Lee", "Bob Ray"],
+                          "birth_date": [dt.date(1980, 1, 1)] * 2 + [None],
                           "email": ["x@y.com", "x@y.com", None]})  # fmt: skip
     derived = derive(features, "person")
     assert derived.em == [("name_key", "birth_date"), ("email",)]
