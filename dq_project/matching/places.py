@@ -42,9 +42,10 @@ def region_stem(values: Text) -> Text:
     return values.str.replace(r"(?:省|市|自治区|特别行政区)$", "")
 
 
-# A branch's suffix (朝阳分公司, 金水分店): two characters of place and the kind of branch. Taken off
-# the core, so a branch and its head office agree on the name and differ in company_branch.
-BRANCH = r"[\u4e00-\u9fff]{2}(?:分公司|分店|分行|支行|营业部|办事处)$"
+# A branch's suffix after the company's own legal form (…有限公司朝阳分公司, …公司金水分店): two
+# characters of place and the kind of branch. Taken off the core, so a branch and its head office
+# agree on the name and differ in company_branch. ("恒达科技分公司" alone names no head office.)
+BRANCH = r"公司([\u4e00-\u9fff]{2}(?:分公司|分店|分行|支行|营业部|办事处))$"
 
 
 def company_form(names: pl.Series) -> pl.Series:
@@ -63,7 +64,7 @@ def company_form(names: pl.Series) -> pl.Series:
 
 def company_branch(names: pl.Series) -> pl.Series:
     """The branch suffix of a company name (朝阳分公司), null for a head office."""
-    return names.str.extract(f"({BRANCH})", 1)
+    return names.str.extract(BRANCH, 1)
 
 
 def company_core(names: pl.Series, cities: pl.Series, provinces: pl.Series) -> pl.Series:
@@ -75,7 +76,7 @@ def company_core(names: pl.Series, cities: pl.Series, provinces: pl.Series) -> p
         pl.col("core")
         .str.to_lowercase()
         .str.replace_all(r"\([^)]*\)|[\s.,&'\"-]", "")
-        .str.replace(BRANCH, "")
+        .str.replace(BRANCH, "公司")
         .str.replace(_LEGAL_SUFFIX, "")
         .str.replace(_LEGAL_SUFFIX, ""),
         *(region_stem(pl.col(c)).fill_null("\u0000") for c in ("province", "city")),

@@ -105,3 +105,15 @@ def test_an_old_warehouse_gains_the_new_columns(tmp_path) -> None:
     }
     assert {"given_name", "family_name", "postcode", "identifier"} <= golden
     con.close()
+
+
+def test_an_unknown_identifier_scheme_is_a_clear_config_error(tmp_path) -> None:
+    from dq_project.settings import SettingsError, load_settings
+
+    text = (PROJECT_ROOT / "dq.toml").read_text(encoding="utf-8")
+    path = tmp_path / "dq.toml"
+    path.write_text(
+        text.replace('identifier_scheme = "numeric"', 'identifier_scheme = "ssn"', 1), encoding="utf-8"
+    )
+    with pytest.raises(SettingsError, match=r"identifier_scheme[\s\S]*'none', 'numeric', 'alphanumeric'"):
+        load_settings(path, env={})
