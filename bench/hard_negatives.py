@@ -3,6 +3,8 @@ the generator made look alike (truth columns hard_negative, hn_group), and how m
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import polars as pl
 
@@ -43,3 +45,32 @@ def hard_negative_rates(clusters: pl.DataFrame, truth: pl.DataFrame) -> pl.DataF
         pl.col("category").replace_strict(CATEGORIES, default=pl.col("category")).fill_null("all"),
         (pl.col("merged") / pl.col("pairs")).alias("rate"),
     ).cast(schema)
+
+
+SAME_CODE = """
+with s as (
+    select c.record_key, c.cluster_key, t.entity_id, s.customer_type, s.name,
+           case when s.customer_type = 'company' then s.credit_code else s.id_number end as code
+    from staging.current_customers(current_date + 1) as s
+    join clusters as c using (record_key) join truth as t using (record_key)
+    where (s.customer_type = 'company' and s.credit_code_status in ('ok', 'normalized'))
+       or (s.customer_type = 'person' and s.id_number_status in ('ok', 'normalized'))
+)
+select a.customer_type, coalesce(a.name, '') <> coalesce(b.name, '') as contact_changed,
+       count(*) as pairs, count(*) filter (where a.cluster_key = b.cluster_key) as merged
+from s as a join s as b
+  on a.code = b.code and a.record_key < b.record_key and a.entity_id = b.entity_id
+group by all order by all
+"""
+
+
+def same_code_recall(warehouse: Path, clusters: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
+    """True pairs with the same valid credit code (companies) or resident ID (persons): how many
+    merged, apart for company records whose contact person differs (name changed)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    con.register("clusters", clusters.to_arrow())
+    con.register("truth", truth.to_arrow())
+    try:
+        return con.sql(SAME_CODE).pl()
+    finally:
+        con.close()

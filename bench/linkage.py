@@ -20,7 +20,7 @@ import polars as pl
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from bench.hard_negatives import hard_negative_rates
+from bench.hard_negatives import hard_negative_rates, same_code_recall
 from bench.matching import FAKE_1000, PLAIN_BLOCKING, _plain_splink
 from dq_project.evaluation import PairwiseScore, pairwise_score
 from dq_project.generator import generate
@@ -209,7 +209,7 @@ def bench_fake(workdir: Path) -> SetResult:
     return _scored("fake_1000", frame.height, clusters, thresholds, plain, truth)
 
 
-def bench_generated(rows: int, workdir: Path) -> tuple[SetResult, pl.DataFrame]:
+def bench_generated(rows: int, workdir: Path) -> tuple[SetResult, pl.DataFrame, pl.DataFrame]:
     landing = workdir / "gen"
     snapshot = generate(rows, 1, landing, DAY)
     clusters, thresholds, home = _run_dq(workdir, {s: p for s, p in snapshot.files.items()})
@@ -217,7 +217,8 @@ def bench_generated(rows: int, workdir: Path) -> tuple[SetResult, pl.DataFrame]:
         record_key=pl.format("{}:{}", "source", "source_record_id")
     )
     result = _scored("generated", rows, clusters, thresholds, _plain_generated(home), truth)
-    return result, hard_negative_rates(clusters, truth)
+    same_code = same_code_recall(home / "warehouse.duckdb", clusters, truth)
+    return result, hard_negative_rates(clusters, truth), same_code
 
 
 def _line(result: SetResult) -> str:
@@ -234,7 +235,7 @@ def main(rows: int = 20_000) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results = [bench_febrl("febrl3", Path(tmp) / "f3"), bench_febrl("febrl4", Path(tmp) / "f4")]
         results.append(bench_fake(Path(tmp) / "fake"))
-        generated, hard = bench_generated(rows, Path(tmp) / "gen")
+        generated, hard, same_code = bench_generated(rows, Path(tmp) / "gen")
         results.append(generated)
     print(
         "| set | records | dq precision | dq recall | dq F1 | merge threshold chosen "
@@ -248,6 +249,11 @@ def main(rows: int = 20_000) -> None:
     print("| --- | ---: | ---: | ---: |")
     for row in hard.iter_rows(named=True):
         print(f"| {row['category']} | {row['pairs']:,} | {row['merged']:,} | {row['rate']:.2%} |")
+    print()
+    print("| true pairs with the same valid ID / credit code | contact changed | pairs | merged |")
+    print("| --- | --- | ---: | ---: |")
+    for row in same_code.iter_rows(named=True):
+        print(f"| {row['customer_type']} | {row['contact_changed']} | {row['pairs']:,} | {row['merged']:,} |")
 
 
 if __name__ == "__main__":
