@@ -60,7 +60,7 @@ def choose_thresholds(scores: pl.Series, scored_labels: pl.DataFrame | None, set
         reason = f"best F1 on {scored_labels.height} steward-labelled pairs"
     elif scores.len():
         merge = max(GRID, key=lambda t: (round(_expected_f1(scores, t), 4), t))
-        reason = f"best expected F1 over the model's {scores.len():,} scored training pairs"
+        reason = f"best expected F0.5 over the model's {scores.len():,} scored training pairs"
     else:
         merge, reason = FALLBACK[0], "no scored pairs: default"
     if configured_review is not None:
