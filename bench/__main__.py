@@ -2,6 +2,7 @@
 
 python -m bench generate --rows 1000000
 python -m bench pipeline --rows 20000
+python -m bench linkage --rows 20000       (FEBRL3, FEBRL4, fake_1000, the generator; dq beside plain Splink)
 python -m bench matching_speed --rows 100000   (not part of `all`: 1M rows take ~20 minutes)
 python -m bench golden_speed --rows 200000     (not part of `all`)
 """
@@ -18,6 +19,7 @@ import dagster as dg
 import polars as pl
 
 from bench import encryption, golden_speed, ingest, matching_speed, source_check, validation
+from bench.linkage import main as bench_linkage
 from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
 from dq_project.generator import generate
@@ -71,6 +73,7 @@ def main() -> None:
             "validation",
             "pipeline",
             "matching",
+            "linkage",
             "encryption",
             "matching_speed",
             "golden_speed",
@@ -99,6 +102,8 @@ def main() -> None:
             bench_pipeline(args.rows or 20_000, Path(tmp) / "p")
         if args.what in ("matching", "all"):
             bench_matching(args.rows or 20_000)
+        if args.what in ("linkage", "all"):
+            bench_linkage(args.rows or 20_000)
         if args.what in ("encryption", "all"):
             encryption.main(args.rows or 20_000, Path(tmp) / "e")
         if args.what == "matching_speed":

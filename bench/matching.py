@@ -25,7 +25,12 @@ from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
 
 DAY = dt.date(2026, 11, 20)
-FAKE_1000 = PROJECT_ROOT.parent / "shared" / "data" / "fake_1000" / "fake_1000.csv"
+# /work/shared next to the main checkout, or next to the folder of worktrees
+FAKE_1000 = next(
+    (p for root in PROJECT_ROOT.parents[:2]
+     if (p := root / "shared" / "data" / "fake_1000" / "fake_1000.csv").exists()),
+    PROJECT_ROOT.parent / "shared" / "data" / "fake_1000" / "fake_1000.csv",
+)  # fmt: skip
 # Hard negatives: different true entities that look alike (same name and city, or one mobile).
 HARD_NEGATIVES = """
 with r as (

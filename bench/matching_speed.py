@@ -31,7 +31,9 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from dq_project.evaluation import pairwise_score
 from dq_project.expectations.accuracy import stage_generated
-from dq_project.matching import MatchSettings, train_model
+from dq_project.matching import MatchSettings
+from dq_project.matching.model import train_model_with_labels
+from dq_project.matching.model_meta import save_meta
 from dq_project.matching.resolve import model_path
 from dq_project.matching.snapshot import link_snapshot
 from dq_project.matching.survivorship import build_golden_incrementally
@@ -118,11 +120,12 @@ def dq_train(path: Path, workdir: Path) -> dict:
     """dq's retraining (`dq model train`): features and training of the person model."""
     records = pl.read_parquet(path)
     started = time.perf_counter()
-    model = train_model(records, "person", MatchSettings())
+    trained = train_model_with_labels(records, "person", MatchSettings(), None)
     seconds = time.perf_counter() - started
     target = model_path(workdir / "models", "person")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(model), encoding="utf-8")
+    target.write_text(json.dumps(trained.model), encoding="utf-8")
+    save_meta(target, trained.meta)  # the derivation (blocking rules) and thresholds the runs use
     return {"retrain": seconds}
 
 

@@ -12,6 +12,7 @@ PERMISSIONS: dict[str, str] = {
     "report": "viewer", "review list": "viewer", "quarantine list": "viewer",
     "review decide": "steward", "review unmerge": "steward", "review override": "steward",
     "review import": "steward", "export clusters": "steward", "export failures": "steward",
+    "model show": "viewer",
     "run": "engineer", "ingest": "engineer", "backfill": "engineer", "model train": "engineer",
     "export golden": "engineer", "backup": "engineer", "ui": "engineer",
     "quarantine release": "engineer", "source check": "engineer",

@@ -37,6 +37,7 @@ def train(
     from dq_project.matching import CUSTOMER_TYPES, MatchSettings, model_path
     from dq_project.matching.labels import save_label_report
     from dq_project.matching.model import train_model_with_labels
+    from dq_project.matching.model_meta import save_meta
     from dq_project.resources import connect_warehouse
     from dq_project.sql import query_sql
     from dq_project.stewardship import load_decisions
@@ -61,16 +62,31 @@ def train(
     stamp = dt.datetime.now(dt.UTC)
     for customer_type in CUSTOMER_TYPES:
         started = time.perf_counter()
-        model, labels = train_model_with_labels(records, customer_type, match_settings, decisions)
+        count = int((records["customer_type"] == customer_type).sum())
+        if count < match_settings.min_training_records:
+            typer.echo(
+                f"{customer_type}: {count} records, fewer than "
+                f"{match_settings.min_training_records}: not trained"
+            )
+            continue
+        trained = train_model_with_labels(records, customer_type, match_settings, decisions)
+        model, labels = trained.model, trained.report
         path = model_path(settings.models_dir, customer_type)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(model, ensure_ascii=False, indent=2)
         for target in (archive_name(path, stamp), path):
             target.write_text(text, encoding="utf-8")
             save_label_report(labels, target)
+            save_meta(target, trained.meta)
         seconds = time.perf_counter() - started
         typer.echo(f"{customer_type}: trained in {seconds:.1f}s -> {path}")
         typer.echo(f"{customer_type}: steward labels: {labels.summary()}")
+        chosen = trained.meta["thresholds"]
+        typer.echo(
+            f"{customer_type}: merge at {chosen['merge_threshold']}, "
+            f"review from {chosen['review_threshold']} "
+            f"({chosen['reason']})"
+        )
         con = connect_warehouse(settings)
         try:
             log_event(
@@ -87,3 +103,34 @@ def train(
             )
         finally:
             con.close()
+
+
+@model_app.command("show")
+def show(
+    customer_type: Annotated[
+        str | None, typer.Option("--type", help="person or company (default: both)")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config")] = None,
+    home: Annotated[Path | None, typer.Option("--home")] = None,
+) -> None:
+    """Explain the saved models: training size, the thresholds chosen and why, the comparisons and
+    blocking rules derived from the data, every level's m and u, and levels never observed."""
+    from dq_project.matching import CUSTOMER_TYPES, model_path
+    from dq_project.matching.model_meta import describe
+
+    try:
+        settings = load_settings(config, home=home)
+    except SettingsError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from exc
+    guard(settings, "model show")
+    shown = 0
+    for kind in [customer_type] if customer_type else CUSTOMER_TYPES:
+        path = model_path(settings.models_dir, kind)
+        if not path.exists():
+            typer.echo(f"{kind}: no model (trained by the next run with enough records, or `dq model train`)")
+            continue
+        typer.echo("\n".join(describe(path, kind)))
+        shown += 1
+    if not shown:
+        raise typer.Exit(1)

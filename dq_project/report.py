@@ -197,7 +197,36 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         .to_dicts(),
         "quarantined_files": issues_of_date(con, snapshot_date, limit=20),
         "mapping_warnings": query_sql(con, "raw/select_mapping_warnings", snapshot_date=day).pl().to_dicts(),
+        **linkage_models(con, settings, day),
     }
+
+
+def linkage_models(con: duckdb.DuckDBPyConnection, settings: Settings, day: str) -> dict:
+    """models: per type its thresholds and why, training size, comparisons; model_health: issues."""
+    from dq_project.matching.health import model_health
+    from dq_project.matching.model import MatchSettings
+    from dq_project.matching.model_meta import load_meta
+
+    match_settings = MatchSettings(**settings.matching.model_dump())
+    counts = dict(query_sql(con, "matching/select_type_counts", as_of_date=day).fetchall())
+    models = []
+    for path in sorted(settings.models_dir.glob("splink_*.json")):
+        meta = load_meta(path) if path.name.count(".") == 1 else None
+        if meta:
+            customer_type = path.stem.removeprefix("splink_")
+            chosen = meta["thresholds"]
+            models.append(
+                {
+                    "customer_type": customer_type,
+                    "records": meta["training"]["records"],
+                    "comparisons": ", ".join(meta["derivation"]["comparisons"]),
+                    "merge": match_settings.merge_threshold or chosen["merge_threshold"],
+                    "review": match_settings.review_threshold or chosen["review_threshold"],
+                    "reason": "configured" if match_settings.merge_threshold else chosen["reason"],
+                }
+            )
+    health = model_health(settings.models_dir, counts, match_settings)
+    return {"models": models, "model_health": [i.as_dict() for i in health]}
 
 
 def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date) -> Path:

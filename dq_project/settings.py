@@ -8,6 +8,7 @@ module that reads the environment.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -27,11 +28,12 @@ from pydantic import (
 from dq_project.mapping_spec import UNION_TAGS, MappingValue, references
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_BIRTH_DATE_MIN = dt.date(1900, 1, 1)  # a source's birth_date_min unless it says otherwise
 
 CANONICAL_FIELDS: tuple[str, ...] = (
     "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number", "company_name",
     "credit_code", "mobile", "phone", "email", "province", "city", "district", "address", "owner",
-    "tags", "created_at", "updated_at",
+    "tags", "created_at", "updated_at", "given_name", "family_name", "postcode", "identifier",
 )  # fmt: skip
 
 
@@ -86,6 +88,14 @@ class SourceSettings(_Strict):
     snapshot_date_regex: str = r"(\d{4}-\d{2}-\d{2})"
     snapshot_date_column: str | None = None
     trust: int = Field(default=50, ge=0, le=100, description="survivorship: higher wins ties")
+    # issue 20: the generic identifier's scheme and the birth dates this source may hold
+    identifier_scheme: Literal["none", "numeric", "alphanumeric", "cn_resident_id"] = Field(
+        default="none", description="validator of the `identifier` field (see normalize/identifier.py)"
+    )
+    birth_date_min: dt.date = Field(
+        default=DEFAULT_BIRTH_DATE_MIN,
+        description="earlier birth dates are invalid (historical data: lower it)",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -143,18 +153,29 @@ class SourceSettings(_Strict):
 class MatchingSettings(_Strict):
     """Splink bands and training knobs (see dq_project/matching)."""
 
-    merge_threshold: float = Field(default=0.95, gt=0, lt=1)
-    review_threshold: float = Field(default=0.6, gt=0, lt=1)
+    # None: chosen per model from its scores when it is trained (dq_project/matching/thresholds.py)
+    merge_threshold: float | None = Field(default=None, gt=0, lt=1)
+    review_threshold: float | None = Field(default=None, gt=0, lt=1)
     pair_floor: float = Field(default=0.3, gt=0, lt=1)
     seed: int = 42
     max_pairs_u: float = 2e6
     max_cluster_size: int = Field(default=8, ge=2, description="larger clusters go to review")
     min_label_pairs: int = Field(default=20, ge=1, description="steward merge labels needed to refine m")
     label_prior_pairs: float = Field(default=100.0, gt=0, description="EM's m weight, in labelled pairs")
+    retrain: Literal["missing", "stale", "never"] = Field(
+        default="missing",
+        description="train a type without a model (missing), also one trained on too few records "
+        "(stale), or never",
+    )
+    retrain_ratio: float = Field(
+        default=0.5, gt=0, le=1, description="stale: trained on fewer than this share of today's records"
+    )
 
     @model_validator(mode="after")
     def _bands_are_ordered(self) -> MatchingSettings:
-        if not self.pair_floor <= self.review_threshold <= self.merge_threshold:
+        review = self.review_threshold if self.review_threshold is not None else self.pair_floor
+        merge = self.merge_threshold if self.merge_threshold is not None else 1.0
+        if not self.pair_floor <= review <= merge:
             raise ValueError("need pair_floor <= review_threshold <= merge_threshold")
         return self
 

@@ -23,7 +23,8 @@ from dq_project.sql import query_sql, run_sql
 ACTIONS = ("merge", "keep_apart", "unmerge", "override_field")
 OVERRIDABLE_FIELDS = (
     "customer_type", "name", "gender", "birth_date", "id_number", "company_name", "credit_code", "mobile",
-    "phone", "email", "province", "city", "district", "address", "owner",
+    "phone", "email", "province", "city", "district", "address", "owner", "given_name", "family_name",
+    "postcode", "identifier",
 )  # fmt: skip
 # Tables this module needs; created here too so the CLI works on a warehouse made before they existed.
 TABLES = ("matching/steward_decisions", "matching/golden_id_changes")

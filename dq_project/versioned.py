@@ -57,7 +57,7 @@ GOLDEN = VersionedTable(
     ("golden_id",),
     ("customer_type", "name", "gender", "birth_date", "id_number", "company_name", "credit_code", "mobile",
      "phone", "email", "province", "city", "district", "address", "owner", "record_count", "sources",
-     "updated_at", "implicit_record_id", "attributes"),
+     "updated_at", "implicit_record_id", "attributes", "given_name", "family_name", "postcode", "identifier"),
 )  # fmt: skip
 PROVENANCE = VersionedTable(
     "golden.provenance", "golden.provenance_versions", "golden.built_dates",

@@ -4,6 +4,7 @@ import dagster as dg
 
 from dq_project.assets.quality import RULE_RESULTS, STAGED_CUSTOMERS
 from dq_project.matching import MatchSettings
+from dq_project.matching.health import model_health
 from dq_project.matching.snapshot import link_snapshot
 from dq_project.partitions import daily_snapshots
 from dq_project.resources import WarehouseResource
@@ -75,6 +76,10 @@ def entity_resolution(
         ((new_ids, splits, merges, retired),) = query_sql(
             con, "matching/select_id_changes_summary", as_of_date=as_of
         ).fetchall()
+        counts = dict(query_sql(con, "matching/select_type_counts", as_of_date=as_of).fetchall())
+    health = model_health(settings.models_dir, counts, match_settings)
+    for issue in health:
+        context.log.warning(f"{issue.customer_type} model: {issue.message}")
     result, plan = outcome.result, outcome.plan
     context.log.info(
         f"{plan.mode} linkage ({plan.reason}): {outcome.records:,} records"
@@ -88,6 +93,8 @@ def entity_resolution(
             "dagster/row_count": result.pairs.height,
             "models": models,
             "retrained": result.trained,
+            "thresholds": {t: {"merge": m, "review": r} for t, (m, r) in (result.thresholds or {}).items()},
+            "model_health": [f"{i.customer_type}: {i.message}" for i in health],
             "mode": plan.mode,
             "mode_reason": plan.reason,
             "changed_records": None if plan.changed is None else plan.changed.len(),

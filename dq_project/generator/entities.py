@@ -1,6 +1,8 @@
 """The true customers (entities) behind the records, including the hard negatives.
 
-Hard negatives are distinct entities that look alike and must stay apart in the ground truth:
+Hard negatives are distinct entities that look alike and must stay apart in the ground truth
+(column hard_negative: their kind; hn_group: the entity they look like; twins and company
+look-alikes in generator.look_alikes):
 namesakes (a very common name, same district), family members (same surname and address, one
 shared mobile and landline) and companies with the same trade name and industry in another city.
 Each still differs from its look-alike in strong identifiers: the resident ID or credit code and the
@@ -16,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from dq_project.generator import addresses, companies, contacts, identifiers, names
+from dq_project.generator import addresses, companies, contacts, identifiers, look_alikes, names
 from dq_project.generator.divisions import districts_in_other_city, divisions, draw_districts
 from dq_project.generator.text import choose
 
@@ -54,11 +56,14 @@ def build_entities(rng: np.random.Generator, rows: int) -> pl.DataFrame:
     ent["has_landline"] = rng.random(n) < np.where(ent["is_company"], 0.85, 0.25)
     ent["landline"] = contacts.draw_landlines(rng, ent["district"])
     ent["hard_negative"] = np.zeros(n, dtype=np.int8)
+    ent["hn_group"] = np.full(n, -1, dtype=np.int64)  # the anchor entity of a look-alike group
     _namesakes_and_families(rng, ent)
     twin_of = _company_twins(rng, ent)
     ent |= companies.draw_companies(rng, divisions().city_id[ent["district"]])
     ent["trade"][twin_of >= 0] = ent["trade"][twin_of[twin_of >= 0]]
     ent["industry"][twin_of >= 0] = ent["industry"][twin_of[twin_of >= 0]]
+    look_alikes.add_twins(rng, ent)
+    look_alikes.add_company_look_alikes(rng, ent)
     return _to_frame(rng, ent)
 
 
@@ -94,6 +99,8 @@ def _namesakes_and_families(rng: np.random.Generator, ent: dict[str, np.ndarray]
         ent[key][member] = ent[key][head]
     ent["hard_negative"][np.concatenate([anchor, namesake])] = 1
     ent["hard_negative"][np.concatenate([head, member])] = 2
+    ent["hn_group"][np.concatenate([anchor, namesake])] = np.concatenate([anchor, anchor])
+    ent["hn_group"][np.concatenate([head, member])] = np.concatenate([head, head])
 
 
 def _company_twins(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> np.ndarray:
@@ -104,6 +111,7 @@ def _company_twins(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> np.n
     twin_of = np.full(len(ent["is_company"]), -1)
     twin_of[twin] = original
     ent["hard_negative"][np.concatenate([original, twin])] = 3
+    ent["hn_group"][np.concatenate([original, twin])] = np.concatenate([original, original])
     return twin_of
 
 
@@ -128,6 +136,8 @@ def _to_frame(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> pl.DataFr
                 "has_landline",
                 "landline",
                 "hard_negative",
+                "hn_group",
+                "branch",
                 "industry",
                 "suffix",
                 "contact_cn",
@@ -139,6 +149,7 @@ def _to_frame(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> pl.DataFr
         city_full=table.city.gather(ent["district"]),
         district_name=table.district.gather(ent["district"]),
         area_code=table.area_code.gather(ent["district"]),
+        branch_text=_branch_text(table.district.gather(ent["district"]), ent["branch"]),
         name_cn=names.name_text(ent["surname"], ent["given1"], ent["given2"]),
         trade_cn=companies.trade_text(ent["trade"]),
         id_number=_resident_ids(rng, ent),
@@ -150,6 +161,13 @@ def _to_frame(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> pl.DataFr
     return frame.with_columns(
         pl.when(company).then(pl.col(key)).alias(key) for key in ("trade_cn", "credit_code")
     ).with_columns(pl.when(~company).then(pl.col("id_number")).alias("id_number"))
+
+
+def _branch_text(district: pl.Series, branch: np.ndarray) -> pl.Series:
+    """A branch's name suffix: the district's short name + 分公司 or 分店 (null for a head office)."""
+    short = district.str.replace(r"(?:新区|区|县|市)$", "")
+    kind = pl.Series(branch).replace_strict({0: None, 1: "分公司", 2: "分店"}, return_dtype=pl.String)
+    return (short + kind).alias("branch_text")
 
 
 def _resident_ids(rng: np.random.Generator, ent: dict[str, np.ndarray]) -> pl.Series:

@@ -172,7 +172,14 @@ def _text_fields() -> list[pl.Expr]:
         .otherwise("id_number")
         .alias("id_number"),
         pl.when(company)
-        .then(companies.company_name_text(c("city_full"), c("trade_cn"), industry, suffix, c("company_form")))
+        .then(
+            pl.concat_str(
+                companies.company_name_text(
+                    c("city_full"), c("trade_cn"), industry, suffix, c("company_form")
+                ),
+                c("branch_text").fill_null(""),
+            )
+        )
         .alias("company_name"),
         pl.when(omitted)
         .then(None)

@@ -61,6 +61,10 @@ def write_truth(records: pl.DataFrame, defects: pl.DataFrame, out_dir: Path) -> 
         "source_record_id",
         "entity_id",
         customer_type=pl.when("is_company").then(pl.lit("company")).otherwise(pl.lit("person")),
+        hard_negative=pl.col("hard_negative"),
+        hn_group=pl.when(pl.col("hn_group") >= 0).then(
+            pl.concat_str(pl.lit("E"), (pl.col("hn_group") + 1).cast(pl.String).str.zfill(7))
+        ),
     ).sort("source", "source_record_id")
     entities.write_csv(truth_dir / "entities.csv")
     defects.write_csv(truth_dir / "defects.csv")

@@ -29,25 +29,27 @@ PUBLIC_MAIL_DOMAINS = frozenset((
 ))
 # fmt: on
 _STATUS_UNUSABLE = ("invalid", "missing")
-_STATUS_FIELDS = ("mobile", "email", "phone", "gender")
+_STATUS_FIELDS = ("mobile", "email", "phone", "gender", "identifier")
 # Columns with few distinct values, cleaned once per value.
 _REGIONS = ("city", "district", "province")
 # fmt: off
 _TEXT_COLUMNS = (
     "address", "name", "email", "mobile", "id_number", "phone", "company_name", "credit_code",
-    "city", "district", "province",
+    "city", "district", "province", "given_name", "family_name", "postcode", "identifier",
 )
 FEATURE_COLUMNS = (
     "record_key", "customer_type", "name_chars", "name_key", "name_py", "surname_py", "name_tokens",
     "name_token_lo", "name_token_hi", "gender", "birth_date", "birth_digits",
     "id_number", "mobile", "mobile_last8", "email", "email_local", "email_domain", "phone",
     "company_core", "credit_code", "city", "district", "address", "address_street",
+    "given_name", "family_name", "postcode", "identifier", "company_form", "company_branch",
 )
 _INPUT_COLUMNS = {
     "name": pl.String, "gender": pl.String, "birth_date": pl.Date, "id_number": pl.String,
     "company_name": pl.String, "credit_code": pl.String, "mobile": pl.String, "phone": pl.String,
     "email": pl.String, "province": pl.String, "city": pl.String, "district": pl.String,
-    "address": pl.String, "id_birth_date": pl.Date, "id_gender": pl.String,
+    "address": pl.String, "id_birth_date": pl.Date, "id_gender": pl.String, "given_name": pl.String,
+    "family_name": pl.String, "postcode": pl.String, "identifier": pl.String,
 }
 # fmt: on
 
@@ -63,6 +65,7 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
     with ThreadPoolExecutor(pl.thread_pool_size()) as pool:
         frame = frame.with_columns(pool.map(lambda column: _cleaned(frame[column]), _TEXT_COLUMNS))
         frame = _with_usable_values(frame)
+        frame = frame.with_columns(_whole_name(frame))
         # The longest part first, so that the others share the remaining threads.
         parts = [pool.submit(part, frame) for part in (_place_columns, _contact_columns)]
         names = pool.submit(name_keys, frame["name"].unique().drop_nulls())
@@ -76,6 +79,10 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
         pl.coalesce("birth_date", "id_birth_date").dt.strftime("%Y%m%d").alias("birth_digits"),
         _shaped("id_number", r"^\d{17}[\dX]$"),
         _shaped("credit_code", r"^[0-9A-Z]{18}$"),
+        pl.col("given_name").str.to_lowercase(),
+        pl.col("family_name").str.to_lowercase(),
+        pl.col("postcode").str.replace_all(" ", "", literal=True),
+        pl.col("identifier"),
     )
     base = pl.concat([base, *columns], how="horizontal")
     return base.join(names.result(), on="name_clean", how="left").select(FEATURE_COLUMNS)
@@ -93,10 +100,22 @@ def _with_usable_values(frame: pl.DataFrame) -> pl.DataFrame:
         _usable(frame, "email", pl.col("email").str.to_lowercase()),
         _usable(frame, "phone", pl.col("phone")),
         _usable(frame, "gender", pl.col("gender")),
+        _usable(frame, "identifier", pl.col("identifier").str.to_uppercase()),
         *(_unspaced(c).str.to_uppercase() for c in ("id_number", "credit_code")),
         _unspaced("address").alias("address_compact"),
         per_value(frame["city"], places.region_stem).alias("city_stem"),
     )
+
+
+def _whole_name(frame: pl.DataFrame) -> pl.Expr:
+    """name, or when a source maps only its parts, given and family name joined (family name first
+    and without a space in Chinese script, given name first otherwise): the name keys (pinyin,
+    sorted Latin parts) then work on it as on a whole name."""
+    given, family = pl.col("given_name"), pl.col("family_name")
+    latin = pl.concat_str(given, family, separator=" ", ignore_nulls=True)
+    chinese = pl.concat_str(family, given, separator="", ignore_nulls=True)
+    joined = pl.when(family.str.contains(r"^\p{Han}")).then(chinese).otherwise(latin)
+    return pl.coalesce(pl.col("name"), pl.when(joined != "").then(joined)).alias("name")
 
 
 def _contact_columns(frame: pl.DataFrame) -> pl.DataFrame:
@@ -113,12 +132,14 @@ def _contact_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _place_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """company_core, city, district, address, address_street."""
+    """company_core, company_form, company_branch, city, district, address, address_street."""
     address = places.address_core(frame["address_compact"])
     company = places.company_core(frame["company_name"], frame["city"], frame["province"])
     return pl.DataFrame(
         [
             company.alias("company_core"),
+            pl.select(places.company_form(frame["company_name"])).to_series().alias("company_form"),
+            places.company_branch(frame["company_name"]).alias("company_branch"),
             places.city(frame["city_stem"], frame["province"], frame["address_compact"]).alias("city"),
             frame["district"],
             address.alias("address"),

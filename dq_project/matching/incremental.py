@@ -30,12 +30,16 @@ import polars as pl
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from dq_project.matching import cannot_link as cannot_link_module
+from dq_project.matching import comparisons as comparisons_module
+from dq_project.matching import derive as derive_module
 from dq_project.matching import features as features_module
 from dq_project.matching import model as model_module
 from dq_project.matching import names as names_module
 from dq_project.matching import places as places_module
 from dq_project.matching import text as text_module
 from dq_project.matching.features import prepare_features
+from dq_project.matching.health import needs_training
 from dq_project.matching.model import (
     CUSTOMER_TYPES,
     MatchSettings,
@@ -43,37 +47,45 @@ from dq_project.matching.model import (
     prediction_linker,
     saved_model,
 )
+from dq_project.matching.model_meta import load_derivation, load_meta, meta_path
 from dq_project.matching.resolve import (
     PAIR_SCHEMA,
     MatchResult,
+    all_thresholds,
     cluster_keys,
     constrained_clusters,
     model_path,
     predictions_to_pairs,
+    type_thresholds,
+    with_thresholds,
 )
 from dq_project.sql import query_frame, query_template, query_template_union
 
 
 def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
-    """A digest of what makes stored pairs reusable: each type's saved model JSON (or its absence),
-    the pair floor, and the feature and model code (its syntax tree: comments aside)."""
-    digest = hashlib.sha256(f"pair_floor={settings.pair_floor}".encode())
+    """A digest of what makes stored pairs reusable: each type's saved model JSON and metadata
+    (derivation: comparisons and blocking rules; chosen thresholds) or their absence, the pair
+    floor and the thresholds in force, and the feature, comparison, derivation and model code (its
+    syntax tree: comments aside). A changed derivation thus makes the next run a full one."""
+    thresholds = all_thresholds(model_dir, settings)
+    digest = hashlib.sha256(
+        f"pair_floor={settings.pair_floor};thresholds={sorted(thresholds.items())}".encode()
+    )
     for customer_type in CUSTOMER_TYPES:
         path = model_path(model_dir, customer_type)
-        digest.update(customer_type.encode() + (path.read_bytes() if path.exists() else b"<none>"))
-    for module in (features_module, names_module, places_module, text_module, model_module):
+        for part in (path, meta_path(path)):
+            digest.update(customer_type.encode() + (part.read_bytes() if part.exists() else b"<none>"))
+    modules = (features_module, names_module, places_module, text_module, model_module)
+    for module in (*modules, comparisons_module, derive_module, cannot_link_module):
         # the syntax tree: editing a comment or the layout changes no pair
         digest.update(ast.dump(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))).encode())
     return digest.hexdigest()
 
 
 def would_train(counts: dict[str, int], model_dir: Path, settings: MatchSettings) -> bool:
-    """Whether a run without --retrain would train a model (a type without a saved model and with
-    enough records, `counts` per type): then the run is a full one."""
-    return any(
-        not model_path(model_dir, t).exists() and counts.get(t, 0) >= settings.min_training_records
-        for t in CUSTOMER_TYPES
-    )
+    """Whether a run without --retrain would train a model (the retrain policy,
+    health.needs_training, with `counts` per type): then the run is a full one."""
+    return any(needs_training(model_dir, t, counts.get(t, 0), settings) for t in CUSTOMER_TYPES)
 
 
 def resolve_increment(
@@ -108,7 +120,8 @@ def resolve_increment(
             if new.height:
                 scored.append(_score_changed(con, new, customer_type, path, settings))
     pairs = _oriented(pl.concat(scored))
-    clusters, affected = _recluster(con, as_of, previous_date, changed, pairs, decisions, settings)
+    thresholds = all_thresholds(model_dir, settings)
+    clusters, affected = _recluster(con, as_of, previous_date, changed, pairs, decisions, thresholds)
     return MatchResult(
         pairs=pairs,
         clusters=clusters,
@@ -116,6 +129,7 @@ def resolve_increment(
         trained=dict.fromkeys(CUSTOMER_TYPES, False),
         features=new_features,
         records=affected,
+        thresholds=thresholds,
     )
 
 
@@ -138,7 +152,7 @@ def _score_changed(
     con.register("new_features", new.to_arrow())
     rules = [
         {"rule": " or ".join(f"({rule.get_blocking_rule('duckdb').blocking_rule_sql})" for rule in group)}
-        for group in candidate_rule_groups(customer_type)
+        for group in candidate_rule_groups(load_derivation(path, customer_type))
     ]
     found = query_template_union(
         con, "matching/select_blocking_candidates", rules, customer_type=customer_type
@@ -153,7 +167,8 @@ def _score_changed(
         db_api = DuckDBAPI(connection=private)
         new_df = db_api.register(new.to_arrow(), dataset_display_name="new_records")
         scoring_df = db_api.register(scoring.to_arrow(), dataset_display_name="scoring_records")
-        linker = prediction_linker(new_df, saved_model(path, customer_type))
+        model = saved_model(path, customer_type)
+        linker = prediction_linker(new_df, model)
         for column, table in lookups.items():
             tf_df = db_api.register(table.to_arrow(), dataset_display_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(tf_df, column)
@@ -162,7 +177,8 @@ def _score_changed(
         # (the same score: every level is symmetric, tests/unit/test_matching_symmetry.py; _oriented
         # keeps one) and each changed record with itself, dropped here.
         between = linker.inference.predict_between(scoring_df, new_df, **options)
-        pairs = predictions_to_pairs(between, customer_type)
+        merge = type_thresholds(settings, load_meta(path))[0]
+        pairs = predictions_to_pairs(between, customer_type, model, merge)
     return pairs.filter(pl.col("record_key_l") != pl.col("record_key_r"))
 
 
@@ -200,19 +216,23 @@ def _recluster(
     changed: pl.Series,
     pairs: pl.DataFrame,
     decisions: pl.DataFrame | None,
-    settings: MatchSettings,
+    thresholds: dict[str, tuple[float, float]],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(clusters of the affected records, their records): the components the changed records, the
-    new pairs and the steward decisions touch, clustered and constrained as a full run does."""
+    new pairs and the steward decisions touch, clustered and constrained as a full run does, each
+    type at its merge threshold (`thresholds`: type -> (merge, review))."""
+    scored = with_thresholds(pairs, thresholds)
     frames = {
         "changed_frame": changed.to_frame("record_key"),
-        "scored_frame": pairs.select("record_key_l", "record_key_r", "match_probability", "match_weight"),
+        "scored_frame": scored.select(
+            "record_key_l", "record_key_r", "match_probability", "match_weight", "merge_threshold"
+        ),
         "decision_keys_frame": _decision_keys(decisions),
     }
     for name, frame in frames.items():
         con.register(name, frame.to_arrow())
     try:
-        params = {"previous_date": previous_date, "merge_threshold": settings.merge_threshold}
+        params = {"previous_date": previous_date}
         affected = query_frame(con, "matching/select_affected_records", **params)
         con.register("keys_frame", affected.to_arrow())
         edges = query_frame(con, "matching/select_affected_edges", **params)
@@ -224,11 +244,13 @@ def _recluster(
         db_api = DuckDBAPI(connection=private)
         nodes = db_api.register(affected.to_arrow(), dataset_display_name="cluster_nodes")
         links = db_api.register(edges.to_arrow(), dataset_display_name="cluster_edges")
+        # the edges are those at or above their own type's threshold already
+        lowest = min((merge for merge, _ in thresholds.values()), default=0.0)
         clustered = cluster_pairwise_predictions_at_threshold(
-            nodes, links, db_api, "record_key", threshold_match_probability=settings.merge_threshold
+            nodes, links, db_api, "record_key", threshold_match_probability=lowest
         )
         clusters = cluster_keys(clustered.as_duckdbpyrelation().select("record_key", "cluster_id").pl())
-    return constrained_clusters(clusters, edges, records, decisions, settings), records
+    return constrained_clusters(clusters, edges, records, decisions, thresholds), records
 
 
 def _decision_keys(decisions: pl.DataFrame | None) -> pl.DataFrame:

@@ -16,40 +16,44 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from logging.handlers import BufferingHandler
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
-import splink.comparison_level_library as cll
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
-from splink.comparison_library import CustomComparison
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from dq_project.matching.comparisons import COMPARISONS
+from dq_project.matching.derive import Derivation, Rule, derive, legacy_derivation, rule_text
 from dq_project.matching.features import prepare_features
 from dq_project.matching.labels import (
     LabelReport,
-    check_labels,
     label_linker,
     pair_labels,
     refine_m_with_labels,
     report_for,
+    score_labelled_pairs,
 )
+from dq_project.matching.model_meta import load_derivation
+from dq_project.matching.thresholds import choose_thresholds
 
 logger = logging.getLogger(__name__)
 
 CUSTOMER_TYPES = ("person", "company")
 # m given to a level that EM never saw among matches (see complete_parameters).
 UNOBSERVED_M = 1e-3
+_NUDGE = 1e-6
 
 
 @dataclass(frozen=True)
 class MatchSettings:
     """Thresholds and training knobs (the `[matching]` section of dq.toml)."""
 
-    merge_threshold: float = 0.95  # match_probability at/above which records are clustered together
-    review_threshold: float = 0.6  # [review, merge) goes to the steward review queue
+    # match_probability at/above which records are clustered together; None: chosen per model
+    # from its scores (dq_project.matching.thresholds), and the effective value is set per type
+    merge_threshold: float | None = None
+    review_threshold: float | None = None  # [review, merge) goes to the steward review queue
     pair_floor: float = 0.3  # pairs below this are not kept
     seed: int = 42
     max_pairs_u: float = 2e6  # u estimation sample size
@@ -59,6 +63,8 @@ class MatchSettings:
     max_cluster_size: int = 8  # larger entities are flagged into the review queue
     min_label_pairs: int = 20  # fewer steward merge labels of a type: they do not touch m
     label_prior_pairs: float = 100.0  # EM's m counts as this many labelled pairs in the blend
+    retrain: str = "missing"  # missing | stale | never (dq_project.matching.health)
+    retrain_ratio: float = 0.5  # stale: a model trained on fewer than this share of today's records
 
 
 class ModelTrainingError(RuntimeError):
@@ -69,246 +75,27 @@ class UntrainedLevelWarning(UserWarning):
     """Some comparison levels were not observed in training and got fallback m/u values."""
 
 
-def _comparison(name: str, null_col: str, *levels: Any) -> CustomComparison:
-    return CustomComparison([cll.NullLevel(null_col), *levels, cll.ElseLevel()], output_column_name=name)
-
-
-def _exact(col: str, tf: bool = False) -> cll.ExactMatchLevel:
-    return cll.ExactMatchLevel(col, term_frequency_adjustments=tf)
-
-
-def _near_miss(col: str) -> cll.CustomLevel:
-    """One substitution (incl. the check character) or one transposition between 18-char codes.
-
-    hamming() first: Damerau-Levenshtein on every sampled pair dominated u estimation.
-    """
-    left, right = f'"{col}_l"', f'"{col}_r"'
-    sql = (
-        f"hamming({left}, {right}) <= 1 OR "
-        f"(hamming({left}, {right}) = 2 AND damerau_levenshtein({left}, {right}) <= 1)"
-    )
-    return cll.CustomLevel(sql, f"{col} near miss (one typo)")
-
-
-def _mobile_address(fuzzy: float) -> CustomComparison:
-    """Mobile, address and city as one comparison. A household shares a number and an address
-    (family members on one mobile), so as separate comparisons they would count twice."""
-    city_agrees = 'coalesce("city_l" = "city_r", true)'
-    same_place = f'("address_l" = "address_r" OR "address_street_l" = "address_street_r") AND {city_agrees}'
-    both_mobiles = '"mobile_l" IS NOT NULL AND "mobile_r" IS NOT NULL'
-    missing = cll.CustomLevel(
-        '("mobile_l" IS NULL OR "mobile_r" IS NULL) AND ("address_l" IS NULL OR "address_r" IS NULL)'
-        ' AND ("city_l" IS NULL OR "city_r" IS NULL)',
-        "Mobile and address missing",
-    ).configure(is_null_level=True)
-    levels = [
-        cll.CustomLevel(f'"mobile_l" = "mobile_r" AND {same_place}', "Same mobile and address"),
-        cll.CustomLevel('"mobile_l" = "mobile_r"', "Same mobile, address differs or missing"),
-        cll.CustomLevel('"mobile_last8_l" = "mobile_last8_r"', "Same last 8 mobile digits"),
-        cll.CustomLevel(f"{same_place} AND {both_mobiles}", "Same address, mobiles differ"),
-        cll.CustomLevel(same_place, "Same address, a mobile missing"),
-        cll.CustomLevel(
-            f'jaro_winkler_similarity("address_l", "address_r") >= {fuzzy} AND {city_agrees}',
-            f"Similar address (Jaro-Winkler >= {fuzzy})",
-        ),
-        cll.CustomLevel('"city_l" = "city_r" AND "district_l" = "district_r"', "Same city and district"),
-        _exact("city", tf=True),
-        cll.CustomLevel(
-            'jaro_winkler_similarity("city_l", "city_r") >= 0.88', "Similar city (Jaro-Winkler >= 0.88)"
-        ),
-    ]
-    return CustomComparison([missing, *levels, cll.ElseLevel()], output_column_name="mobile_address")
-
-
-def _all_parts_alike(parts: str, other: str, threshold: float) -> str:
-    """SQL: every part of the name list `parts` has a part of `other` with Jaro-Winkler >= threshold."""
-    close = f"list_bool_or(list_transform({other}, lambda y: jaro_winkler_similarity(x, y) >= {threshold}))"
-    return f"list_bool_and(list_transform({parts}, lambda x: {close}))"
-
-
-_SAME_LATIN_NAME = cll.CustomLevel('"name_tokens_l" = "name_tokens_r"', "Same name parts (Latin script)")
-
-
-def _latin_name_levels() -> list[cll.CustomLevel]:
-    """Fuzzy levels for Latin-script names that are not pinyin (name_tokens: sorted parts, null for
-    Chinese names, so these never fire there): parts alike, a part missing, roughly alike, one shared."""
-    left, right = '"name_tokens_l"', '"name_tokens_r"'
-
-    def shorter_alike(threshold: float) -> str:
-        # symmetric: with as many parts on both sides, either side's parts may be the ones alike
-        # (a pair gets the same level whichever record is on the left)
-        return (
-            f"(len({left}) <= len({right}) AND {_all_parts_alike(left, right, threshold)}) OR "
-            f"(len({right}) <= len({left}) AND {_all_parts_alike(right, left, threshold)})"
-        )
-
-    return [
-        cll.CustomLevel(
-            f"len({left}) = len({right}) AND {_all_parts_alike(left, right, 0.88)}"
-            f" AND {_all_parts_alike(right, left, 0.88)}",
-            "Name parts alike (Jaro-Winkler >= 0.88)",
-        ),
-        cll.CustomLevel(
-            f"list_has_all({left}, {right}) OR list_has_all({right}, {left})", "A name part missing"
-        ),
-        cll.CustomLevel(shorter_alike(0.88), "A name part missing, the others alike"),
-        cll.CustomLevel(shorter_alike(0.7), "Name parts roughly alike (Jaro-Winkler >= 0.7)"),
-        cll.CustomLevel(f"len(list_intersect({left}, {right})) > 0", "One name part in common"),
-    ]
-
-
-def _person_comparisons() -> list[CustomComparison]:
-    name_prefix = cll.CustomLevel(
-        'starts_with("name_py_l", "name_py_r") OR starts_with("name_py_r", "name_py_l")',
-        "One name is the other with a character dropped",
-    )
-    # Character positions (substr), since DuckDB's edit distances count UTF-8 bytes.
-    one_char = cll.CustomLevel(
-        'length("name_chars_l") = length("name_chars_r") AND substr("name_chars_l", 1, 1) = '
-        'substr("name_chars_r", 1, 1) AND len(list_filter(range(1, length("name_chars_l") + 1), '
-        'lambda i: substr("name_chars_l", i, 1) <> substr("name_chars_r", i, 1))) = 1',
-        "Same surname, one given-name character differs",
-    )
-    # Not Jaro-Winkler: on pinyin it rewards the shared surname prefix, i.e. relatives.
-    py_typo = cll.CustomLevel('damerau_levenshtein("name_py_l", "name_py_r") <= 1', "Pinyin one letter apart")
-    birth_swapped = cll.CustomLevel(
-        'year("birth_date_l") = year("birth_date_r") AND month("birth_date_l") = day("birth_date_r")'
-        ' AND day("birth_date_l") = month("birth_date_r")',
-        "Day and month swapped",
-    )
-    # birth_digits: yyyymmdd, 8 characters on both sides. An edit distance of at most 1 between
-    # strings of equal length needs at most 2 differing positions, one of at most 2 (a substitution
-    # or a transposition each) at most 4 unless an insertion and a deletion are involved, and then
-    # Levenshtein's distance is the same: so the slow Damerau-Levenshtein runs only where it can
-    # decide. Same levels as damerau_levenshtein(...) <= 1 / <= 2, at a third of the cost.
-    left, right = '"birth_digits_l"', '"birth_digits_r"'
-    birth_typo = cll.CustomLevel(
-        f"CASE WHEN hamming({left}, {right}) <= 2 THEN damerau_levenshtein({left}, {right}) <= 1"
-        " ELSE false END",
-        "Birth dates one digit apart",
-    )
-    birth_typos = cll.CustomLevel(
-        f"CASE WHEN hamming({left}, {right}) <= 4 THEN damerau_levenshtein({left}, {right}) <= 2"
-        f" ELSE levenshtein({left}, {right}) <= 2 END",
-        "Birth dates two digits apart",
-    )
-    email_alike = cll.CustomLevel(
-        'jaro_winkler_similarity("email_l", "email_r") >= 0.88', "Similar email (Jaro-Winkler >= 0.88)"
-    )
-    return [
-        _comparison("id_number", "id_number", _exact("id_number"), _near_miss("id_number")),
-        _comparison("email", "email", _exact("email"), _exact("email_local", tf=True), email_alike),
-        _comparison(
-            "name",
-            "name_key",
-            _exact("name_chars", tf=True),
-            # Before the pinyin key, without term frequencies: on a small file that holds each person
-            # several times, the duplicates themselves make every Western name look common.
-            _SAME_LATIN_NAME,
-            _exact("name_key", tf=True),
-            *_latin_name_levels(),
-            name_prefix,
-            one_char,
-            py_typo,
-        ),
-        _comparison("birth_date", "birth_date", _exact("birth_date"), birth_swapped, birth_typo, birth_typos),
-        _comparison("gender", "gender", _exact("gender")),
-        _mobile_address(0.9),
-    ]
-
-
-def _company_comparisons() -> list[CustomComparison]:
-    return [
-        _comparison("credit_code", "credit_code", _exact("credit_code"), _near_miss("credit_code")),
-        _comparison(
-            "company_name",
-            "company_core",
-            _exact("company_core", tf=True),
-            cll.JaroWinklerLevel("company_core", 0.9),
-        ),
-        _comparison("contact_name", "name_key", _exact("name_key")),
-        _comparison("phone", "phone", _exact("phone")),
-        _comparison("email", "email", _exact("email"), _exact("email_domain")),
-        _mobile_address(0.85),
-    ]
-
-
-_COMPARISONS = {"person": _person_comparisons, "company": _company_comparisons}
-# Blocking rules (columns or expressions) per type: prediction, the prior's near-certain matches, and EM.
-# Person EM blocks on the ID (pure matches) and name + birth date; blocking on the mobile instead
-# would teach EM that family members sharing a number are duplicates. The person prediction rules
-# after the ID's near miss catch typos when no ID is there: e-mail domain typos (local part), a
-# mistyped day (name + birth year and month, in any city), misspelt Western names (birth date + a
-# name part's initial; name_token_* are null for Chinese names, so those rules cost nothing there).
-# Name + city come last, only where the birth dates do not rule a pair out: one of them missing,
-# or born in the same or the next year (two rules on two-year buckets shifted by one). A plain
-# name + city rule paired every two 张伟 of a city: 8.1M of the 14.7M candidate pairs at 1M
-# generated persons. These four are equi-joins (the missing-date filter is on one side, so DuckDB
-# applies it before joining): a filter over name + city would still build all those pairs.
-# Birth date + surname and birth date + city were dropped: 3.1M more candidate pairs there, and no
-# true pair that the other rules miss. Every true pair the old rules found is still found at 1M
-# (371,709 of 371,737); on fake_1000, 1,504 instead of 1,536.
-# Name + birth year (without the month) made 1.9M of the remaining 4.2M pairs at 1M, and found no
-# true pair the others miss there or on fake_1000; with the month, 0.16M (predict 30 s -> 24 s).
-# A rule is a tuple of columns / expressions (block_on) or a string of Splink SQL (l. / r.).
-_NAME_CITY_NO_DATE = tuple(
-    f"l.name_key = r.name_key AND l.city = r.city AND {side}.birth_date IS NULL" for side in "lr"
-)
-# fmt: off
-_RULES = {
-    "person": {
-        "predict": [("id_number",), ("mobile",), ("email",),
-                    ("birth_date", "district"), ("substr(id_number, 1, 17)",),
-                    ("email_local",), ("name_key", "year(birth_date)", "month(birth_date)"),
-                    ("birth_date", "substr(name_token_lo, 1, 1)"),
-                    ("birth_date", "substr(name_token_hi, 1, 1)"),
-                    ("name_token_lo", "year(birth_date)"), ("name_token_hi", "year(birth_date)"),
-                    *_NAME_CITY_NO_DATE, ("name_key", "city", "floor(year(birth_date) / 2)"),
-                    ("name_key", "city", "floor((year(birth_date) + 1) / 2)")],
-        "prior": [("id_number",), ("mobile", "name_key")],
-        "em": [("id_number",), ("name_key", "birth_date")],
-        "prior_fallback": [("name_key", "birth_date"), ("email",)],
-        "em_fallback": [("email",)],
-    },
-    "company": {
-        "predict": [("credit_code",), ("company_core",), ("phone",), ("mobile",), ("email_domain",),
-                    ("substr(credit_code, 1, 17)",)],
-        "prior": [("credit_code",), ("company_core", "city")],
-        "em": [("credit_code",), ("company_core",)],
-        "prior_fallback": [("company_core",), ("phone",)],
-        "em_fallback": [("phone",), ("email",)],
-    },
-}
-# fmt: on
-
-
-def _rules(customer_type: str, purpose: str) -> list[BlockingRuleCreator]:
-    if customer_type not in _RULES:
-        raise ValueError(f"unknown customer type {customer_type!r}; expected one of {CUSTOMER_TYPES}")
-    return [_rule(columns) for columns in _RULES[customer_type][purpose]]
-
-
-def _rule(rule: tuple[str, ...] | str) -> BlockingRuleCreator:
+def _rule(rule: Rule) -> BlockingRuleCreator:
     return CustomRule(rule) if isinstance(rule, str) else block_on(*rule)
 
 
-def prediction_rules(customer_type: str) -> list[BlockingRuleCreator]:
+def prediction_rules(derivation: Derivation) -> list[BlockingRuleCreator]:
     """The blocking rules that generate a type's candidate pairs."""
-    return _rules(customer_type, "predict")
+    return [_rule(rule) for rule in derivation.predict]
 
 
-def candidate_rule_groups(customer_type: str) -> list[list[BlockingRuleCreator]]:
+def candidate_rule_groups(derivation: Derivation) -> list[list[BlockingRuleCreator]]:
     """prediction_rules grouped by the first column or expression they join on, in rule order.
     An incremental run looks up the candidates of a group with one join on the OR of its rules:
     DuckDB takes the shared key out of the OR as the hash join key (the 3 birth-date and the 5
     name-key person rules: two scans of the feature cache instead of eight; 0.43 -> 0.29 s at 1M)."""
     groups: dict[str, list[BlockingRuleCreator]] = {}
-    for rule in _RULES[customer_type]["predict"]:
+    for rule in derivation.predict:
         groups.setdefault(_leading_key(rule), []).append(_rule(rule))
     return list(groups.values())
 
 
-def _leading_key(rule: tuple[str, ...] | str) -> str:
+def _leading_key(rule: Rule) -> str:
     """The first column or expression a rule joins on ("l.x = r.x AND ..." for a SQL string)."""
     if isinstance(rule, tuple):
         return rule[0]
@@ -317,38 +104,27 @@ def _leading_key(rule: tuple[str, ...] | str) -> str:
 
 
 def saved_model(path: Path, customer_type: str) -> dict:
-    """A saved model with the current prediction blocking rules. The rules decide which pairs are
-    scored, not what a pair scores: a model trained before the rules changed keeps its parameters,
-    and full and incremental runs (which find candidates with prediction_rules) block alike."""
+    """A saved model with the prediction blocking rules of its saved derivation (read back from
+    its metadata; a model saved before derivations existed blocks with legacy_derivation)."""
     model = json.loads(path.read_text(encoding="utf-8"))
-    rules = model_settings(customer_type).create_settings_dict("duckdb")
+    derivation = load_derivation(path, customer_type)
+    rules = model_settings(customer_type, derivation).create_settings_dict("duckdb")
     model["blocking_rules_to_generate_predictions"] = rules["blocking_rules_to_generate_predictions"]
     return model
 
 
-def _training_rules(features: pl.DataFrame, customer_type: str, purpose: str) -> list[BlockingRuleCreator]:
-    """The type's training rules that find at least one pair in `features`. When one finds none
-    (data without resident IDs, say), the usable `<purpose>_fallback` rules are added."""
-
-    def usable(columns: tuple[str, ...]) -> bool:
-        frame = features.select(columns).drop_nulls()
-        return frame.height > frame.unique().height
-
-    rules = _RULES[customer_type]
-    chosen = [c for c in rules[purpose] if usable(c)]
-    if len(chosen) < len(rules[purpose]):
-        chosen += [c for c in rules[f"{purpose}_fallback"] if usable(c) and c not in chosen]
-        logger.warning("%s: %s rules without pairs; training with %s", customer_type, purpose, chosen)
-    return [_rule(columns) for columns in chosen]
-
-
-def model_settings(customer_type: str) -> SettingsCreator:
-    """The untrained Splink settings for a customer type ('person' or 'company')."""
+def model_settings(customer_type: str, derivation: Derivation | None = None) -> SettingsCreator:
+    """The untrained Splink settings for a customer type ('person' or 'company') as `derivation`
+    (default: legacy_derivation, every comparison and rule of Chinese CRM data) makes them."""
+    if customer_type not in COMPARISONS:
+        raise ValueError(f"unknown customer type {customer_type!r}; expected one of {CUSTOMER_TYPES}")
+    derivation = derivation or legacy_derivation(customer_type)
+    specs = {spec.name: spec for spec in COMPARISONS[customer_type]}
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="record_key",
-        blocking_rules_to_generate_predictions=_rules(customer_type, "predict"),
-        comparisons=_COMPARISONS[customer_type](),
+        blocking_rules_to_generate_predictions=prediction_rules(derivation),
+        comparisons=[specs[name].build() for name in derivation.comparisons],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,  # keeps the mw_* columns
     )
@@ -379,9 +155,9 @@ def train_model(
 
 def train_model_with_labels(
     records: pl.DataFrame, customer_type: str, settings: MatchSettings, decisions: pl.DataFrame | None
-) -> tuple[dict, LabelReport]:
-    """train_model, also returning what the steward labels did (see train_with_labels)."""
-    return train_with_labels(_of_type(records, customer_type), customer_type, settings, decisions)
+) -> TrainedModel:
+    """train_full on the staged records of one type: the model, its label report and metadata."""
+    return train_full(_of_type(records, customer_type), customer_type, settings, decisions)
 
 
 def _of_type(records: pl.DataFrame, customer_type: str) -> pl.DataFrame:
@@ -404,9 +180,31 @@ def train_with_labels(
     settings: MatchSettings,
     decisions: pl.DataFrame | None = None,
 ) -> tuple[dict, LabelReport]:
-    """Prior from deterministic rules, u by random sampling, m by EM over two blocking rules; then
-    the steward labels, the prior by EM over the prediction pairs, the matches taken out of u, and
-    the prior again.
+    """The model and label report of train_full."""
+    trained = train_full(features, customer_type, settings, decisions)
+    return trained.model, trained.report
+
+
+@dataclass
+class TrainedModel:
+    """A trained Splink model, its steward-label report and the metadata saved with it
+    (dq_project.matching.model_meta: derivation, thresholds, training size, unobserved levels)."""
+
+    model: dict
+    report: LabelReport
+    meta: dict
+
+
+def train_full(
+    features: pl.DataFrame,
+    customer_type: str,
+    settings: MatchSettings,
+    decisions: pl.DataFrame | None = None,
+) -> TrainedModel:
+    """Derive the model from the data's profile (dq_project.matching.derive), then: prior from
+    deterministic rules, u by random sampling, m by EM over the derived blocks; then the steward
+    labels, the prior by EM over the prediction pairs, the matches taken out of u, the prior again,
+    and the thresholds chosen from the scores (dq_project.matching.thresholds).
 
     Steward `decisions` (matching.steward_decisions rows) between two records of `features` are
     labels: with at least settings.min_label_pairs merge labels, EM's m values are blended with the
@@ -414,17 +212,23 @@ def train_with_labels(
     labels). Finally every labelled pair is scored: the report counts keep-apart pairs the model
     would merge and merge pairs it would miss (before the steward constraints apply).
     """
+    derivation = derive(features, customer_type)
+    logger.info(
+        "%s model derived: comparisons %s; blocking %s",
+        customer_type, derivation.comparisons, [rule_text(r) for r in derivation.predict],
+    )  # fmt: skip
+    unobserved: list[str] = []
     with splink_session(features) as records, _captured_splink_warnings() as splink_warnings:
-        linker = Linker(records, model_settings(customer_type), log_level=None)
+        linker = Linker(records, model_settings(customer_type, derivation), log_level=None)
         training = linker.training
-        prior_rules = _training_rules(features, customer_type, "prior")
+        prior_rules = [_rule(r) for r in derivation.prior]
         training.estimate_probability_two_random_records_match(prior_rules, recall=settings.prior_recall)
         training.estimate_u_using_random_sampling(max_pairs=settings.max_pairs_u, seed=settings.seed)
-        for rule in _training_rules(features, customer_type, "em"):
-            training.estimate_parameters_using_expectation_maximisation(rule)
+        for rule in derivation.em:
+            training.estimate_parameters_using_expectation_maximisation(_rule(rule))
         model = linker.misc.save_model_to_json()
     sampled = max(min(settings.max_pairs_u, features.height * (features.height - 1) / 2), 1.0)
-    model = complete_parameters(model, customer_type, sampled, splink_warnings)
+    model = complete_parameters(model, customer_type, sampled, splink_warnings, unobserved)
     labels = pair_labels(decisions, features)
     report = report_for(labels)
     if report.merge_pairs >= settings.min_label_pairs:
@@ -433,17 +237,28 @@ def train_with_labels(
             model = refine_m_with_labels(linker, model, labels, settings.label_prior_pairs)
         model = complete_parameters(model, customer_type, sampled)  # m floors again
         report.used_for_m = True
-    model["probability_two_random_records_match"] = estimate_prior(features, model, settings)
+    model["probability_two_random_records_match"] = estimate_prior(features, model, settings)[0]
     unmix_u(model, 1.0 / sampled)
-    model["probability_two_random_records_match"] = estimate_prior(features, model, settings)
+    model["probability_two_random_records_match"], scores = estimate_prior(features, model, settings)
+    scored_labels = None
     if labels.height:
         with splink_session(features) as records:
-            linker = label_linker(records, model)
-            report.keep_apart_merged, report.merges_missed = check_labels(
-                linker, labels, settings.merge_threshold
-            )
+            scored_labels = score_labelled_pairs(label_linker(records, model), labels)
+    thresholds = choose_thresholds(scores, scored_labels, settings)
+    if scored_labels is not None:
+        merged = scored_labels["match_probability"] >= thresholds["merge_threshold"]
+        is_match = scored_labels["clerical_match_score"] == 1
+        report.keep_apart_merged, report.merges_missed = (
+            int((merged & ~is_match).sum()),
+            int((~merged & is_match).sum()),
+        )
         logger.info("%s model: %s", customer_type, report.summary())
-    return model, report
+    meta = {
+        "derivation": derivation.as_dict(),
+        "thresholds": thresholds,
+        "training": {"records": features.height, "unobserved_levels": unobserved},
+    }
+    return TrainedModel(model, report, meta)
 
 
 def unmix_u(model: dict, floor: float) -> None:
@@ -458,11 +273,13 @@ def unmix_u(model: dict, floor: float) -> None:
                 level["u_probability"] = max(unmixed, floor)
 
 
-def estimate_prior(features: pl.DataFrame, model: dict, settings: MatchSettings) -> float:
+def estimate_prior(features: pl.DataFrame, model: dict, settings: MatchSettings) -> tuple[float, pl.Series]:
     """The share of record pairs that match, by EM on the prior alone with m and u held fixed: the
     mean match probability over all pairs (blocked pairs scored, the others taken as non-matches),
     repeated until stable. Starts from the deterministic rules' estimate, whose assumed recall is a
-    guess; on at most settings.max_prior_records records (a random sample: the share is the same)."""
+    guess; on at most settings.max_prior_records records (a random sample: the share is the same).
+    Also returns the blocked pairs' match probabilities under the estimated prior (thresholds are
+    chosen from them)."""
     sample = features
     if features.height > settings.max_prior_records:
         sample = features.sample(settings.max_prior_records, seed=settings.seed)
@@ -474,14 +291,18 @@ def estimate_prior(features: pl.DataFrame, model: dict, settings: MatchSettings)
         # match_weight includes the prior's log-odds: subtract it to get the evidence alone.
         evidence = scored.select("match_weight").pl()["match_weight"] - math.log2(prior / (1 - prior))
     if not pairs or evidence.is_empty():
-        return prior
+        return prior, _probabilities(evidence, prior)
     for _ in range(50):
-        log_odds = evidence + math.log2(prior / (1 - prior))
-        updated = min(float((1 / (1 + 2 ** (-log_odds))).sum()) / pairs, 0.5)
+        updated = min(float(_probabilities(evidence, prior).sum()) / pairs, 0.5)
         if abs(updated - prior) <= 1e-3 * prior:
-            return updated
+            return updated, _probabilities(evidence, updated)
         prior = updated
-    return prior
+    return prior, _probabilities(evidence, prior)
+
+
+def _probabilities(evidence: pl.Series, prior: float) -> pl.Series:
+    log_odds = evidence + math.log2(prior / (1 - prior))
+    return 1 / (1 + 2 ** (-log_odds))
 
 
 def comparable_model(model: object) -> object:
@@ -498,7 +319,11 @@ def comparable_model(model: object) -> object:
 
 
 def complete_parameters(
-    model: dict, customer_type: str, sampled_pairs: float, notes: list[str] | None = None
+    model: dict,
+    customer_type: str,
+    sampled_pairs: float,
+    notes: list[str] | None = None,
+    unobserved: list[str] | None = None,
 ) -> dict:
     """Give unobserved levels explicit values so predictions survive a save/load round trip.
 
@@ -515,7 +340,7 @@ def complete_parameters(
         has_u, has_m = (any(key in lv for lv in levels) for key in ("u_probability", "m_probability"))
         if has_u and not has_m:
             raise ModelTrainingError(f"{customer_type} model: EM estimated no m value for '{name}'")
-        for level in levels:
+        for position, level in enumerate(levels):
             label = level.get("label_for_charts", level["sql_condition"])
             if "u_probability" not in level:
                 level["u_probability"] = 1.0 / sampled_pairs
@@ -523,13 +348,22 @@ def complete_parameters(
             if "m_probability" not in level:
                 filled.append(f"{name}: {label} (m)")
             # EM also returns m values like 1e-27 (weight -88): one typo would veto any match.
-            level["m_probability"] = max(
-                level.get("m_probability", 0.0), min(level["u_probability"], UNOBSERVED_M)
-            )
+            floor = min(level["u_probability"], UNOBSERVED_M)
+            level["m_probability"] = max(level.get("m_probability", 0.0), floor)
+            if level["m_probability"] == floor:
+                # floored levels differ by a negligible factor, so that each level's weight stays its
+                # own: cannot_link reads the level a pair reached from its weight
+                level["m_probability"] = floor * (1 - _NUDGE * (position + 1))
+    if unobserved is not None:
+        unobserved.extend(filled)
     if filled:
+        per_comparison: dict[str, int] = {}
+        for entry in filled:
+            per_comparison[entry.split(":")[0]] = per_comparison.get(entry.split(":")[0], 0) + 1
+        counts = ", ".join(f"{name} {n}" for name, n in per_comparison.items())
         message = (
-            f"{customer_type} model: {len(filled)} level(s) not observed in training, given "
-            f"fallback values: {'; '.join(filled)}"
+            f"{customer_type} model: {len(filled)} level(s) not observed in training ({counts}); "
+            "`dq model show` lists them"
         )
         logger.warning(message)
         logger.debug("Splink training warnings:%s", "".join(f"\n  {n}" for n in notes or []))

@@ -42,15 +42,41 @@ def region_stem(values: Text) -> Text:
     return values.str.replace(r"(?:省|市|自治区|特别行政区)$", "")
 
 
+# A branch's suffix after the company's own legal form (…有限公司朝阳分公司, …公司金水分店): two
+# characters of place and the kind of branch. Taken off the core, so a branch and its head office
+# agree on the name and differ in company_branch. ("恒达科技分公司" alone names no head office.)
+BRANCH = r"公司([\u4e00-\u9fff]{2}(?:分公司|分店|分行|支行|营业部|办事处))$"
+
+
+def company_form(names: pl.Series) -> pl.Series:
+    """The kind of legal form a company name states: 集团, 股份 or 有限 (null: none stated).
+    有限公司 and 有限责任公司 are one kind; 股份有限公司 and 集团有限公司 are others."""
+    return (
+        pl.when(names.str.contains("集团"))
+        .then(pl.lit("集团"))
+        .when(names.str.contains("股份"))
+        .then(pl.lit("股份"))
+        .when(names.str.contains("有限"))
+        .then(pl.lit("有限"))
+        .otherwise(pl.lit(None, pl.String))
+    )
+
+
+def company_branch(names: pl.Series) -> pl.Series:
+    """The branch suffix of a company name (朝阳分公司), null for a head office."""
+    return names.str.extract(BRANCH, 1)
+
+
 def company_core(names: pl.Series, cities: pl.Series, provinces: pl.Series) -> pl.Series:
-    """Company name without brackets, legal suffixes and a leading province/city; computed for the
-    rows that have a name."""
+    """Company name without brackets, a branch suffix, legal suffixes and a leading province/city;
+    computed for the rows that have a name."""
     present = names.is_not_null()
     frame = pl.DataFrame({"core": names, "city": cities, "province": provinces}).filter(present)
     core = frame.with_columns(
         pl.col("core")
         .str.to_lowercase()
         .str.replace_all(r"\([^)]*\)|[\s.,&'\"-]", "")
+        .str.replace(BRANCH, "公司")
         .str.replace(_LEGAL_SUFFIX, "")
         .str.replace(_LEGAL_SUFFIX, ""),
         *(region_stem(pl.col(c)).fill_null("\u0000") for c in ("province", "city")),

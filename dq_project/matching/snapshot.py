@@ -18,7 +18,7 @@ import polars as pl
 
 from dq_project.matching.incremental import fingerprint, resolve_increment, would_train
 from dq_project.matching.model import MatchSettings
-from dq_project.matching.resolve import MatchResult, resolve_entities
+from dq_project.matching.resolve import MatchResult, resolve_entities, with_thresholds
 from dq_project.sql import BULK_WRITE_SETTINGS, query_frame, query_sql, run_sql, session_settings
 from dq_project.stewardship import load_decisions
 from dq_project.versioned import CLUSTERS, PAIRS, replace_state
@@ -156,7 +156,7 @@ def _write(
     con.unregister("features_frame")
     assign_golden_ids(con, as_of, clusters)
     con.begin()
-    store_pairs(con, as_of, result.pairs, settings, changed)
+    store_pairs(con, as_of, result.pairs, result.thresholds or {}, changed)
     store_clusters(con, as_of, full=changed is None)
     build_review_queue(con, as_of, settings, None if changed is None else clusters, plan.previous_date)
     con.commit()
@@ -191,15 +191,15 @@ def store_pairs(
     con: duckdb.DuckDBPyConnection,
     as_of: str,
     pairs: pl.DataFrame,
-    settings: MatchSettings,
+    thresholds: dict[str, tuple[float, float]],
     changed: pl.Series | None,
 ) -> None:
-    """Store scored pairs (PAIR_SCHEMA) as the date's pairs: all of them (`changed` None), or those
-    touching the `changed` records."""
-    thresholds = {"merge_threshold": settings.merge_threshold, "review_threshold": settings.review_threshold}
+    """Store scored pairs (PAIR_SCHEMA) as the date's pairs, banded by their type's thresholds
+    (type -> (merge, review); a type not listed: thresholds.FALLBACK): all of them (`changed`
+    None), or those touching the `changed` records."""
     run_sql(con, "matching/insert_linked_date", as_of_date=as_of)
-    con.register("pairs_frame", pairs.to_arrow())
-    run_sql(con, "matching/build_pairs", **thresholds)
+    con.register("pairs_frame", with_thresholds(pairs, thresholds).to_arrow())
+    run_sql(con, "matching/build_pairs")
     con.unregister("pairs_frame")
     if changed is not None:
         con.register("changed_frame", changed.to_frame("record_key").to_arrow())

@@ -35,6 +35,8 @@ DEFAULT_RULES: dict[str, str] = {
     "company_name": "most_trusted_source", "credit_code": "most_trusted_source", "mobile": "most_recent",
     "phone": "most_recent", "email": "most_recent", "province": "most_recent", "city": "most_recent",
     "district": "most_recent", "address": "most_recent", "owner": "most_recent",
+    "given_name": "most_trusted_source", "family_name": "most_trusted_source", "postcode": "most_recent",
+    "identifier": "most_trusted_source",
 }  # fmt: skip
 
 

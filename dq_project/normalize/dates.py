@@ -18,10 +18,13 @@ from typing import Literal
 import polars as pl
 
 from dq_project.normalize.text import RAW, clean_text, field_frame, field_reason, field_status, keep_if, once
+from dq_project.settings import DEFAULT_BIRTH_DATE_MIN
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
 DATE_ORDERS: tuple[str, ...] = ("YMD", "DMY", "MDY")
-MIN_YEAR, MAX_YEAR = 1900, 2100
+# What the parser reads at all; which birth dates are plausible is the source's `birth_date_min`
+# (settings), passed in as `not_before`, so historical data keeps its dates.
+MIN_YEAR, MAX_YEAR = 1000, 2100
 EXCEL_SERIAL_RANGE = (1000, 80000)
 CHINA_UTC_OFFSET_MINUTES = 480
 
@@ -128,7 +131,7 @@ def _check_order(date_order: str) -> None:
 
 def parse_common_datetime(expr: pl.Expr) -> pl.Expr:
     """Fast path: the layouts the sources mostly write (FAST_FORMATS), by `str.strptime`; null for
-    every other layout and outside 1900..2100."""
+    every other layout and outside MIN_YEAR..MAX_YEAR."""
 
     def parse(text: pl.Expr) -> pl.Expr:
         length = text.str.len_bytes()
@@ -153,7 +156,7 @@ def _parse_other(expr: pl.Expr, date_order: DateOrder) -> pl.Expr:
 
 def parse_datetime(expr: pl.Expr, date_order: DateOrder = "YMD") -> pl.Expr:
     """Parse cleaned date/datetime text to Datetime(us); null when unparseable, impossible or
-    outside 1900..2100.
+    outside MIN_YEAR..MAX_YEAR (a birth date's plausible range is plan_date's `not_before`).
 
     Year-last dates (03/04/2020) follow `date_order`; with 'YMD' they are accepted only when
     unambiguous (13/04/2020, or day == month). Offsets (Z, +08:00) are converted to UTC+8.
@@ -166,8 +169,10 @@ def parse_datetime(expr: pl.Expr, date_order: DateOrder = "YMD") -> pl.Expr:
     return value.alias(name) if name else value
 
 
-def _to_date(value: pl.Expr, not_after: dt.date | None) -> pl.Expr:
+def _to_date(value: pl.Expr, not_after: dt.date | None, not_before: dt.date | None = None) -> pl.Expr:
     day = value.dt.date()
+    if not_before is not None:
+        day = keep_if(day, lambda date: date >= pl.lit(not_before))
     return day if not_after is None else keep_if(day, lambda date: date <= pl.lit(not_after))
 
 
@@ -178,7 +183,12 @@ def parse_date(expr: pl.Expr, date_order: DateOrder = "YMD", not_after: dt.date 
 
 
 def _plan(
-    values: pl.Series, date_order: DateOrder, layout: str, as_date: bool, not_after: dt.date | None = None
+    values: pl.Series,
+    date_order: DateOrder,
+    layout: str,
+    as_date: bool,
+    not_after: dt.date | None = None,
+    not_before: dt.date | None = None,
 ) -> pl.LazyFrame:
     """parse_datetime/parse_date as a plan: the slow path runs only on the distinct values that
     the fast path did not parse (birth dates repeat a lot; canonical timestamps skip it entirely)."""
@@ -198,12 +208,14 @@ def _plan(
     return (
         base.join(rest, on="cleaned", how="left", maintain_order="left")
         .with_columns(parsed=parsed)
-        .with_columns(value=_to_date(pl.col("parsed"), not_after) if as_date else pl.col("parsed"))
+        .with_columns(
+            value=_to_date(pl.col("parsed"), not_after, not_before) if as_date else pl.col("parsed")
+        )
         .select(
             "value",
             status=field_status(pl.col(RAW), pl.col("cleaned"), valid, pl.col("value").dt.to_string(layout)),
             reason=field_reason(
-                pl.col(RAW), pl.col("cleaned"), valid, date_problem(pl.col("cleaned"), "parsed")
+                pl.col(RAW), pl.col("cleaned"), valid, date_problem(pl.col("cleaned"), "parsed", not_before)
             ),
         )
     )
@@ -212,16 +224,23 @@ def _plan(
 _DATE_SHAPE = r"^(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{8}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
 
 
-def date_problem(cleaned: pl.Expr, parsed: str) -> pl.Expr:
-    """Why a date could not be accepted: 'future_date' (parsed but after the allowed day, or a year
-    after 2100), 'before_1900', 'impossible_date' (date-shaped but not a calendar day, 1990-02-30)
-    or 'unparseable'. `parsed` names the column holding the parse before the not-after cut."""
+def date_problem(cleaned: pl.Expr, parsed: str, not_before: dt.date | None = None) -> pl.Expr:
+    """Why a date could not be accepted: 'before_<year>' (before `not_before`, e.g. 'before_1900';
+    'before_<date>' when that is not a 1 January), 'future_date' (parsed but after the allowed day,
+    or a year after 2100), 'impossible_date' (date-shaped but not a calendar day, 1990-02-30) or
+    'unparseable'. `parsed` names the column holding the parse before the not-after cut."""
+    earliest = not_before or dt.date(MIN_YEAR, 1, 1)
+    too_early = (
+        f"before_{earliest.year}" if (earliest.month, earliest.day) == (1, 1) else f"before_{earliest}"
+    )
     year = cleaned.str.extract(r"^(\d{4})\D", 1).cast(pl.Int32, strict=False)
     return (
-        pl.when(pl.col(parsed).is_not_null())
+        pl.when(pl.col(parsed).dt.date() < pl.lit(earliest))
+        .then(pl.lit(too_early))
+        .when(pl.col(parsed).is_not_null())
         .then(pl.lit("future_date"))
-        .when(year < MIN_YEAR)
-        .then(pl.lit("before_1900"))
+        .when(year < earliest.year)
+        .then(pl.lit(too_early))
         .when(year > MAX_YEAR)
         .then(pl.lit("future_date"))
         .when(cleaned.str.contains(_DATE_SHAPE))
@@ -231,18 +250,25 @@ def date_problem(cleaned: pl.Expr, parsed: str) -> pl.Expr:
 
 
 def plan_date(
-    values: pl.Series, date_order: DateOrder = "YMD", not_after: dt.date | None = None
+    values: pl.Series,
+    date_order: DateOrder = "YMD",
+    not_after: dt.date | None = None,
+    not_before: dt.date = DEFAULT_BIRTH_DATE_MIN,
 ) -> pl.LazyFrame:
     """Lazy form of normalize_date (see there)."""
-    return _plan(values, date_order, "%Y-%m-%d", as_date=True, not_after=not_after)
+    return _plan(values, date_order, "%Y-%m-%d", as_date=True, not_after=not_after, not_before=not_before)
 
 
 def normalize_date(
-    values: pl.Series, date_order: DateOrder = "YMD", not_after: dt.date | None = None
+    values: pl.Series,
+    date_order: DateOrder = "YMD",
+    not_after: dt.date | None = None,
+    not_before: dt.date = DEFAULT_BIRTH_DATE_MIN,
 ) -> pl.DataFrame:
     """Normalize a date field: columns value (Date, null when missing/invalid), status ('ok' only
-    for input already written as YYYY-MM-DD) and reason (see date_problem and field_reason)."""
-    return plan_date(values, date_order, not_after).collect()
+    for input already written as YYYY-MM-DD) and reason (see date_problem and field_reason). Dates
+    before `not_before` (a source's birth_date_min) or after `not_after` are invalid."""
+    return plan_date(values, date_order, not_after, not_before).collect()
 
 
 def plan_datetime(values: pl.Series, date_order: DateOrder = "YMD") -> pl.LazyFrame:

@@ -11,14 +11,16 @@ from dq_project.normalize.categories import plan_customer_type, plan_gender
 from dq_project.normalize.cn_ids import plan_credit_code, plan_resident_id
 from dq_project.normalize.dates import DATE_ORDERS, DateOrder, plan_date, plan_datetime
 from dq_project.normalize.email import plan_email
+from dq_project.normalize.identifier import plan_identifier, plan_postcode
 from dq_project.normalize.phone import normalize_mobile, normalize_phone
 from dq_project.normalize.text import STATUS_MISSING, plan_tags, plan_text
 from dq_project.settings import CANONICAL_FIELDS as SOURCE_FIELDS
+from dq_project.settings import DEFAULT_BIRTH_DATE_MIN
 
 CANONICAL_FIELDS: tuple[str, ...] = ("source", *SOURCE_FIELDS)
 UNSTATUSED_FIELDS: tuple[str, ...] = ("source", "source_record_id", "tags")
 STATUS_FIELDS: tuple[str, ...] = tuple(f for f in CANONICAL_FIELDS if f not in UNSTATUSED_FIELDS)
-TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "address", "owner")
+TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "address", "owner", "given_name", "family_name")
 DIVISION_FIELDS: tuple[str, ...] = ("province", "city", "district")
 DERIVED_COLUMNS: tuple[str, ...] = ("id_birth_date", "id_gender", "id_region_known", "email_suggestion")
 REASON_COLUMNS: tuple[str, ...] = tuple(f"{f}_reason" for f in STATUS_FIELDS)
@@ -30,11 +32,15 @@ _RESULT_RENAMES = {
 }
 
 
-def _field_plans(df: pl.DataFrame, date_order: DateOrder, today: dt.date) -> dict[str, pl.LazyFrame]:
+def _field_plans(
+    df: pl.DataFrame, date_order: DateOrder, today: dt.date, scheme: str, birth_date_min: dt.date
+) -> dict[str, pl.LazyFrame]:
     """Lazy plan per field (customer_type, mobile and phone are handled separately)."""
     return {f: plan_text(df[f]) for f in TEXT_FIELDS} | {
         "gender": plan_gender(df["gender"]),
-        "birth_date": plan_date(df["birth_date"], date_order, not_after=today),
+        "birth_date": plan_date(df["birth_date"], date_order, not_after=today, not_before=birth_date_min),
+        "postcode": plan_postcode(df["postcode"]),
+        "identifier": plan_identifier(df["identifier"], scheme, today),
         "id_number": plan_resident_id(df["id_number"], today),
         "credit_code": plan_credit_code(df["credit_code"]),
         "email": plan_email(df["email"]),
@@ -56,6 +62,8 @@ def normalize_frame(
     default_region: str = "CN",
     date_order: DateOrder = "YMD",
     today: dt.date | None = None,
+    identifier_scheme: str = "none",
+    birth_date_min: dt.date = DEFAULT_BIRTH_DATE_MIN,
 ) -> pl.DataFrame:
     """Normalize the canonical customer fields of `df` (staging.customers types; see the contract).
 
@@ -68,7 +76,8 @@ def normalize_frame(
     (dq_project.normalize.address). Other columns pass through; rows keep their order.
     `default_region` is the phonenumbers region for numbers without a country code; `date_order`
     resolves year-last dates like 03/04/2020; birth dates after `today` (default: the current date)
-    are invalid.
+    are invalid, and so are those before `birth_date_min`; `identifier` is checked by the validator
+    of `identifier_scheme` (dq_project.normalize.identifier).
     """
     if date_order not in DATE_ORDERS:
         raise ValueError(f"date_order must be one of {DATE_ORDERS}, got {date_order!r}")
@@ -78,7 +87,7 @@ def normalize_frame(
         *(pl.lit(None, pl.String).alias(f) for f in absent),
         *(pl.col(f).cast(pl.String) for f in CANONICAL_FIELDS if f not in absent),
     )
-    plans = _field_plans(df, date_order, today)
+    plans = _field_plans(df, date_order, today, identifier_scheme, birth_date_min)
     # collect_all runs the field plans in parallel.
     results = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
     results["mobile"] = normalize_mobile(df["mobile"], default_region)

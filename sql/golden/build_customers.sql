@@ -37,7 +37,11 @@ winners as (
         any_value(value) filter (where field = 'city') as city,
         any_value(value) filter (where field = 'district') as district,
         any_value(value) filter (where field = 'address') as address,
-        any_value(value) filter (where field = 'owner') as owner
+        any_value(value) filter (where field = 'owner') as owner,
+        any_value(value) filter (where field = 'given_name') as given_name,
+        any_value(value) filter (where field = 'family_name') as family_name,
+        any_value(value) filter (where field = 'postcode') as postcode,
+        any_value(value) filter (where field = 'identifier') as identifier
     from state_new
     where rule <> 'invalid_only' and golden_id in (select golden_id from ranked_entities)
     group by golden_id
@@ -66,6 +70,10 @@ select
     case when district_status not in ('ok', 'normalized') then null else district end,
     case when address_status not in ('ok', 'normalized') then null else address end,
     case when owner_status not in ('ok', 'normalized') then null else owner end,
+    case when given_name_status not in ('ok', 'normalized') then null else given_name end,
+    case when family_name_status not in ('ok', 'normalized') then null else family_name end,
+    case when postcode_status not in ('ok', 'normalized') then null else postcode end,
+    case when identifier_status not in ('ok', 'normalized') then null else identifier end,
     cast(1 as bigint), source, updated_at,
     case when all_valid then source_record_id end
 from golden_members

@@ -39,6 +39,7 @@ select
     r.credit_code, r.credit_code_status, r.mobile, r.mobile_status, r.phone, r.phone_status,
     r.email, r.email_status, r.province, r.province_status, r.city, r.city_status,
     r.district, r.district_status, r.address, r.address_status, r.owner, r.owner_status,
+    r.given_name, r.given_name_status, r.family_name, r.family_name_status, r.postcode, r.postcode_status, r.identifier, r.identifier_status,
     ((r.customer_type is not null and r.customer_type_status in ('ok', 'normalized')) is true)::int
     + ((r.name is not null and r.name_status in ('ok', 'normalized')) is true)::int
     + ((r.gender is not null and r.gender_status in ('ok', 'normalized')) is true)::int
@@ -53,7 +54,11 @@ select
     + ((r.city is not null and r.city_status in ('ok', 'normalized')) is true)::int
     + ((r.district is not null and r.district_status in ('ok', 'normalized')) is true)::int
     + ((r.address is not null and r.address_status in ('ok', 'normalized')) is true)::int
-    + ((r.owner is not null and r.owner_status in ('ok', 'normalized')) is true)::int as completeness,
+    + ((r.owner is not null and r.owner_status in ('ok', 'normalized')) is true)::int
+    + ((r.given_name is not null and r.given_name_status in ('ok', 'normalized')) is true)::int
+    + ((r.family_name is not null and r.family_name_status in ('ok', 'normalized')) is true)::int
+    + ((r.postcode is not null and r.postcode_status in ('ok', 'normalized')) is true)::int
+    + ((r.identifier is not null and r.identifier_status in ('ok', 'normalized')) is true)::int as completeness,
     (r.customer_type is null or r.customer_type_status is null or r.customer_type_status in ('ok', 'normalized'))
     and (r.name is null or r.name_status is null or r.name_status in ('ok', 'normalized'))
     and (r.gender is null or r.gender_status is null or r.gender_status in ('ok', 'normalized'))
@@ -68,7 +73,11 @@ select
     and (r.city is null or r.city_status is null or r.city_status in ('ok', 'normalized'))
     and (r.district is null or r.district_status is null or r.district_status in ('ok', 'normalized'))
     and (r.address is null or r.address_status is null or r.address_status in ('ok', 'normalized'))
-    and (r.owner is null or r.owner_status is null or r.owner_status in ('ok', 'normalized')) as all_valid,
+    and (r.owner is null or r.owner_status is null or r.owner_status in ('ok', 'normalized'))
+    and (r.given_name is null or r.given_name_status is null or r.given_name_status in ('ok', 'normalized'))
+    and (r.family_name is null or r.family_name_status is null or r.family_name_status in ('ok', 'normalized'))
+    and (r.postcode is null or r.postcode_status is null or r.postcode_status in ('ok', 'normalized'))
+    and (r.identifier is null or r.identifier_status is null or r.identifier_status in ('ok', 'normalized')) as all_valid,
     r.attributes  -- survivorship of attributes: sql/golden/build_attributes.sql
 from latest as l
 join staging.customers as r on r.rowid = l.version_row

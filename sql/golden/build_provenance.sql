@@ -53,12 +53,13 @@ member_overrides as (
 override_candidates as (
     unpivot (
         select golden_id, customer_type, name, gender, birth_date, id_number, company_name, credit_code,
-               mobile, phone, email, province, city, district, address, owner
+               mobile, phone, email, province, city, district, address, owner, given_name, family_name,
+               postcode, identifier
         from golden_members
         where golden_id in (select golden_id from member_overrides)
     )
     on customer_type, name, gender, birth_date, id_number, company_name, credit_code, mobile, phone,
-       email, province, city, district, address, owner
+       email, province, city, district, address, owner, given_name, family_name, postcode, identifier
     into name field value value
 )
 select
@@ -95,7 +96,9 @@ ranked_candidates as (
             birth_date, birth_date_status, id_number, id_number_status, company_name, company_name_status,
             credit_code, credit_code_status, mobile, mobile_status, phone, phone_status,
             email, email_status, province, province_status, city, city_status,
-            district, district_status, address, address_status, owner, owner_status
+            district, district_status, address, address_status, owner, owner_status,
+            given_name, given_name_status, family_name, family_name_status, postcode, postcode_status,
+            identifier, identifier_status
             from golden_members as m
             join ranks as r on r.golden_id = m.golden_id and r.record_key = m.record_key
             where member_count > 1 or not $single_fast_path
@@ -107,7 +110,9 @@ ranked_candidates as (
            (phone, phone_status) as phone, (email, email_status) as email,
            (province, province_status) as province, (city, city_status) as city,
            (district, district_status) as district, (address, address_status) as address,
-           (owner, owner_status) as owner
+           (owner, owner_status) as owner, (given_name, given_name_status) as given_name,
+           (family_name, family_name_status) as family_name, (postcode, postcode_status) as postcode,
+           (identifier, identifier_status) as identifier
         into name field value value, status
     ) as c
     left join field_rules as f on f.field = c.field
@@ -192,7 +197,9 @@ from (
             birth_date, birth_date_status, id_number, id_number_status, company_name, company_name_status,
             credit_code, credit_code_status, mobile, mobile_status, phone, phone_status,
             email, email_status, province, province_status, city, city_status,
-            district, district_status, address, address_status, owner, owner_status
+            district, district_status, address, address_status, owner, owner_status,
+            given_name, given_name_status, family_name, family_name_status, postcode, postcode_status,
+            identifier, identifier_status
         from golden_members
         where member_count = 1 and $single_fast_path
           and not (all_valid and golden_id not in (select golden_id from golden_overrides))
@@ -204,7 +211,9 @@ from (
        (phone, phone_status) as phone, (email, email_status) as email,
        (province, province_status) as province, (city, city_status) as city,
        (district, district_status) as district, (address, address_status) as address,
-       (owner, owner_status) as owner
+       (owner, owner_status) as owner, (given_name, given_name_status) as given_name,
+       (family_name, family_name_status) as family_name, (postcode, postcode_status) as postcode,
+       (identifier, identifier_status) as identifier
     into name field value value, status
 )
 where value is not null

@@ -23,6 +23,10 @@ create table if not exists golden.customer_versions (
     sources        varchar not null,
     updated_at     timestamp,
     implicit_record_id varchar,
+    given_name     varchar,
+    family_name    varchar,
+    postcode       varchar,
+    identifier     varchar,
     valid_from     date not null,
     valid_to       date
 );
@@ -30,3 +34,8 @@ create table if not exists golden.customer_versions (
 alter table golden.customer_versions add column if not exists implicit_record_id varchar;
 -- the surviving attributes (sql/golden/attach_attributes.sql); warehouses created before them
 alter table golden.customer_versions add column if not exists attributes json;
+-- warehouses created before the international fields (issue 20)
+alter table golden.customer_versions add column if not exists given_name varchar;
+alter table golden.customer_versions add column if not exists family_name varchar;
+alter table golden.customer_versions add column if not exists postcode varchar;
+alter table golden.customer_versions add column if not exists identifier varchar;

@@ -19,13 +19,13 @@ from (
             d.as_of_date, c.golden_id, c.sources, c.implicit_record_id,
             c.customer_type, c.name, c.gender, cast(c.birth_date as varchar) as birth_date, c.id_number,
             c.company_name, c.credit_code, c.mobile, c.phone, c.email, c.province, c.city, c.district,
-            c.address, c.owner
+            c.address, c.owner, c.given_name, c.family_name, c.postcode, c.identifier
         from golden.built_dates as d
         join golden.customer_versions as c
             on c.valid_from <= d.as_of_date and (c.valid_to is null or c.valid_to > d.as_of_date)
         where c.implicit_record_id is not null
     )
     on customer_type, name, gender, birth_date, id_number, company_name, credit_code, mobile, phone,
-       email, province, city, district, address, owner
+       email, province, city, district, address, owner, given_name, family_name, postcode, identifier
     into name field value value
 );

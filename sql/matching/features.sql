@@ -26,8 +26,21 @@ create table if not exists matching.features (
     city            varchar,
     district        varchar,
     address         varchar,
-    address_street  varchar
+    address_street  varchar,
+    given_name      varchar,
+    family_name     varchar,
+    postcode        varchar,
+    identifier      varchar,
+    company_form    varchar,
+    company_branch  varchar
 );
 -- Caches written before birth_digits existed (a full run fills it: the feature code's fingerprint
 -- changed with it).
 alter table matching.features add column if not exists birth_digits varchar;
+-- Caches written before the international fields (issue 20).
+alter table matching.features add column if not exists given_name varchar;
+alter table matching.features add column if not exists family_name varchar;
+alter table matching.features add column if not exists postcode varchar;
+alter table matching.features add column if not exists identifier varchar;
+alter table matching.features add column if not exists company_form varchar;
+alter table matching.features add column if not exists company_branch varchar;

@@ -24,9 +24,9 @@ seeds as (
     from previous as p
     semi join (select golden_id from previous semi join touched using (record_key)) as g using (golden_id)
     union
-    select record_key_l from scored_frame where match_probability >= $merge_threshold
+    select record_key_l from scored_frame where match_probability >= merge_threshold
     union
-    select record_key_r from scored_frame where match_probability >= $merge_threshold
+    select record_key_r from scored_frame where match_probability >= merge_threshold
 )
 select record_key from seeds
 union

@@ -27,6 +27,10 @@ create table if not exists staging.customers (
     tags                   varchar,
     created_at             timestamp,
     updated_at             timestamp,
+    given_name             varchar,
+    family_name            varchar,
+    postcode               varchar,
+    identifier             varchar,
     id_birth_date          date,
     id_gender              varchar,
     id_region_known        boolean,
@@ -48,6 +52,10 @@ create table if not exists staging.customers (
     owner_status           varchar,
     created_at_status      varchar,
     updated_at_status      varchar,
+    given_name_status      varchar,
+    family_name_status     varchar,
+    postcode_status        varchar,
+    identifier_status      varchar,
     customer_type_reason   varchar,
     name_reason            varchar,
     gender_reason          varchar,
@@ -64,8 +72,25 @@ create table if not exists staging.customers (
     address_reason         varchar,
     owner_reason           varchar,
     created_at_reason      varchar,
-    updated_at_reason      varchar
+    updated_at_reason      varchar,
+    given_name_reason      varchar,
+    family_name_reason     varchar,
+    postcode_reason        varchar,
+    identifier_reason      varchar
 );
 -- Values beyond the canonical fields ([sources.attributes], keep_unmapped): one JSON object per
 -- record, blank values left out (dq_project/mapping.py). Added to warehouses created before it.
 alter table staging.customers add column if not exists attributes json;
+-- warehouses created before the international fields (issue 20)
+alter table staging.customers add column if not exists given_name varchar;
+alter table staging.customers add column if not exists family_name varchar;
+alter table staging.customers add column if not exists postcode varchar;
+alter table staging.customers add column if not exists identifier varchar;
+alter table staging.customers add column if not exists given_name_status varchar;
+alter table staging.customers add column if not exists family_name_status varchar;
+alter table staging.customers add column if not exists postcode_status varchar;
+alter table staging.customers add column if not exists identifier_status varchar;
+alter table staging.customers add column if not exists given_name_reason varchar;
+alter table staging.customers add column if not exists family_name_reason varchar;
+alter table staging.customers add column if not exists postcode_reason varchar;
+alter table staging.customers add column if not exists identifier_reason varchar;

@@ -8,7 +8,8 @@
 select
     record_key, customer_type, name, gender, gender_status, birth_date, id_number, id_number_status,
     company_name, credit_code, credit_code_status, mobile, mobile_status, phone, phone_status, email,
-    email_status, province, city, district, address, id_birth_date, id_gender
+    email_status, province, city, district, address, id_birth_date, id_gender, given_name, family_name,
+    postcode, identifier, identifier_status
 from staging.customers
 where snapshot_date <= cast($as_of_date as date) and record_key is not null
   and ($all_records or record_key in (select record_key from keys_frame))

@@ -169,3 +169,23 @@ def test_count_cards_and_merges_equal_the_warehouse(report_history) -> None:
         r"<tr><td>(G[^<]*)</td><td class=\"num\">", html.split('id="merged"')[1].split("</table>")[0]
     )
     assert grown.height and sorted(shown) == sorted(grown["golden_id"].to_list()[:50])
+
+
+def test_linkage_models_show_the_thresholds_chosen_and_why(report_history) -> None:
+    import html as html_module
+    import json
+
+    html = html_module.unescape(_html(report_history))
+    table = html.split('id="linkage-models"')[1].split("</table>")[0]
+    rows = {cells[0]: cells for cells in map(_cells, re.findall(r"<tr>(.*?)</tr>", table, re.S)) if cells}
+    for customer_type in ("person", "company"):
+        meta = json.loads(
+            (report_history.settings.models_dir / f"splink_{customer_type}.meta.json").read_text(
+                encoding="utf-8"
+            )
+        )
+        chosen = meta["thresholds"]
+        _, trained_on, merge, review, reason, comparisons = rows[customer_type]
+        assert (float(merge), float(review)) == (chosen["merge_threshold"], chosen["review_threshold"])
+        assert reason == chosen["reason"] and "expected F" in reason
+        assert comparisons == ", ".join(meta["derivation"]["comparisons"])

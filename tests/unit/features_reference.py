@@ -57,8 +57,17 @@ def prepare_features(records: pl.DataFrame) -> pl.DataFrame:
         _address_core(text["address"]).alias("address"),
     ).with_columns(pl.col("address").str.extract(r"^(\D+?\d+号)").alias("address_street"))
     keys = name_keys(base["name_clean"].unique().drop_nulls())
+    later = (
+        "birth_digits",
+        "given_name",
+        "family_name",
+        "postcode",
+        "identifier",
+        "company_form",
+        "company_branch",
+    )
     return base.join(keys, on="name_clean", how="left").select(
-        c for c in features.FEATURE_COLUMNS if c != "birth_digits"
+        c for c in features.FEATURE_COLUMNS if c not in later
     )
 
 

@@ -94,7 +94,7 @@ def test_files_and_headers(snapshot: GeneratedSnapshot) -> None:
     assert erp_head.startswith("客户编号,客户类型,姓名") and crm_head.startswith("customer_id,type,full_name")
     entities_head = (snapshot.truth_dir / "entities.csv").read_text().split("\n", 1)[0]
     defects_head = (snapshot.truth_dir / "defects.csv").read_text().split("\n", 1)[0]
-    assert entities_head == "source,source_record_id,entity_id,customer_type"
+    assert entities_head == "source,source_record_id,entity_id,customer_type,hard_negative,hn_group"
     assert defects_head == "source,source_record_id,field,defect"
 
 
@@ -232,8 +232,12 @@ def test_companies_share_trade_names_across_cities() -> None:
         pl.col("entity_id").n_unique().alias("entities"), pl.col("city_full").n_unique().alias("cities")
     )
     assert twins.filter((pl.col("entities") > 1) & (pl.col("cities") > 1)).height > 0
-    # Within one city a company name is registered once.
-    assert not firms.select(pl.struct("trade_cn", "industry", "city_full").is_duplicated().any()).item()
+    # Within one city a company name is registered once; the look-alikes (another legal form or a
+    # branch of the same name, generator.look_alikes) are the only exceptions.
+    registered = firms.filter(~pl.col("hard_negative").is_in([5, 6]))
+    assert not registered.select(pl.struct("trade_cn", "industry", "city_full").is_duplicated().any()).item()
+    look_alikes = firms.filter(pl.col("hard_negative").is_in([5, 6]))
+    assert look_alikes.select(pl.struct("trade_cn", "industry", "city_full").is_duplicated().all()).item()
 
 
 def test_duplicates_vary_like_real_data(records: pl.DataFrame) -> None:
@@ -308,8 +312,11 @@ def test_duplicates_carry_other_mobiles(large: tuple[pl.DataFrame, pl.DataFrame]
 
 _CITY_PREFIX = "|".join(sorted({c.removesuffix("市") for c in divisions().city}, key=len, reverse=True))
 _SURNAME_PINYIN = dict(sorted(((s, p) for s, p, _ in SURNAMES), key=lambda sp: -len(sp[0])))
+_BRANCH = pl.col("district").str.replace(r"(?:新区|区|县|市)$", "")  # a branch's suffix (look_alikes)
 _TRADE_NAME = (
     pl.col("company_name")
+    .str.strip_suffix(_BRANCH + "分公司")
+    .str.strip_suffix(_BRANCH + "分店")
     .str.replace_all(r"[（(].*?[）)]", "")
     .str.replace(rf"^(?:{_CITY_PREFIX})市?", "")
     .str.replace(r"(?:(?:集团|股份)?有限(?:责任)?公司|集团公司|公司)$", "")
@@ -426,12 +433,21 @@ def test_duplicate_variations_occur(large: tuple[pl.DataFrame, pl.DataFrame]) ->
 
 def test_entities_keep_look_alikes_apart() -> None:
     entities = build_entities(np.random.default_rng(1), 20_000)
-    for kind, key in ((1, ("name_cn", "district_name")), (2, ("mobile",)), (3, ("trade_cn", "industry"))):
+    look_alikes = (
+        (1, ("name_cn", "district_name")), (2, ("mobile",)), (3, ("trade_cn", "industry")),
+        (4, ("birth_y", "birth_m", "birth_d", "district_name")), (5, ("trade_cn", "industry", "city_full")),
+        (6, ("trade_cn", "industry", "suffix", "city_full")), (7, ("industry", "suffix", "city_full")),
+    )  # fmt: skip
+    for kind, key in look_alikes:
         alike = entities.filter((pl.col("hard_negative") == kind) & pl.struct(key).is_duplicated())
         assert alike.height > 0, kind
         for field in ("id_number", "credit_code", "email"):
             assert alike[field].drop_nulls().is_unique().all(), (kind, field)
-    # Only families share a mobile; new numbers and second mailboxes are nobody else's.
-    assert entities.filter(pl.col("hard_negative") != 2)["mobile"].is_unique().all()
+    # the twins' given names differ, and so do the legal forms, branches and trade names of companies
+    for kind, column in ((4, "name_cn"), (5, "suffix"), (6, "branch_text"), (7, "trade_cn")):
+        pairs = entities.filter(pl.col("hard_negative") == kind).group_by("hn_group").agg(pl.col(column))
+        assert pairs[column].list.n_unique().min() == 2, kind
+    # Only families and twins share a mobile; new numbers and second mailboxes are nobody else's.
+    assert entities.filter(~pl.col("hard_negative").is_in([2, 4]))["mobile"].is_unique().all()
     assert pl.concat([entities["mobile_alt"], entities["mobile"].unique()]).is_unique().all()
     assert pl.concat([entities["email"], entities["email_alt"]]).is_unique().all()

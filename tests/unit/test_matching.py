@@ -269,7 +269,7 @@ def test_saved_model_is_reused_and_predicts_the_same(staged, resolved, monkeypat
     def no_training(*args, **kwargs):
         raise AssertionError("retrain=False must not train when the model JSON exists")
 
-    monkeypatch.setattr("dq_project.matching.resolve.train_with_labels", no_training)
+    monkeypatch.setattr("dq_project.matching.resolve.train_full", no_training)
     again = resolve_entities(staged, model_dir, SETTINGS, retrain=False)
     assert again.trained == {"person": False, "company": False}
     assert {t: p.stat().st_mtime_ns for t, p in again.model_paths.items()} == stamps
@@ -323,12 +323,25 @@ def test_unobserved_levels_get_fallback_values_and_untrained_comparisons_raise()
             }
         ]
     }
-    with pytest.warns(UntrainedLevelWarning, match="last 8"):
-        filled = complete_parameters(model, "person", 1e6)
+    unobserved: list[str] = []
+    # one short line per model; the levels themselves are kept for `dq model show`
+    with pytest.warns(
+        UntrainedLevelWarning, match=r"^person model: 2 level\(s\) not observed in training \(mobile 2\)"
+    ):
+        filled = complete_parameters(model, "person", 1e6, unobserved=unobserved)
+    assert unobserved == ["mobile: last 8 (m)", "mobile: ELSE (u)"]
     levels = filled["comparisons"][0]["comparison_levels"]
-    assert levels[2]["m_probability"] == UNOBSERVED_M  # never counts for a match
+    assert levels[2]["m_probability"] == pytest.approx(UNOBSERVED_M, rel=1e-5)  # never counts for a match
     assert levels[3]["u_probability"] == 1e-6  # never seen among 1e6 random pairs
-    assert levels[3]["m_probability"] == 1e-6  # floored: EM's 1e-27 would veto any match
+    assert levels[3]["m_probability"] == pytest.approx(1e-6, rel=1e-5)  # floored: 1e-27 would veto any match
+    # ...each by its own negligible factor: no two levels share a weight (cannot_link reads them)
+    twins = {"comparisons": [{"output_column_name": "name", "comparison_levels": [
+        {"sql_condition": "a", "m_probability": 0.9, "u_probability": 0.01},
+        {"sql_condition": "b", "u_probability": 1e-4}, {"sql_condition": "c", "u_probability": 1e-4},
+    ]}]}  # fmt: skip
+    with pytest.warns(UntrainedLevelWarning):
+        b, c = complete_parameters(twins, "person", 1e6)["comparisons"][0]["comparison_levels"][1:]
+    assert b["m_probability"] / b["u_probability"] != c["m_probability"] / c["u_probability"]
     for level in levels[1:]:
         level.pop("m_probability", None)
     with pytest.raises(ModelTrainingError):

@@ -16,6 +16,7 @@ import pytest
 from dq_project.evaluation import pairwise_score
 from dq_project.expectations.accuracy import stage_generated
 from dq_project.matching import MatchSettings
+from dq_project.matching.derive import legacy_derivation
 from dq_project.matching.incremental import fingerprint
 from dq_project.matching.model import CUSTOMER_TYPES, candidate_rule_groups, prediction_rules
 from dq_project.matching.snapshot import build_review_queue, link_snapshot, plan_run
@@ -44,12 +45,13 @@ def test_candidate_groups_hold_every_prediction_rule_once_by_leading_key() -> No
         return rule.get_blocking_rule("duckdb").blocking_rule_sql
 
     for customer_type in CUSTOMER_TYPES:
-        grouped = [sql(rule) for group in candidate_rule_groups(customer_type) for rule in group]
-        assert sorted(grouped) == sorted(map(sql, prediction_rules(customer_type)))
+        derivation = legacy_derivation(customer_type)
+        grouped = [sql(rule) for group in candidate_rule_groups(derivation) for rule in group]
+        assert sorted(grouped) == sorted(map(sql, prediction_rules(derivation)))
     # person: the 3 birth-date rules and the 5 name-key ones (2 of them written as SQL) share a join
-    sizes = [len(group) for group in candidate_rule_groups("person")]
+    sizes = [len(group) for group in candidate_rule_groups(legacy_derivation("person"))]
     assert sizes == [1, 1, 1, 3, 1, 1, 5, 1, 1]
-    assert [len(group) for group in candidate_rule_groups("company")] == [1] * 6
+    assert [len(group) for group in candidate_rule_groups(legacy_derivation("company"))] == [1] * 6
 
 
 def _load(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, day: dt.date, load_id: str) -> None:
@@ -186,11 +188,11 @@ def _affected(con: duckdb.DuckDBPyConnection, changed: list[str], scored: list[t
             scored,
             schema={"record_key_l": pl.String, "record_key_r": pl.String, "match_probability": pl.Float64},
             orient="row",
-        ),
+        ).with_columns(merge_threshold=pl.lit(0.95)),  # the pair's type's threshold
     }
     for name, frame in frames.items():
         con.register(name, frame.to_arrow())
-    params = {"previous_date": DAY1, "merge_threshold": 0.95}
+    params = {"previous_date": DAY1}
     return query_frame(con, "matching/select_affected_records", **params)["record_key"].to_list()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dq_project.matching.model import MatchSettings, _training_rules
+from dq_project.matching.model import MatchSettings
 from dq_project.matching.snapshot import build_review_queue
 from dq_project.resources import open_warehouse
 from dq_project.stewardship import ensure_tables, record_decision
@@ -88,22 +88,3 @@ def test_an_incremental_queue_flags_its_scope_again_and_carries_the_rest_over(tm
     con.close()
     # b-c carried over (a, b, c untouched); c-d flagged again (d in scope); d-e merged now
     assert incremental == full == {("oversized_cluster", "b", "c", True), ("id_conflict", "c", "d", False)}
-
-
-def test_training_falls_back_when_a_rule_finds_no_pairs() -> None:
-    features = pl.DataFrame(
-        {
-            "id_number": [None, None, None],
-            "name_key": ["a", "a", "b"],
-            "birth_date": ["1", "1", "2"],
-            "mobile": [None, None, None],
-            "email": ["x@y", "x@y", None],
-        }
-    )
-    rules = [
-        r.get_blocking_rule("duckdb").blocking_rule_sql for r in _training_rules(features, "person", "em")
-    ]
-    assert rules == [
-        '(l."name_key" = r."name_key") AND (l."birth_date" = r."birth_date")',
-        'l."email" = r."email"',
-    ]

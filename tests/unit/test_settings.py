@@ -9,7 +9,9 @@ def test_project_config_loads_with_home_override(tmp_path: Path) -> None:
     settings = load_settings(PROJECT_ROOT / "dq.toml", home=tmp_path, env={})
     assert settings.home == tmp_path
     assert settings.warehouse_path == tmp_path / "warehouse.duckdb"
-    assert [s.name for s in settings.sources] == ["crm", "erp", "fake_1000"]
+    assert [s.name for s in settings.sources] == ["crm", "erp", "fake_1000", "febrl3", "febrl4_a", "febrl4_b"]
+    assert settings.source("febrl3").identifier_scheme == "numeric"
+    assert str(settings.source("febrl3").birth_date_min) == "1800-01-01"
     assert settings.source("fake_1000").mapped_columns("name") == ["first_name", "surname"]
     assert settings.source("erp").mapping["name"] == "姓名"
 
@@ -60,7 +62,7 @@ def test_thresholds_must_be_ordered(tmp_path: Path) -> None:
     text = (
         (PROJECT_ROOT / "dq.toml")
         .read_text(encoding="utf-8")
-        .replace("review_threshold = 0.6", "review_threshold = 0.99")
+        .replace("pair_floor = 0.3", "pair_floor = 0.3\nmerge_threshold = 0.9\nreview_threshold = 0.99")
     )
     with pytest.raises(SettingsError, match="pair_floor <= review_threshold <= merge_threshold"):
         load_settings(_write(tmp_path, text), env={})
