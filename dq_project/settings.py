@@ -29,7 +29,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CANONICAL_FIELDS: tuple[str, ...] = (
     "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number", "company_name",
     "credit_code", "mobile", "phone", "email", "province", "city", "district", "address", "owner",
-    "tags", "created_at", "updated_at",
+    "tags", "created_at", "updated_at", "country",
 )  # fmt: skip
 
 
@@ -46,6 +46,26 @@ def _only_known(keys: Iterable[str], known: Iterable[str], what: str) -> None:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRules(_Strict):
+    """Which rules of the suite apply to one source's records (issue 21).
+
+    `required`: the fields this source must fill. Completeness rules on other fields
+    (`expect_column_values_to_not_be_null`) skip its records, and a listed field without such a rule
+    gets one (`<field>_present`). None (the default): the suite's completeness rules apply as written.
+    `skip`: rule ids that never judge this source's records.
+    """
+
+    required: list[str] | None = None
+    skip: list[str] = []
+
+    @field_validator("required")
+    @classmethod
+    def _required_are_canonical(cls, required: list[str] | None) -> list[str] | None:
+        if required is not None:
+            _only_known(required, CANONICAL_FIELDS, "rules.required names unknown canonical fields")
+        return required
 
 
 class SourceSettings(_Strict):
@@ -77,6 +97,13 @@ class SourceSettings(_Strict):
     snapshot_date_regex: str = r"(\d{4}-\d{2}-\d{2})"
     snapshot_date_column: str | None = None
     trust: int = Field(default=50, ge=0, le=100, description="survivorship: higher wins ties")
+    country: str = Field(
+        default="CN",
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166 alpha-2 country of records without a country of their own; Chinese "
+        "division, ID and mobile rules judge CN records only",
+    )
+    rules: SourceRules = SourceRules()
 
     @field_validator("mapping")
     @classmethod
@@ -196,6 +223,16 @@ class WarehouseSettings(_Strict):
     )
 
 
+class ValidationSettings(_Strict):
+    """The GX suite run on every staged partition (dq_project/expectations)."""
+
+    suites: list[Path] = Field(
+        default_factory=list,
+        description="extra GX suite files (JSON); their expectations run and are reported like dq's own",
+    )
+    data_docs: bool = Field(default=True, description="write GX Data Docs under <home>/reports/<date>/gx")
+
+
 class RuleOverride(_Strict):
     severity: Literal["ERROR", "WARN"] | None = None
     threshold: float | None = Field(default=None, ge=0, le=1)
@@ -226,6 +263,7 @@ class Settings(_Strict):
     kpis: KpiSettings = KpiSettings()
     golden: GoldenSettings = GoldenSettings()
     rules: dict[str, RuleOverride] = {}
+    validation: ValidationSettings = ValidationSettings()
     access: AccessSettings = AccessSettings()
     warehouse: WarehouseSettings = WarehouseSettings()
     demo_rows: int = Field(default=5000, ge=10)

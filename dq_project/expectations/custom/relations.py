@@ -1,0 +1,121 @@
+"""Custom expectations across columns: divisions that belong together, one name per identifier, at
+least one contact channel.
+
+Pandas providers only (vectorized); the one-name-per-key grouping runs in polars on the two columns.
+A Spark provider is a `column_pair_condition_partial(engine=SparkDFExecutionEngine)` with a join on
+the division pairs / a window over the key.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import ClassVar, Literal
+
+import pandas as pd
+import polars as pl
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import (
+    ColumnPairMapExpectation,
+    MulticolumnMapExpectation,
+)
+from great_expectations.expectations.metrics.map_metric_provider import (
+    ColumnPairMapMetricProvider,
+    MulticolumnMapMetricProvider,
+    column_pair_condition_partial,
+    multicolumn_condition_partial,
+)
+
+from dq_project.normalize.divisions import county_table
+
+PAIR_SEPARATOR = "\x1f"
+
+
+@cache
+def division_pairs() -> frozenset[str]:
+    """'<parent>\\x1f<child>' for every (province, city) and (city, district) of GB/T 2260 today."""
+    table = county_table()
+    pairs = pl.concat(
+        [
+            table.select(pl.concat_str("province", "city", separator=PAIR_SEPARATOR).alias("pair")),
+            table.select(pl.concat_str("city", "district", separator=PAIR_SEPARATOR).alias("pair")),
+        ]
+    )
+    return frozenset(pairs["pair"].unique().to_list())
+
+
+class ColumnPairValuesConsistentDivisions(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.consistent_divisions"
+    condition_domain_keys = ("column_A", "column_B", "ignore_row_if")
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_A, column_B, **kwargs):
+        pair = column_A.astype("string") + PAIR_SEPARATOR + column_B.astype("string")
+        return pair.isin(division_pairs()).fillna(False).astype(bool)
+
+
+class ExpectColumnPairValuesToBeConsistentDivisions(ColumnPairMapExpectation):
+    """Expect column_B (a city, or a district) to lie within column_A (its province, or its city)
+    according to GB/T 2260 (python-stdnum's table): 苏州市 is not in 福建省."""
+
+    map_metric = "column_pair_values.consistent_divisions"
+    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
+        "either_value_is_missing"
+    )
+    success_keys: ClassVar[tuple[str, ...]] = ("column_A", "column_B", "ignore_row_if", "mostly")
+
+
+def names_agree(keys: pl.Series, names: pl.Series) -> pl.Series:
+    """Per row: every name filed under its key agrees with the key's shortest name, i.e. contains it.
+
+    Names are comparable keys (name_key: pinyin, so 张伟 / 張偉 / Zhang Wei agree; company_key: the
+    company name without legal form and region, so a short name 华为 agrees with 华为技术). A row
+    without a name never makes its key disagree.
+    """
+    frame = pl.DataFrame({"key": keys, "name": names}).with_row_index("row")
+    named = frame.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
+    shortest = pl.col("name").sort_by(pl.col("name").str.len_chars()).first().over("key")
+    verdict = named.select(
+        "row", agree=pl.col("name").str.contains(shortest, literal=True).all().over("key")
+    )
+    joined = frame.join(verdict, on="row", how="left").sort("row")
+    return joined["agree"].fill_null(True)
+
+
+class ColumnPairValuesOneNamePerKey(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.one_name_per_key"
+    condition_domain_keys = ("column_A", "column_B", "ignore_row_if")
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_A, column_B, **kwargs):
+        keys = pl.Series(column_A.astype("string").to_numpy(dtype=object, na_value=None), dtype=pl.String)
+        names = pl.Series(column_B.astype("string").to_numpy(dtype=object, na_value=None), dtype=pl.String)
+        return pd.Series(names_agree(keys, names).to_numpy(), index=column_A.index)
+
+
+class ExpectColumnPairValuesToHaveOneNamePerKey(ColumnPairMapExpectation):
+    """Expect every record sharing a key in column_A (a resident ID, a credit code) to carry the same
+    name in column_B (a comparable name key), tolerating pinyin, traditional characters and short
+    company names. All records of a key whose names disagree fail."""
+
+    map_metric = "column_pair_values.one_name_per_key"
+    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
+        "either_value_is_missing"
+    )
+    success_keys: ClassVar[tuple[str, ...]] = ("column_A", "column_B", "ignore_row_if", "mostly")
+
+
+class MulticolumnValuesOneNotNull(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.one_not_null"
+    condition_domain_keys = ("column_list", "ignore_row_if")
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list, **kwargs):
+        return column_list.notna().any(axis=1)
+
+
+class ExpectMulticolumnValuesToHaveOneNotNull(MulticolumnMapExpectation):
+    """Expect at least one of the columns in column_list to be filled (e.g. one contact channel)."""
+
+    map_metric = "multicolumn_values.one_not_null"
+    ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = "never"
+    success_keys: ClassVar[tuple[str, ...]] = ("column_list", "ignore_row_if", "mostly")
