@@ -107,15 +107,51 @@ def validate(frame: pd.DataFrame, rules: list[Rule], parameters: dict, result_fo
         )
 
 
-def _pandas_frame(df: pl.DataFrame, rules: list[Rule]) -> pd.DataFrame:
-    """The columns GX reads: those the suite names, their normalizer status/reason and the key."""
+_STATUS_READERS = ("valid_cn_resident_id", "valid_cn_credit_code", "valid_phone_number", "valid_email")
+_REASON_READERS = ("placeholder_free", "dummy_mobile")
+
+
+def _gx_columns(rules: list[Rule], available: list[str]) -> tuple[list[str], set[str]]:
+    """The columns GX reads (those the suite names, the status/reason columns dq's custom
+    expectations read, the key) and those compared pairwise (kept out of pandas categories, whose
+    comparison needs equal category sets)."""
     used = columns_used(rules)
-    missing = [column for column in [KEY, *used] if column not in df.columns]
+    missing = [column for column in [KEY, *used] if column not in available]
     if missing:
         raise ValueError(f"frame lacks columns the rules read: {missing}")
-    companions = [f"{c}_{suffix}" for c in used for suffix in ("status", "reason")]
-    columns = list(dict.fromkeys([KEY, *used, *(c for c in companions if c in df.columns)]))
-    return df.select(columns).to_pandas()
+    companions, compared = [], set()
+    for rule in rules:
+        column = rule.kwargs.get("column")
+        if column and rule.type.endswith(_STATUS_READERS):
+            companions.append(f"{column}_status")
+        if column and rule.type.endswith(_REASON_READERS):
+            companions.append(f"{column}_reason")
+        if rule.type in ("expect_column_pair_values_to_be_equal", "expect_column_pair_values_a_to_be_greater_than_b"):
+            compared |= {rule.kwargs["column_A"], rule.kwargs["column_B"]}
+    columns = [KEY, *used, *(c for c in companions if c in available)]
+    return list(dict.fromkeys(columns)), compared
+
+
+def _pandas_frame(df: pl.DataFrame, rules: list[Rule]) -> pd.DataFrame:
+    """The frame GX validates, shaped for GX's pandas engine: text as `category` (row conditions copy
+    the frame per expectation, and GX hashes it per batch: codes are cheap to take and hash) and
+    dates/times as datetime64[ns] (the only resolution GX's between compares vectorized; any other
+    ran a Python function per row, 0.7 s per expectation on 200k rows)."""
+    columns, compared = _gx_columns(rules, df.columns)
+    # Columns compared with each other share one category set (pandas refuses to compare others).
+    shared = sorted({v for c in compared if df.schema[c] == pl.String for v in df[c].drop_nulls().unique()})
+    casts = []
+    for column in columns:
+        dtype = df.schema[column]
+        if dtype == pl.String and column in compared:
+            casts.append(pl.col(column).cast(pl.Enum(shared)))
+        elif dtype == pl.String:
+            casts.append(pl.col(column).cast(pl.Categorical))
+        elif dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+            casts.append(pl.col(column).cast(pl.Datetime("ns")))
+        else:
+            casts.append(pl.col(column))
+    return df.select(casts).to_pandas()
 
 
 def _counts(result, rules_by_id: dict[str, Rule]) -> tuple[str, int, int, bool]:

@@ -64,5 +64,13 @@ create table if not exists staging.customers (
     address_reason         varchar,
     owner_reason           varchar,
     created_at_reason      varchar,
-    updated_at_reason      varchar
+    updated_at_reason      varchar,
+    country                varchar,
+    country_status         varchar,
+    country_reason         varchar
 );
+-- Warehouses created before the country field (issue 21) gain it; their rows read as null (no
+-- Chinese rule judges them until the partition is staged again).
+alter table staging.customers add column if not exists country varchar;
+alter table staging.customers add column if not exists country_status varchar;
+alter table staging.customers add column if not exists country_reason varchar;

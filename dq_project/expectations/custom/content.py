@@ -17,6 +17,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
 )
 from great_expectations.execution_engine import PandasExecutionEngine
 
+from dq_project.expectations.custom.columns import per_value
 from dq_project.expectations.custom.partials import frame_condition_partial
 
 # The normalizer turns placeholders into null and says so in <field>_reason ('placeholder:无').
@@ -41,10 +42,10 @@ class ColumnValuesPlaceholderFree(ColumnMapMetricProvider):
 
     @frame_condition_partial(filter_column_isnull=False)
     def _pandas(cls, column, frame, placeholders=(), **kwargs):
-        reason = frame[f"{column.name}_reason"].astype("string")
-        dropped = reason.str.contains(PLACEHOLDER_REASON, regex=True).fillna(False)
-        listed = column.astype("string").str.strip().str.lower().isin([p.lower() for p in placeholders])
-        return ~(dropped | listed.fillna(False)).astype(bool)
+        wanted = [p.lower() for p in placeholders]
+        dropped = per_value(frame[f"{column.name}_reason"], lambda r: r.str.contains(PLACEHOLDER_REASON))
+        listed = per_value(column, lambda v: v.str.strip().str.lower().isin(wanted))
+        return ~(dropped | listed)
 
 
 class ExpectColumnValuesToBePlaceholderFree(ColumnMapExpectation):
@@ -63,11 +64,9 @@ class ColumnValuesNotDummyMobile(ColumnMapMetricProvider):
 
     @frame_condition_partial(filter_column_isnull=False)
     def _pandas(cls, column, frame, **kwargs):
-        digits = column.astype("string").str.replace(r"^\+86", "", regex=True)
-        pattern = digits.str.contains(DUMMY_MOBILE, regex=True).fillna(False)
-        reason = frame[f"{column.name}_reason"].astype("string")
-        dropped = reason.str.contains(DUMMY_REASON, regex=True).fillna(False)
-        return ~(pattern | dropped).astype(bool)
+        pattern = per_value(column, lambda v: v.str.replace(r"^\+86", "", regex=True).str.contains(DUMMY_MOBILE))
+        dropped = per_value(frame[f"{column.name}_reason"], lambda r: r.str.contains(DUMMY_REASON))
+        return ~(pattern | dropped)
 
 
 class ExpectColumnValuesToNotBeDummyMobile(ColumnMapExpectation):
@@ -84,7 +83,7 @@ class ColumnValuesCleanName(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, **kwargs):
-        return ~column.astype("string").str.contains(DIRTY_NAME, regex=True).fillna(False).astype(bool)
+        return ~per_value(column, lambda v: v.str.contains(DIRTY_NAME))
 
 
 class ExpectColumnValuesToBeCleanName(ColumnMapExpectation):

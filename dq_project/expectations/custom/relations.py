@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import ClassVar, Literal
 
+import numpy as np
 import pandas as pd
 import polars as pl
 from great_expectations.execution_engine import PandasExecutionEngine
@@ -25,6 +26,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     multicolumn_condition_partial,
 )
 
+from dq_project.expectations.custom.columns import pair_codes
 from dq_project.normalize.divisions import county_table
 
 PAIR_SEPARATOR = "\x1f"
@@ -49,8 +51,13 @@ class ColumnPairValuesConsistentDivisions(ColumnPairMapMetricProvider):
 
     @column_pair_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_A, column_B, **kwargs):
-        pair = column_A.astype("string") + PAIR_SEPARATOR + column_B.astype("string")
-        return pair.isin(division_pairs()).fillna(False).astype(bool)
+        inverse, pairs, a_values, b_values = pair_codes(column_A, column_B)
+        known = division_pairs()
+        verdict = np.array(
+            [i >= 0 and j >= 0 and f"{a_values[i]}{PAIR_SEPARATOR}{b_values[j]}" in known for i, j in pairs],
+            dtype=bool,
+        )
+        return pd.Series(verdict[inverse], index=column_A.index)
 
 
 class ExpectColumnPairValuesToBeConsistentDivisions(ColumnPairMapExpectation):
@@ -73,12 +80,15 @@ def names_agree(keys: pl.Series, names: pl.Series) -> pl.Series:
     """
     frame = pl.DataFrame({"key": keys, "name": names}).with_row_index("row")
     named = frame.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
+    # Most keys carry one distinct name: compare hashes first, strings only where they differ.
+    name_hash = pl.col("name").hash()
+    named = named.filter(name_hash.min().over("key") != name_hash.max().over("key"))
     shortest = pl.col("name").sort_by(pl.col("name").str.len_chars()).first().over("key")
     verdict = named.select(
         "row", agree=pl.col("name").str.contains(shortest, literal=True).all().over("key")
     )
-    joined = frame.join(verdict, on="row", how="left").sort("row")
-    return joined["agree"].fill_null(True)
+    disagree = verdict.filter(~pl.col("agree"))["row"]
+    return ~frame["row"].is_in(disagree.implode())
 
 
 class ColumnPairValuesOneNamePerKey(ColumnPairMapMetricProvider):
@@ -87,9 +97,9 @@ class ColumnPairValuesOneNamePerKey(ColumnPairMapMetricProvider):
 
     @column_pair_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_A, column_B, **kwargs):
-        keys = pl.Series(column_A.astype("string").to_numpy(dtype=object, na_value=None), dtype=pl.String)
-        names = pl.Series(column_B.astype("string").to_numpy(dtype=object, na_value=None), dtype=pl.String)
-        return pd.Series(names_agree(keys, names).to_numpy(), index=column_A.index)
+        frame = pl.from_pandas(pd.DataFrame({"key": column_A, "name": column_B}).reset_index(drop=True))
+        frame = frame.with_columns(pl.all().cast(pl.String))
+        return pd.Series(names_agree(frame["key"], frame["name"]).to_numpy(), index=column_A.index)
 
 
 class ExpectColumnPairValuesToHaveOneNamePerKey(ColumnPairMapExpectation):

@@ -17,6 +17,7 @@ import pandas as pd
 from great_expectations.expectations.expectation import ColumnMapExpectation
 from great_expectations.expectations.metrics.map_metric_provider import ColumnMapMetricProvider
 
+from dq_project.expectations.custom.columns import per_value
 from dq_project.expectations.custom.partials import frame_condition_partial
 
 INVALID = "invalid"
@@ -24,8 +25,7 @@ INVALID = "invalid"
 
 def status_not_invalid(column: pd.Series, frame: pd.DataFrame) -> pd.Series:
     """True where the column's normalizer status is not 'invalid' (missing and unchecked pass)."""
-    status = frame[f"{column.name}_status"]
-    return ~(status == INVALID).fillna(False).astype(bool)
+    return ~per_value(frame[f"{column.name}_status"], lambda status: status == INVALID)
 
 
 class _StatusMetric(ColumnMapMetricProvider):
