@@ -118,6 +118,8 @@ def plant(
     table = divisions()
     other_province = table.province.gather(draws["other_division"])
     masks[("city", "city_outside_province")] &= (other_province != work["province_full"]).to_numpy()
+    # A blanked province would be derived from the misplaced city: one defect of the two per record.
+    masks[("province", "missing_province")] &= ~masks[("city", "city_outside_province")]
     work = work.with_columns(
         **{_flag(field, kind): mask for (field, kind), mask in masks.items()},
         **{f"dd_{key}": values for key, values in draws.items()},

@@ -72,7 +72,8 @@ class ExpectColumnPairValuesToBeConsistentDivisions(ColumnPairMapExpectation):
 
 
 def names_agree(keys: pl.Series, names: pl.Series) -> pl.Series:
-    """Per row: every name filed under its key agrees with the key's shortest name, i.e. contains it.
+    """Per row: every name filed under its key agrees with the key's shortest name, i.e. contains it
+    (or all are written with the same letters in another order).
 
     Names are comparable keys (name_key: pinyin, so 张伟 / 張偉 / Zhang Wei agree; company_key: the
     company name without legal form and region, so a short name 华为 agrees with 华为技术). A row
@@ -80,8 +81,10 @@ def names_agree(keys: pl.Series, names: pl.Series) -> pl.Series:
     """
     frame = pl.DataFrame({"key": keys, "name": names}).with_row_index("row")
     named = frame.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
-    # Most keys carry one distinct name: compare hashes first, strings only where they differ.
-    name_hash = pl.col("name").hash()
+    # Most keys carry one distinct name: compare hashes first, strings only where they differ. The
+    # hash is of the name's sorted letters, so a pinyin name in either order agrees (Liu Guojie,
+    # Guojie Liu: liuguojie / guojieliu).
+    name_hash = pl.col("name").str.split("").list.sort().list.join("").hash()
     named = named.filter(name_hash.min().over("key") != name_hash.max().over("key"))
     shortest = pl.col("name").sort_by(pl.col("name").str.len_chars()).first().over("key")
     verdict = named.select(
