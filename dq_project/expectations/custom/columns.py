@@ -21,7 +21,7 @@ def per_value(column: pd.Series, test: Callable[[pd.Series], pd.Series], null: b
         codes = column.cat.codes.to_numpy()
         out = np.where(codes >= 0, verdict[np.maximum(codes, 0)] if len(verdict) else null, null)
         return pd.Series(out, index=column.index)
-    values = column.astype("string")
+    values = column if column.dtype == object else column.astype("string")
     return test(values).fillna(null).astype(bool)
 
 

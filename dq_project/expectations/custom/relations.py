@@ -81,11 +81,12 @@ def names_agree(keys: pl.Series, names: pl.Series) -> pl.Series:
     """
     frame = pl.DataFrame({"key": keys, "name": names}).with_row_index("row")
     named = frame.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
-    # Most keys carry one distinct name: compare hashes first, strings only where they differ. The
-    # hash is of the name's sorted letters, so a pinyin name in either order agrees (Liu Guojie,
-    # Guojie Liu: liuguojie / guojieliu).
-    name_hash = pl.col("name").str.split("").list.sort().list.join("").hash()
+    # Most keys carry one distinct name: compare hashes first, strings only where they differ.
+    name_hash = pl.col("name").hash()
     named = named.filter(name_hash.min().over("key") != name_hash.max().over("key"))
+    # Letters sorted: a pinyin name in either order agrees (Liu Guojie, Guojie Liu).
+    letters = pl.col("name").str.split("").list.sort().list.join("").hash()
+    named = named.filter(letters.min().over("key") != letters.max().over("key"))
     shortest = pl.col("name").sort_by(pl.col("name").str.len_chars()).first().over("key")
     verdict = named.select(
         "row", agree=pl.col("name").str.contains(shortest, literal=True).all().over("key")
