@@ -194,7 +194,17 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         "quarantine": query_sql(con, "raw/select_quarantine_sample", snapshot_date=day, limit=20)
         .pl()
         .to_dicts(),
+        **data_docs_links(settings, snapshot_date),
     }
+
+
+def data_docs_links(settings: Settings, snapshot_date: dt.date) -> dict[str, str | None]:
+    """Relative links from the audit report to the run's GX Data Docs (written by the validation
+    asset under <home>/reports/<date>/gx/), or None when there are none."""
+    folder = settings.reports_dir / snapshot_date.isoformat() / "gx"
+    if not (folder / "validation.html").exists():
+        return {"data_docs": None, "data_docs_suite": None}
+    return {"data_docs": "gx/validation.html", "data_docs_suite": "gx/suite.html"}
 
 
 def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date) -> Path:

@@ -23,7 +23,7 @@ _FIXED = {
     "expect_compound_columns_to_be_unique": "duplicate",
     "expect_column_values_to_be_unique": "duplicate",
     "expect_column_values_to_not_be_dummy_mobile": "dummy_number",
-    "expect_column_pair_values_to_have_one_name_per_key": "different_names",
+    "expect_column_values_to_have_one_name_per_key": "different_names",
     "expect_multicolumn_values_to_have_one_not_null": "missing",
 }
 _STATUS_TYPES = (
@@ -62,9 +62,8 @@ def failure_reason(rule: Rule, columns: list[str]) -> pl.Expr:
         return pl.col(own_reason).fill_null(pl.lit(_FIXED.get(rule.type, "invalid")))
     if rule.type == "expect_column_values_to_be_clean_name":
         return _name_problem(rule.field)
-    if rule.type == "expect_column_pair_values_to_be_consistent_divisions":
-        parent, child = rule.kwargs["column_A"], rule.kwargs["column_B"]
-        return pl.lit(f"{child}_not_in_{parent}")
+    if rule.type == "expect_column_values_to_be_in_parent_division":
+        return pl.lit(f"{rule.kwargs['column']}_not_in_{rule.kwargs['parent_column']}")
     if rule.type == "expect_column_values_to_be_between" and rule.kwargs.get("max_value", {}) == {
         "$PARAMETER": "snapshot_end"
     }:

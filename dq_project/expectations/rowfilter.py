@@ -106,10 +106,15 @@ def _between(k: Mapping[str, Any], df: pl.DataFrame) -> Check | None:
 
 
 def _pair(k: Mapping[str, Any], fails: Callable[[pl.Expr, pl.Expr], pl.Expr]) -> Check | None:
-    if k.get("ignore_row_if", "both_values_are_missing") != "either_value_is_missing":
-        return None
+    """Pairs skip rows with a missing value ('either_value_is_missing'), or keep every row ('neither':
+    a null compares as a failure, in GX's pandas engine as here)."""
     a, b = pl.col(k["column_A"]), pl.col(k["column_B"])
-    return a.is_not_null() & b.is_not_null(), fails(a, b)
+    ignore = k.get("ignore_row_if", "both_values_are_missing")
+    if ignore == "either_value_is_missing":
+        return a.is_not_null() & b.is_not_null(), fails(a, b)
+    if ignore == "neither":
+        return pl.lit(True), fails(a, b).fill_null(True)
+    return None
 
 
 def _a_greater(k: Mapping[str, Any], df: pl.DataFrame) -> Check | None:
@@ -156,16 +161,11 @@ def _clean_name(k: Mapping[str, Any], df: pl.DataFrame) -> Check:
     return column.is_not_null(), column.str.contains(DIRTY_NAME)
 
 
-def _divisions(k: Mapping[str, Any], df: pl.DataFrame) -> Check | None:
+def _divisions(k: Mapping[str, Any], df: pl.DataFrame) -> Check:
     pairs = pl.Series(sorted(division_pairs()), dtype=pl.String).implode()
-    return _pair(
-        k, lambda a, b: ~pl.concat_str(a, b, separator=PAIR_SEPARATOR).is_in(pairs).fill_null(False)
-    )
-
-
-def _one_name(k: Mapping[str, Any], df: pl.DataFrame) -> Check | None:
-    """Groups are formed within the domain (GX hands the metric the row-conditioned pair)."""
-    return None
+    child, parent = pl.col(k["column"]), pl.col(k["parent_column"])
+    pair = pl.concat_str(parent, child, separator=PAIR_SEPARATOR)
+    return child.is_not_null(), ~pair.is_in(pairs).fill_null(False)
 
 
 def _one_not_null(k: Mapping[str, Any], df: pl.DataFrame) -> Check | None:
@@ -192,7 +192,7 @@ BUILDERS: dict[str, Builder] = {
     "expect_column_values_to_be_placeholder_free": _placeholder,
     "expect_column_values_to_not_be_dummy_mobile": _dummy_mobile,
     "expect_column_values_to_be_clean_name": _clean_name,
-    "expect_column_pair_values_to_be_consistent_divisions": _divisions,
+    "expect_column_values_to_be_in_parent_division": _divisions,
     "expect_multicolumn_values_to_have_one_not_null": _one_not_null,
 }
 
@@ -203,7 +203,7 @@ def failing_mask(
     """Boolean Series over `df`: the rows the expectation fails (None: type not supported here)."""
     kwargs = {key: _param(value, parameters) for key, value in kwargs.items()}
     in_scope = condition(kwargs.get("row_condition"))
-    if kind == "expect_column_pair_values_to_have_one_name_per_key":
+    if kind == "expect_column_values_to_have_one_name_per_key":
         return _one_name_mask(kwargs, df, in_scope)
     builder = BUILDERS.get(kind)
     check = builder(kwargs, df) if builder else None
@@ -213,13 +213,11 @@ def failing_mask(
     return df.select((in_scope & domain.fill_null(False) & fails.fill_null(True)).alias("f"))["f"]
 
 
-def _one_name_mask(kwargs: Mapping[str, Any], df: pl.DataFrame, in_scope: pl.Expr) -> pl.Series | None:
-    if kwargs.get("ignore_row_if", "either_value_is_missing") != "either_value_is_missing":
-        return None
-    a, b = pl.col(kwargs["column_A"]), pl.col(kwargs["column_B"])
-    scoped = df.select(
-        row=pl.int_range(pl.len()), key=a, name=b, keep=in_scope & a.is_not_null() & b.is_not_null()
-    ).filter("keep")
+def _one_name_mask(kwargs: Mapping[str, Any], df: pl.DataFrame, in_scope: pl.Expr) -> pl.Series:
+    """Names are grouped within the domain (the row-conditioned rows with a key), as GX hands them."""
+    key, name = pl.col(kwargs["column"]), pl.col(kwargs["name_column"])
+    scoped = df.select(row=pl.int_range(pl.len()), key=key, name=name, keep=in_scope & key.is_not_null())
+    scoped = scoped.filter("keep")
     agree = names_agree(scoped["key"], scoped["name"])
     failing = scoped["row"].filter(~agree)
     return pl.int_range(0, df.height, eager=True).is_in(failing.implode())

@@ -2,8 +2,10 @@
 least one contact channel.
 
 Pandas providers only (vectorized); the one-name-per-key grouping runs in polars on the two columns.
-A Spark provider is a `column_pair_condition_partial(engine=SparkDFExecutionEngine)` with a join on
-the division pairs / a window over the key.
+A Spark provider is a `metric_partial` on SparkDFExecutionEngine with a join on the division pairs /
+a window over the key. (They read a second column from the domain frame rather than being GX column
+*pair* expectations: GX 1.24 counts a pair's rows without its row condition, and these checks are
+scoped to Chinese records.)
 """
 
 from __future__ import annotations
@@ -15,18 +17,15 @@ import numpy as np
 import pandas as pd
 import polars as pl
 from great_expectations.execution_engine import PandasExecutionEngine
-from great_expectations.expectations.expectation import (
-    ColumnPairMapExpectation,
-    MulticolumnMapExpectation,
-)
+from great_expectations.expectations.expectation import ColumnMapExpectation, MulticolumnMapExpectation
 from great_expectations.expectations.metrics.map_metric_provider import (
-    ColumnPairMapMetricProvider,
+    ColumnMapMetricProvider,
     MulticolumnMapMetricProvider,
-    column_pair_condition_partial,
     multicolumn_condition_partial,
 )
 
 from dq_project.expectations.custom.columns import pair_codes
+from dq_project.expectations.custom.partials import frame_condition_partial
 from dq_project.normalize.divisions import county_table
 
 PAIR_SEPARATOR = "\x1f"
@@ -45,30 +44,29 @@ def division_pairs() -> frozenset[str]:
     return frozenset(pairs["pair"].unique().to_list())
 
 
-class ColumnPairValuesConsistentDivisions(ColumnPairMapMetricProvider):
-    condition_metric_name = "column_pair_values.consistent_divisions"
-    condition_domain_keys = ("column_A", "column_B", "ignore_row_if")
+class ColumnValuesInParentDivision(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.in_parent_division"
+    condition_value_keys = ("parent_column",)
 
-    @column_pair_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_A, column_B, **kwargs):
-        inverse, pairs, a_values, b_values = pair_codes(column_A, column_B)
+    @frame_condition_partial()
+    def _pandas(cls, column, frame, parent_column, **kwargs):
+        inverse, pairs, parents, children = pair_codes(frame[parent_column], column)
         known = division_pairs()
         verdict = np.array(
-            [i >= 0 and j >= 0 and f"{a_values[i]}{PAIR_SEPARATOR}{b_values[j]}" in known for i, j in pairs],
+            [i >= 0 and j >= 0 and f"{parents[i]}{PAIR_SEPARATOR}{children[j]}" in known for i, j in pairs],
             dtype=bool,
         )
-        return pd.Series(verdict[inverse], index=column_A.index)
+        return pd.Series(verdict[inverse], index=column.index)
 
 
-class ExpectColumnPairValuesToBeConsistentDivisions(ColumnPairMapExpectation):
-    """Expect column_B (a city, or a district) to lie within column_A (its province, or its city)
-    according to GB/T 2260 (python-stdnum's table): 苏州市 is not in 福建省."""
+class ExpectColumnValuesToBeInParentDivision(ColumnMapExpectation):
+    """Expect a city (or a district) to lie within the division named in `parent_column` (its
+    province, or its city) according to GB/T 2260 (python-stdnum's table): 苏州市 is not in 福建省.
+    A row without a parent fails: name the parent's nullity in the row condition to skip those."""
 
-    map_metric = "column_pair_values.consistent_divisions"
-    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
-        "either_value_is_missing"
-    )
-    success_keys: ClassVar[tuple[str, ...]] = ("column_A", "column_B", "ignore_row_if", "mostly")
+    map_metric = "column_values.in_parent_division"
+    parent_column: str
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly", "parent_column")
 
 
 def names_agree(keys: pl.Series, names: pl.Series) -> pl.Series:
@@ -95,27 +93,26 @@ def names_agree(keys: pl.Series, names: pl.Series) -> pl.Series:
     return ~frame["row"].is_in(disagree.implode())
 
 
-class ColumnPairValuesOneNamePerKey(ColumnPairMapMetricProvider):
-    condition_metric_name = "column_pair_values.one_name_per_key"
-    condition_domain_keys = ("column_A", "column_B", "ignore_row_if")
+class ColumnValuesOneNamePerKey(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.one_name_per_key"
+    condition_value_keys = ("name_column",)
 
-    @column_pair_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_A, column_B, **kwargs):
-        frame = pl.from_pandas(pd.DataFrame({"key": column_A, "name": column_B}).reset_index(drop=True))
-        frame = frame.with_columns(pl.all().cast(pl.String))
-        return pd.Series(names_agree(frame["key"], frame["name"]).to_numpy(), index=column_A.index)
+    @frame_condition_partial()
+    def _pandas(cls, column, frame, name_column, **kwargs):
+        pair = pl.from_pandas(
+            pd.DataFrame({"key": column, "name": frame[name_column]}).reset_index(drop=True)
+        ).with_columns(pl.all().cast(pl.String))
+        return pd.Series(names_agree(pair["key"], pair["name"]).to_numpy(), index=column.index)
 
 
-class ExpectColumnPairValuesToHaveOneNamePerKey(ColumnPairMapExpectation):
-    """Expect every record sharing a key in column_A (a resident ID, a credit code) to carry the same
-    name in column_B (a comparable name key), tolerating pinyin, traditional characters and short
-    company names. All records of a key whose names disagree fail."""
+class ExpectColumnValuesToHaveOneNamePerKey(ColumnMapExpectation):
+    """Expect every record sharing a key in `column` (a resident ID, a credit code) to carry the same
+    name in `name_column` (a comparable name key), tolerating pinyin (either order), traditional
+    characters and short company names. All records of a key whose names disagree fail."""
 
-    map_metric = "column_pair_values.one_name_per_key"
-    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
-        "either_value_is_missing"
-    )
-    success_keys: ClassVar[tuple[str, ...]] = ("column_A", "column_B", "ignore_row_if", "mostly")
+    map_metric = "column_values.one_name_per_key"
+    name_column: str
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly", "name_column")
 
 
 class MulticolumnValuesOneNotNull(MulticolumnMapMetricProvider):
