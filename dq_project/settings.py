@@ -52,8 +52,8 @@ class SourceRules(_Strict):
     """Which rules of the suite apply to one source's records (issue 21).
 
     `required`: the fields this source must fill. Completeness rules on other fields
-    (`expect_column_values_to_not_be_null`) skip its records, and a listed field without such a rule
-    gets one (`<field>_present`). None (the default): the suite's completeness rules apply as written.
+    (`expect_column_values_to_not_be_null`; not the key or the customer type) skip its records, and
+    a listed field without such a rule gets one (`<field>_present`). None (the default): the suite's completeness rules apply as written.
     `skip`: rule ids that never judge this source's records.
     """
 

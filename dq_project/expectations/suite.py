@@ -28,6 +28,8 @@ DEFAULT_SUITE = "staging_customers.json"
 OVERRIDE_KEYS = frozenset({"threshold", "severity", "enabled", "params"})
 DIMENSIONS = ("completeness", "validity", "consistency", "uniqueness", "timeliness")
 NOT_NULL = "expect_column_values_to_not_be_null"
+# Fields every record needs whatever its source requires: the key, and the type rules depend on.
+STRUCTURAL_FIELDS = ("source_record_id", "customer_type")
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,12 @@ def _with_source_scopes(rules: list[Rule], scopes: Mapping[str, Mapping[str, Any
         skipped = []
         for source, scope in scopes.items():
             required = scope.get("required")
-            not_required = rule.type == NOT_NULL and required is not None and rule.field not in required
+            not_required = (
+                rule.type == NOT_NULL
+                and required is not None
+                and rule.field not in required
+                and rule.field not in STRUCTURAL_FIELDS
+            )
             if rule.id in (scope.get("skip") or ()) or not_required:
                 skipped.append(source)
         out.append(Rule(**{**rule.__dict__, "skipped_sources": tuple(sorted(skipped))}))
