@@ -69,8 +69,9 @@ create table if not exists staging.customers (
     country_status         varchar,
     country_reason         varchar
 );
--- Warehouses created before the country field (issue 21) gain it; their rows read as null (no
--- Chinese rule judges them until the partition is staged again).
-alter table staging.customers add column if not exists country varchar;
+-- Warehouses created before the country field (issue 21) gain it. Their rows were all judged as
+-- Chinese, so they read as CN (a foreign source's rows get their country when the partition is
+-- staged again).
+alter table staging.customers add column if not exists country varchar default 'CN';
 alter table staging.customers add column if not exists country_status varchar;
 alter table staging.customers add column if not exists country_reason varchar;
