@@ -34,9 +34,10 @@ PROVENANCE_KINDS = {"missing_province": "province"}
 # A defect in one field legitimately trips rules filed under a neighbour (a misplaced city makes its
 # district inconsistent too; a future creation time precedes the update time).
 RELATED_FIELDS = {
-    "city": ("province", "district"),
+    "city": ("province", "district", "phone"),
     "province": ("city", "district"),
     "district": ("city", "province"),
+    "phone": ("city",),
     "created_at": ("updated_at",),
     "updated_at": ("created_at",),
     "id_number": ("birth_date", "gender", "name"),

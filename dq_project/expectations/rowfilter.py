@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from dq_project.expectations.custom.area_codes import AREA_CODE, area_matches_city
 from dq_project.expectations.custom.content import (
     DIRTY_NAME,
     DUMMY_MOBILE,
@@ -168,6 +169,14 @@ def _divisions(k: Mapping[str, Any], df: pl.DataFrame) -> Check:
     return child.is_not_null(), ~pair.is_in(pairs).fill_null(False)
 
 
+def _area_code(k: Mapping[str, Any], df: pl.DataFrame) -> Check:
+    phone, city = pl.col(k["column"]), pl.col(k["city_column"])
+    pairs = df.select(code=phone.str.extract(AREA_CODE, 1), city=city).unique().drop_nulls()
+    bad = [f"{c}{PAIR_SEPARATOR}{t}" for c, t in pairs.iter_rows() if not area_matches_city(c, t)]
+    pair = pl.concat_str(phone.str.extract(AREA_CODE, 1), city, separator=PAIR_SEPARATOR)
+    return phone.is_not_null(), pair.is_in(pl.Series(bad, dtype=pl.String).implode()).fill_null(False)
+
+
 def _one_not_null(k: Mapping[str, Any], df: pl.DataFrame) -> Check | None:
     if k.get("ignore_row_if") != "never":
         return None
@@ -194,6 +203,7 @@ BUILDERS: dict[str, Builder] = {
     "expect_column_values_to_be_clean_name": _clean_name,
     "expect_column_values_to_be_in_parent_division": _divisions,
     "expect_multicolumn_values_to_have_one_not_null": _one_not_null,
+    "expect_column_values_to_have_area_code_of_city": _area_code,
 }
 
 

@@ -281,7 +281,7 @@ def columns_used(rules: list[Rule]) -> list[str]:
     names: list[str] = []
     for rule in rules:
         kwargs = rule.expectation()["kwargs"]
-        names += [kwargs[k] for k in ("column", "column_A", "column_B", "parent_column", "name_column") if k in kwargs]
+        names += [kwargs[k] for k in ("column", "column_A", "column_B", "parent_column", "name_column", "city_column") if k in kwargs]
         names += list(kwargs.get("column_list", ()))
         names += list(_condition_columns(kwargs.get("row_condition")))
     return list(dict.fromkeys(names))

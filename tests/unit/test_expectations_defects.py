@@ -172,3 +172,15 @@ def test_the_source_country_fills_records_without_one(country: str) -> None:
         "normalized",
         "source_default",
     )
+
+
+def test_a_landline_area_code_from_another_city_is_found() -> None:
+    staged = stage(
+        [
+            {"phone": "0755-88886666", "province": "广东省", "city": "深圳市", "district": "南山区"},
+            {"phone": "010-62345678", "province": "广东省", "city": "深圳市", "district": "南山区"},
+            {"phone": "028-88886666", "province": "四川省", "city": "成都市", "district": "武侯区"},
+            {"phone": "+44 20 7946 0000", "province": "广东省", "city": "深圳市", "district": "南山区"},
+        ]
+    )
+    assert failing(staged, "phone_area_code_matches_city") == {"R001": "area_code_not_of_city"}

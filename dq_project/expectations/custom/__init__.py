@@ -2,9 +2,10 @@
 
 validity: valid CN resident ID / credit code, valid phone number, valid e-mail (the normalizer's status);
 content: placeholder-free, not a dummy mobile, clean name;
-relations: consistent divisions, one name per key, one contact channel filled.
+relations: consistent divisions, one name per key, one contact channel filled;
+area_codes: a landline's area code against the city.
 """
 
-from dq_project.expectations.custom import content, relations, validity
+from dq_project.expectations.custom import area_codes, content, relations, validity
 
-__all__ = ["content", "relations", "validity"]
+__all__ = ["area_codes", "content", "relations", "validity"]
