@@ -26,7 +26,7 @@ DEFECT_RULES = {
     "dummy_mobile": "mobile_is_not_dummy",
     "placeholder": "owner_is_placeholder_free",
     "city_outside_province": "city_in_province",
-    "future_timestamp": "created_at_not_in_future",
+    "future_timestamp": "updated_at_not_in_future",
 }
 # A blanked province is reported, not silently filled: either the rule finds it missing, or the
 # normalizer derived it with its provenance in province_reason ('derived_from:city').

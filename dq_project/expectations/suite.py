@@ -80,6 +80,8 @@ class Rule:
             "kwargs": kwargs,
             "meta": meta,
             "severity": "critical" if self.severity == "ERROR" else "warning",
+            # Data Docs show an expectation's description in place of GX's generated sentence.
+            "description": f"{self.id}: {self.description_en}",
         }
 
 

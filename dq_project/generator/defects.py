@@ -55,12 +55,11 @@ _RATES: dict[str, tuple[tuple[str, float], ...]] = {
     "id_number": (("missing", 0.04), ("invalid_id_checksum", 0.07), ("fullwidth", 0.09)),
     "credit_code": (("missing", 0.02), ("invalid_credit_code", 0.06)),
     "birth_date": (("invalid_birth_date", 0.025),),
-    "updated_at": (("updated_before_created", 0.03),),
+    "updated_at": (("updated_before_created", 0.03), ("future_timestamp", 0.04)),
     # Appended after the original fields, so their draws (and every earlier defect) stay the same.
     "owner": (("placeholder", 0.02),),
     "city": (("city_outside_province", 0.02),),
     "province": (("missing_province", 0.02),),
-    "created_at": (("future_timestamp", 0.01),),
 }
 _FLAGS = {(field, kind) for field, kinds in _RATES.items() for kind, _ in kinds}
 
@@ -147,15 +146,10 @@ def plant(
         _apply("owner", {"placeholder": _lookup(OWNER_PLACEHOLDERS, "dd_owner_placeholder")}),
         _apply("city", {"city_outside_province": _other_city()}),
         _apply("province", {"missing_province": pl.lit(None, pl.String)}),
-        pl.when(_flag("created_at", "future_timestamp"))
-        .then(
-            pl.col("updated_ts").max().dt.truncate("1d")
-            + pl.duration(days=1, seconds=pl.col("dd_ahead_seconds"))
-        )
-        .otherwise("created_ts")
-        .alias("created_ts"),
         pl.when(_flag("updated_at", "updated_before_created"))
         .then(pl.col("created_ts") - pl.duration(seconds=pl.col("dd_back_seconds")))
+        .when(_flag("updated_at", "future_timestamp"))
+        .then(pl.col("updated_ts").max().dt.truncate("1d") + pl.duration(days=1, seconds=pl.col("dd_ahead_seconds")))
         .otherwise("updated_ts")
         .alias("updated_ts"),
     )

@@ -43,7 +43,8 @@ def test_output_columns_and_types(normalized: pl.DataFrame) -> None:
     status_columns = [f"{f}_status" for f in STATUS_FIELDS]
     reason_columns = [f"{f}_reason" for f in STATUS_FIELDS]
     derived = ["id_birth_date", "id_gender", "id_region_known", "email_suggestion"]
-    assert normalized.columns == [*ROWS, *derived, *status_columns, *reason_columns]
+    added = [f for f in ("country",) if f not in ROWS]  # canonical fields the input lacks
+    assert normalized.columns == [*ROWS, *added, *derived, *status_columns, *reason_columns]
     assert normalized.height == 3
     types = normalized.schema
     assert types["birth_date"] == pl.Date and types["id_birth_date"] == pl.Date
@@ -51,7 +52,7 @@ def test_output_columns_and_types(normalized: pl.DataFrame) -> None:
     assert types["row_number"] == pl.Int64
     temporal = {"birth_date", "created_at", "updated_at", "id_birth_date", "row_number", "id_region_known"}
     assert all(types[c] == pl.String for c in normalized.columns if c not in temporal)
-    assert len(STATUS_FIELDS) == 17 and not {"source", "source_record_id", "tags"} & set(STATUS_FIELDS)
+    assert len(STATUS_FIELDS) == 18 and not {"source", "source_record_id", "tags"} & set(STATUS_FIELDS)
 
 
 def test_pass_through_columns_untouched(normalized: pl.DataFrame) -> None:
