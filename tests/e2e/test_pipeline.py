@@ -264,5 +264,7 @@ def test_a_users_own_expectation_runs_and_is_reported_like_ours(pipeline) -> Non
 
 def test_data_docs_hold_no_raw_values(pipeline) -> None:
     docs = (pipeline["settings"].reports_dir / DAY.isoformat() / "gx" / "validation.html").read_text("utf-8")
-    mobiles = pipeline["con"].sql("select mobile from staging.customers where mobile is not null limit 200").pl()
-    assert not any(m.removeprefix("+86") in docs for m in mobiles["mobile"])
+    mobiles = pipeline["con"].sql("select mobile from staging.customers where mobile is not null").pl()
+    examples = {"13888888888", "13812345678", "13800138000"}  # the dummy rule's description names them
+    numbers = {m.removeprefix("+86") for m in mobiles["mobile"] if len(m) >= 11} - examples
+    assert numbers and not any(n in docs for n in numbers)
