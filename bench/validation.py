@@ -70,7 +70,10 @@ def speed(staged: pl.DataFrame, repeat: int = 2) -> None:
     disagree = {r: (n, counts.get(r)) for r, n in gx_counts.items() if r in counts and n != counts[r]}
     print(f"speed  rows={staged.height:,}  expectations={len(rules)}  failures={run.failures.height:,}")
     print(f"  GX step: run_rules (suite, row filter, failures)  {gx_seconds:6.2f} s")
-    print(f"  one DuckDB query (same counts)                    {sql_seconds:6.2f} s   ratio {gx_seconds / sql_seconds:.1f}x")
+    print(
+        f"  one DuckDB query (same counts)                    {sql_seconds:6.2f} s"
+        f"   ratio {gx_seconds / sql_seconds:.1f}x"
+    )
     print(f"  rules counted by both: {len(set(gx_counts) & set(counts))} of {len(gx_counts)}")
     print(f"  per-rule failed counts agree: {not disagree}" + (f"  {disagree}" if disagree else ""))
 

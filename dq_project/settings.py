@@ -53,7 +53,8 @@ class SourceRules(_Strict):
 
     `required`: the fields this source must fill. Completeness rules on other fields
     (`expect_column_values_to_not_be_null`; not the key or the customer type) skip its records, and
-    a listed field without such a rule gets one (`<field>_present`). None (the default): the suite's completeness rules apply as written.
+    a listed field without such a rule gets one (`<field>_present`). None (the default): the
+    suite's completeness rules apply as written.
     `skip`: rule ids that never judge this source's records.
     """
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import dagster as dg
 
-from dq_project.definitions import defs
 from dq_project.assets.quality import ADDITIONAL_CHECK
+from dq_project.definitions import defs
 from dq_project.expectations import all_rule_ids
 
 

@@ -123,7 +123,9 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     declared = set(all_rule_ids())
     for row in run.results.iter_rows(named=True):
         if row["rule_id"] in declared:
-            samples = failures.filter(pl.col("rule_id") == row["rule_id"]).head(settings.report.failure_samples)
+            samples = failures.filter(pl.col("rule_id") == row["rule_id"]).head(
+                settings.report.failure_samples
+            )
             yield _check_result(row, samples["value_masked"].cast(pl.String).to_list())
     yield _additional_check(run.results.filter(~pl.col("rule_id").is_in(list(declared))))
     configured = {rule.id for rule in rules}

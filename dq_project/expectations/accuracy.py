@@ -139,14 +139,28 @@ def false_flag_rate(staged: pl.DataFrame, truth: pl.DataFrame, failures: pl.Data
     fields ('mobile|phone|email') and timeliness measures are not field flags. Returns flagged,
     valid and rate.
     """
-    flags = failures.filter(~pl.col("rule_id").is_in(MEASURES) & ~pl.col("field").str.contains("|", literal=True))
-    fields = [f for f in flags["field"].unique().to_list() + list(DEFECT_FIELDS) if f"{f}_status" in staged.columns]
+    flags = failures.filter(
+        ~pl.col("rule_id").is_in(MEASURES) & ~pl.col("field").str.contains("|", literal=True)
+    )
+    fields = [
+        f for f in flags["field"].unique().to_list() + list(DEFECT_FIELDS) if f"{f}_status" in staged.columns
+    ]
     fields = sorted(set(fields))
-    spoiled = truth.select(
-        "record_key", field=pl.concat_list(pl.col("field"), pl.col("field").replace_strict(
-            {f: list(r) for f, r in RELATED_FIELDS.items()}, default=[], return_dtype=pl.List(pl.String)
-        ))
-    ).explode("field").unique()
+    spoiled = (
+        truth.select(
+            "record_key",
+            field=pl.concat_list(
+                pl.col("field"),
+                pl.col("field").replace_strict(
+                    {f: list(r) for f, r in RELATED_FIELDS.items()},
+                    default=[],
+                    return_dtype=pl.List(pl.String),
+                ),
+            ),
+        )
+        .explode("field")
+        .unique()
+    )
     valid = (
         staged.select("record_key", *(pl.col(f"{f}_status").alias(f) for f in fields))
         .unpivot(index="record_key", variable_name="field", value_name="status")
@@ -157,4 +171,14 @@ def false_flag_rate(staged: pl.DataFrame, truth: pl.DataFrame, failures: pl.Data
     return {"flagged": flagged.height, "valid": valid.height, "rate": flagged.height / max(valid.height, 1)}
 
 
-DEFECT_FIELDS = ("name", "mobile", "email", "id_number", "credit_code", "birth_date", "owner", "city", "province")
+DEFECT_FIELDS = (
+    "name",
+    "mobile",
+    "email",
+    "id_number",
+    "credit_code",
+    "birth_date",
+    "owner",
+    "city",
+    "province",
+)

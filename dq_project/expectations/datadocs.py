@@ -35,5 +35,7 @@ def write_data_docs(validation, suite, out_dir: Path, *, mask_pii: bool = True) 
     view = DefaultJinjaPageView()
     page = out_dir / VALIDATION_PAGE
     page.write_text(view.render(ValidationResultsPageRenderer().render(shown)), encoding="utf-8")
-    (out_dir / SUITE_PAGE).write_text(view.render(ExpectationSuitePageRenderer().render(suite)), encoding="utf-8")
+    (out_dir / SUITE_PAGE).write_text(
+        view.render(ExpectationSuitePageRenderer().render(suite)), encoding="utf-8"
+    )
     return page

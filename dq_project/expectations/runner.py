@@ -132,7 +132,10 @@ def _gx_columns(rules: list[Rule], available: list[str]) -> tuple[list[str], set
             companions.append(f"{column}_status")
         if column and rule.type.endswith(_REASON_READERS):
             companions.append(f"{column}_reason")
-        if rule.type in ("expect_column_pair_values_to_be_equal", "expect_column_pair_values_a_to_be_greater_than_b"):
+        if rule.type in (
+            "expect_column_pair_values_to_be_equal",
+            "expect_column_pair_values_a_to_be_greater_than_b",
+        ):
             compared |= {rule.kwargs["column_A"], rule.kwargs["column_B"]}
     columns = [KEY, *used, *(c for c in companions if c in available)]
     return list(dict.fromkeys(columns)), compared
@@ -204,7 +207,9 @@ def _complete_masks(df: pl.DataFrame, frame: pd.DataFrame, rules: list[Rule], pa
     masks = {}
     for result in validate(frame, rules, parameters, result_format).results:
         keys = [row[KEY] for row in result.result.get("unexpected_index_list") or []]
-        masks[result.expectation_config.meta["rule_id"]] = df[KEY].is_in(pl.Series(keys, dtype=pl.String).implode())
+        masks[result.expectation_config.meta["rule_id"]] = df[KEY].is_in(
+            pl.Series(keys, dtype=pl.String).implode()
+        )
     return masks
 
 
@@ -260,7 +265,9 @@ def run_rules(df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None)
         raise RuntimeError(f"GX returned results for {sorted(counts)}, expected every rule")
     masks = {rule.id: failing_mask(rule.type, rule.expectation()["kwargs"], df, parameters) for rule in rules}
     unknown = [rule for rule in rules if masks[rule.id] is None]
-    masks |= _complete_masks(df, _pandas_frame(df, unknown, key=True) if unknown else frame, unknown, parameters)
+    masks |= _complete_masks(
+        df, _pandas_frame(df, unknown, key=True) if unknown else frame, unknown, parameters
+    )
     parts = []
     for rule in rules:
         n = int(masks[rule.id].sum())

@@ -155,7 +155,9 @@ def _check(rule: Rule, where: str) -> None:
     if rule.dimension not in DIMENSIONS:
         raise ValueError(f"suite {where}: rule {rule.id}: dimension must be one of {DIMENSIONS}")
     if rule.severity not in ("ERROR", "WARN"):
-        raise ValueError(f"suite {where}: rule {rule.id}: severity must be ERROR or WARN, got {rule.severity!r}")
+        raise ValueError(
+            f"suite {where}: rule {rule.id}: severity must be ERROR or WARN, got {rule.severity!r}"
+        )
     if not 0.0 <= rule.threshold <= 1.0:
         raise ValueError(f"suite {where}: rule {rule.id}: threshold must be in [0, 1], got {rule.threshold}")
 
@@ -283,7 +285,11 @@ def columns_used(rules: list[Rule]) -> list[str]:
     names: list[str] = []
     for rule in rules:
         kwargs = rule.expectation()["kwargs"]
-        names += [kwargs[k] for k in ("column", "column_A", "column_B", "parent_column", "name_column", "city_column") if k in kwargs]
+        names += [
+            kwargs[k]
+            for k in ("column", "column_A", "column_B", "parent_column", "name_column", "city_column")
+            if k in kwargs
+        ]
         names += list(kwargs.get("column_list", ()))
         names += list(_condition_columns(kwargs.get("row_condition")))
     return list(dict.fromkeys(names))

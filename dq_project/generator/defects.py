@@ -149,7 +149,10 @@ def plant(
         pl.when(_flag("updated_at", "updated_before_created"))
         .then(pl.col("created_ts") - pl.duration(seconds=pl.col("dd_back_seconds")))
         .when(_flag("updated_at", "future_timestamp"))
-        .then(pl.col("updated_ts").max().dt.truncate("1d") + pl.duration(days=1, seconds=pl.col("dd_ahead_seconds")))
+        .then(
+            pl.col("updated_ts").max().dt.truncate("1d")
+            + pl.duration(days=1, seconds=pl.col("dd_ahead_seconds"))
+        )
         .otherwise("updated_ts")
         .alias("updated_ts"),
     )

@@ -12,7 +12,14 @@ from __future__ import annotations
 import phonenumbers
 import polars as pl
 
-from dq_project.normalize.text import RAW, STATUS_INVALID, STATUS_NORMALIZED, STATUS_OK, clean_text, field_frame
+from dq_project.normalize.text import (
+    RAW,
+    STATUS_INVALID,
+    STATUS_NORMALIZED,
+    STATUS_OK,
+    clean_text,
+    field_frame,
+)
 
 ALIASES: dict[str, str] = {
     "中国": "CN", "中华人民共和国": "CN", "中国大陆": "CN", "大陆": "CN", "china": "CN", "prc": "CN",

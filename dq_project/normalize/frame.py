@@ -8,8 +8,8 @@ import polars as pl
 
 from dq_project.normalize.address import normalize_divisions
 from dq_project.normalize.categories import plan_customer_type, plan_gender
-from dq_project.normalize.country import plan_country
 from dq_project.normalize.cn_ids import plan_credit_code, plan_resident_id
+from dq_project.normalize.country import plan_country
 from dq_project.normalize.dates import DATE_ORDERS, DateOrder, plan_date, plan_datetime
 from dq_project.normalize.email import plan_email
 from dq_project.normalize.phone import normalize_mobile, normalize_phone

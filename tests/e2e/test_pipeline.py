@@ -251,7 +251,9 @@ def test_a_users_own_expectation_runs_and_is_reported_like_ours(pipeline) -> Non
     ).fetchall()
     emails = con.sql("select email from staging.customers where email is not null").pl()["email"]
     assert evaluated == emails.len() and failed == int((emails.str.len_chars() > 20).sum()) > 0
-    ((listed,),) = con.sql("select count(*) from quality.rule_failures where rule_id = 'email_short'").fetchall()
+    ((listed,),) = con.sql(
+        "select count(*) from quality.rule_failures where rule_id = 'email_short'"
+    ).fetchall()
     assert listed == failed
     checks = {e.check_name: e for e in pipeline["result"].get_asset_check_evaluations()}
     extra = checks["additional_expectations"]

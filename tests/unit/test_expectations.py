@@ -41,7 +41,9 @@ CUSTOM = {
 
 
 def test_the_suite_file_is_a_gx_suite_in_gx_vocabulary() -> None:
-    text = (resources.files("dq_project.expectations") / "suites" / "staging_customers.json").read_text("utf-8")
+    text = (resources.files("dq_project.expectations") / "suites" / "staging_customers.json").read_text(
+        "utf-8"
+    )
     suite = json.loads(text)
     types = {e["type"] for e in suite["expectations"]}
     assert types == NATIVE | CUSTOM
@@ -101,13 +103,19 @@ def test_a_missing_field_is_reported_under_that_field_with_its_reason() -> None:
     staged = stage([{"gender": ""}, {"gender": "无"}, {}])
     rules = load_rules(scopes={"crm": {"required": ["name", "gender", "mobile"]}})
     failures = run_rules(staged, rules, DAY).failures.filter(pl.col("rule_id") == "gender_present")
-    assert failures.select("field", "reason").rows() == [("gender", "missing:blank"), ("gender", "missing:placeholder:无")]
+    assert failures.select("field", "reason").rows() == [
+        ("gender", "missing:blank"),
+        ("gender", "missing:placeholder:无"),
+    ]
 
 
 def test_per_source_applicability_required_and_skip() -> None:
     rows = [{"source": "web", "owner": "", "mobile": ""}, {"source": "crm", "owner": "", "mobile": ""}]
     staged = stage(rows)
-    scopes = {"web": {"required": ["name", "email"], "skip": ["mobile_is_not_dummy"]}, "crm": {"required": None}}
+    scopes = {
+        "web": {"required": ["name", "email"], "skip": ["mobile_is_not_dummy"]},
+        "crm": {"required": None},
+    }
     results = run_rules(staged, load_rules(scopes=scopes), DAY)
     mobile = results.results.filter(pl.col("rule_id") == "mobile_present")
     assert mobile.select("evaluated", "failed").row(0) == (1, 1)  # the crm record only
@@ -119,7 +127,9 @@ def test_per_source_applicability_required_and_skip() -> None:
 
 def test_timeliness_measures_staleness_without_alerting() -> None:
     staged = stage([{"updated_at": "2015-01-01 00:00:00", "created_at": "2014-01-01 00:00:00"}] * 3)
-    measured = run_rules(staged, load_rules(), DAY).results.filter(pl.col("rule_id") == "record_recently_updated")
+    measured = run_rules(staged, load_rules(), DAY).results.filter(
+        pl.col("rule_id") == "record_recently_updated"
+    )
     assert measured.select("failed_ratio", "passed").row(0) == (1.0, True)
     strict = load_rules({"record_recently_updated": {"threshold": 0.2}})
     alert = run_rules(staged, strict, DAY).results.filter(pl.col("rule_id") == "record_recently_updated")
@@ -130,7 +140,10 @@ def test_a_users_own_expectations_run_and_are_reported_row_by_row(tmp_path: Path
     suite = {
         "name": "mine",
         "expectations": [
-            {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "email", "regex": "@qq\\.com$"}},
+            {
+                "type": "expect_column_values_to_match_regex",
+                "kwargs": {"column": "email", "regex": "@qq\\.com$"},
+            },
             {
                 "type": "expect_column_value_lengths_to_equal",
                 "kwargs": {"column": "mobile", "value": 14},
@@ -144,7 +157,9 @@ def test_a_users_own_expectations_run_and_are_reported_row_by_row(tmp_path: Path
     run = run_rules(staged, load_rules(suites=[path]), DAY)
     results = {r["rule_id"]: r for r in run.results.to_dicts()}
     assert results["email__column_values_to_match_regex"]["failed"] == 1
-    assert results["mobile_e164_length"]["failed"] == 1 and results["mobile_e164_length"]["severity"] == "ERROR"
+    assert (
+        results["mobile_e164_length"]["failed"] == 1 and results["mobile_e164_length"]["severity"] == "ERROR"
+    )
     # The length rule has no dq row filter: its failing rows came from GX's COMPLETE format.
     failures = run.failures.filter(pl.col("rule_id") == "mobile_e164_length")
     assert failures.select("record_key", "field").rows() == [("crm:R002", "mobile")]

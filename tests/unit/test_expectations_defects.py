@@ -6,10 +6,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from stage_helpers import DAY, stage
 
 from dq_project.expectations import load_rules, run_rules
 from dq_project.normalize import normalize_frame
-from stage_helpers import DAY, stage
 
 RULES = load_rules()
 FAKE_1000 = Path("/work/shared/data/fake_1000/fake_1000.csv")
@@ -23,7 +23,9 @@ def failing(staged: pl.DataFrame, rule_id: str, rules=RULES) -> dict[str, str | 
 
 
 def test_placeholders_in_text_fields_are_found_and_configurable_per_field() -> None:
-    staged = stage([{"owner": "待分配"}, {"owner": "不详"}, {"owner": "王建国"}, {"name": "未知"}, {"owner": "公共"}])
+    staged = stage(
+        [{"owner": "待分配"}, {"owner": "不详"}, {"owner": "王建国"}, {"name": "未知"}, {"owner": "公共"}]
+    )
     assert set(failing(staged, "owner_is_placeholder_free")) == {"R000", "R001"}
     assert failing(staged, "name_is_placeholder_free") == {"R003": "placeholder:未知"}
     mine = load_rules({"owner_is_placeholder_free": {"params": {"placeholders": ["待分配", "公共"]}}})
@@ -98,7 +100,9 @@ def test_a_missing_province_is_reported_missing_or_derived_with_its_provenance()
 
 
 def test_landlines_are_not_rejected_by_the_phone_rule() -> None:
-    staged = stage([{"phone": p} for p in ("010-62345678", "(021)62345678", "0755 8888 6666", "0571-88886666转123")])
+    staged = stage(
+        [{"phone": p} for p in ("010-62345678", "(021)62345678", "0755 8888 6666", "0571-88886666转123")]
+    )
     assert failing(staged, "phone_is_valid_e164") == {}
     assert staged["phone_status"].to_list() == ["normalized"] * 4
 
@@ -114,7 +118,12 @@ def test_one_name_per_id_tolerates_pinyin_traditional_and_short_company_names() 
             {"id_number": "110105198503120043", "name": "李娜"},
             {"id_number": "110105198503120043", "name": "王芳"},
             *(
-                {"customer_type": "company", "name": "", "credit_code": "91440300MA5FXXXX1K", "company_name": n}
+                {
+                    "customer_type": "company",
+                    "name": "",
+                    "credit_code": "91440300MA5FXXXX1K",
+                    "company_name": n,
+                }
                 for n in ("华为技术有限公司", "华为", "深圳市华为技术有限公司")
             ),
         ]
@@ -140,8 +149,8 @@ def test_foreign_records_are_not_judged_by_chinese_rules() -> None:
     assert staged.filter(pl.col("city").is_not_null())["city_status"].unique().to_list() == ["ok"]
     results = run_rules(staged, RULES, DAY).results
     chinese = [
-        "mobile_present", "province_present", "city_present", "mobile_is_not_dummy", "id_number_checksum_valid",
-        "credit_code_checksum_valid", "city_in_province", "district_in_city", "id_number_one_name",
+        "mobile_present", "province_present", "city_present", "mobile_is_not_dummy",
+        "id_number_checksum_valid", "credit_code_checksum_valid", "city_in_province", "district_in_city", "id_number_one_name",
     ]  # fmt: skip
     judged = results.filter(pl.col("rule_id").is_in(chinese))
     assert judged["evaluated"].sum() == 0 and judged["failed"].sum() == 0 and judged["passed"].all()
@@ -151,7 +160,11 @@ def test_foreign_records_are_not_judged_by_chinese_rules() -> None:
 
 def test_a_record_naming_its_country_overrides_the_source_default() -> None:
     staged = stage(
-        [{"country": "中国"}, {"country": "United Kingdom", "mobile": "07700 900123"}, {"country": "Atlantis"}]
+        [
+            {"country": "中国"},
+            {"country": "United Kingdom", "mobile": "07700 900123"},
+            {"country": "Atlantis"},
+        ]
     )
     assert staged.select("country", "country_status", "country_reason").rows() == [
         ("CN", "normalized", None),
@@ -159,9 +172,12 @@ def test_a_record_naming_its_country_overrides_the_source_default() -> None:
         ("Atlantis", "invalid", "unknown_country"),
     ]
     assert set(failing(staged, "mobile_present")) == set()
-    assert run_rules(staged, RULES, DAY).results.filter(pl.col("rule_id") == "mobile_is_not_dummy")[
-        "evaluated"
-    ].item() == 1
+    assert (
+        run_rules(staged, RULES, DAY)
+        .results.filter(pl.col("rule_id") == "mobile_is_not_dummy")["evaluated"]
+        .item()
+        == 1
+    )
 
 
 @pytest.mark.parametrize("country", ["CN"])

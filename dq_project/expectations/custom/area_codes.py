@@ -53,11 +53,16 @@ class ColumnValuesAreaCodeOfCity(ColumnMapMetricProvider):
 
     @frame_condition_partial()
     def _pandas(cls, column, frame, city_column, **kwargs):
-        codes = pd.Series(area_codes(pl.Series(column.astype("string").to_numpy(na_value=None))).to_numpy(),
-                          index=column.index)
+        codes = pd.Series(
+            area_codes(pl.Series(column.astype("string").to_numpy(na_value=None))).to_numpy(),
+            index=column.index,
+        )
         inverse, pairs, code_values, cities = pair_codes(codes, frame[city_column])
         verdict = np.array(
-            [area_matches_city(code_values[i] if i >= 0 else None, cities[j] if j >= 0 else None) for i, j in pairs],
+            [
+                area_matches_city(code_values[i] if i >= 0 else None, cities[j] if j >= 0 else None)
+                for i, j in pairs
+            ],
             dtype=bool,
         )
         return pd.Series(verdict[inverse], index=column.index)

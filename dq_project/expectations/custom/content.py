@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
 from great_expectations.expectations.metrics.map_metric_provider import (
     ColumnMapMetricProvider,
     column_condition_partial,
 )
-from great_expectations.execution_engine import PandasExecutionEngine
 
 from dq_project.expectations.custom.columns import per_value
 from dq_project.expectations.custom.partials import frame_condition_partial
@@ -64,7 +64,9 @@ class ColumnValuesNotDummyMobile(ColumnMapMetricProvider):
 
     @frame_condition_partial(filter_column_isnull=False)
     def _pandas(cls, column, frame, **kwargs):
-        pattern = per_value(column, lambda v: v.str.replace(r"^\+86", "", regex=True).str.contains(DUMMY_MOBILE))
+        pattern = per_value(
+            column, lambda v: v.str.replace(r"^\+86", "", regex=True).str.contains(DUMMY_MOBILE)
+        )
         dropped = per_value(frame[f"{column.name}_reason"], lambda r: r.str.contains(DUMMY_REASON))
         return ~(pattern | dropped)
 

@@ -86,9 +86,7 @@ def names_agree(keys: pl.Series, names: pl.Series) -> pl.Series:
     letters = pl.col("name").str.split("").list.sort().list.join("").hash()
     named = named.filter(letters.min().over("key") != letters.max().over("key"))
     shortest = pl.col("name").sort_by(pl.col("name").str.len_chars()).first().over("key")
-    verdict = named.select(
-        "row", agree=pl.col("name").str.contains(shortest, literal=True).all().over("key")
-    )
+    verdict = named.select("row", agree=pl.col("name").str.contains(shortest, literal=True).all().over("key"))
     disagree = verdict.filter(~pl.col("agree"))["row"]
     return ~frame["row"].is_in(disagree.implode())
 
