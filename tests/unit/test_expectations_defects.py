@@ -150,7 +150,8 @@ def test_foreign_records_are_not_judged_by_chinese_rules() -> None:
     results = run_rules(staged, RULES, DAY).results
     chinese = [
         "mobile_present", "province_present", "city_present", "mobile_is_not_dummy",
-        "id_number_checksum_valid", "credit_code_checksum_valid", "city_in_province", "district_in_city", "id_number_one_name",
+        "id_number_checksum_valid", "credit_code_checksum_valid", "city_in_province", "district_in_city",
+        "id_number_one_name",
     ]  # fmt: skip
     judged = results.filter(pl.col("rule_id").is_in(chinese))
     assert judged["evaluated"].sum() == 0 and judged["failed"].sum() == 0 and judged["passed"].all()
