@@ -98,11 +98,11 @@ class SourceSettings(_Strict):
     snapshot_date_regex: str = r"(\d{4}-\d{2}-\d{2})"
     snapshot_date_column: str | None = None
     trust: int = Field(default=50, ge=0, le=100, description="survivorship: higher wins ties")
-    country: str = Field(
-        default="CN",
+    country: str | None = Field(
+        default=None,
         pattern=r"^[A-Z]{2}$",
-        description="ISO 3166 alpha-2 country of records without a country of their own; Chinese "
-        "division, ID and mobile rules judge CN records only",
+        description="ISO 3166 alpha-2 country of records without a country of their own (default: "
+        "phone_region); Chinese division, ID and mobile rules judge CN records only",
     )
     rules: SourceRules = SourceRules()
 
@@ -122,6 +122,11 @@ class SourceSettings(_Strict):
     def _defaults_name_canonical_fields(cls, defaults: dict[str, str]) -> dict[str, str]:
         _only_known(defaults, CANONICAL_FIELDS, "defaults name unknown canonical fields")
         return defaults
+
+    @property
+    def default_country(self) -> str:
+        """The country of this source's records that name none: `country`, else `phone_region`."""
+        return self.country or self.phone_region
 
     def mapped_columns(self, field: str) -> list[str]:
         """The source columns feeding a canonical field (several are joined with a space)."""

@@ -39,7 +39,7 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
                 default_region=source.phone_region,
                 date_order=source.date_order,
                 today=snapshot_date,  # birth dates after the snapshot are invalid, on re-runs too
-                default_country=source.country,
+                default_country=source.default_country,
             )
             frames.append(normalized.with_columns(pl.lit(snapshot_date).alias("snapshot_date")))
         staged_frame = pl.concat(frames, how="diagonal_relaxed") if frames else None

@@ -65,6 +65,7 @@ def test_a_city_outside_its_province_and_a_district_outside_its_city_are_found()
             {"province": "江苏省", "city": "苏州市", "district": "姑苏区", "address": "人民路1号"},
             {"province": "广东省", "city": "深圳市", "district": "海淀区", "address": "深南大道1号"},
             {"province": "广东", "city": "深圳", "district": "南山区", "address": "科技路1号"},
+            {"province": "Guangdong", "city": "Shenzhen", "district": "", "address": "Keji Rd 1"},
         ]
     )
     assert failing(staged, "city_in_province") == {"R000": "city_not_in_province"}
