@@ -198,6 +198,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         "quarantined_files": issues_of_date(con, snapshot_date, limit=20),
         "mapping_warnings": query_sql(con, "raw/select_mapping_warnings", snapshot_date=day).pl().to_dicts(),
         **linkage_models(con, settings, day),
+        **data_docs_links(settings, snapshot_date),
     }
 
 
@@ -227,6 +228,15 @@ def linkage_models(con: duckdb.DuckDBPyConnection, settings: Settings, day: str)
             )
     health = model_health(settings.models_dir, counts, match_settings)
     return {"models": models, "model_health": [i.as_dict() for i in health]}
+
+
+def data_docs_links(settings: Settings, snapshot_date: dt.date) -> dict[str, str | None]:
+    """Relative links from the audit report to the run's GX Data Docs (written by the validation
+    asset under <home>/reports/<date>/gx/), or None when there are none."""
+    folder = settings.reports_dir / snapshot_date.isoformat() / "gx"
+    if not (folder / "validation.html").exists():
+        return {"data_docs": None, "data_docs_suite": None}
+    return {"data_docs": "gx/validation.html", "data_docs_suite": "gx/suite.html"}
 
 
 def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date) -> Path:

@@ -33,7 +33,7 @@ DEFAULT_BIRTH_DATE_MIN = dt.date(1900, 1, 1)  # a source's birth_date_min unless
 CANONICAL_FIELDS: tuple[str, ...] = (
     "source_record_id", "customer_type", "name", "gender", "birth_date", "id_number", "company_name",
     "credit_code", "mobile", "phone", "email", "province", "city", "district", "address", "owner",
-    "tags", "created_at", "updated_at", "given_name", "family_name", "postcode", "identifier",
+    "tags", "created_at", "updated_at", "given_name", "family_name", "postcode", "identifier", "country",
 )  # fmt: skip
 
 
@@ -50,6 +50,27 @@ def _only_known(keys: Iterable[str], known: Iterable[str], what: str) -> None:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRules(_Strict):
+    """Which rules of the suite apply to one source's records (issue 21).
+
+    `required`: the fields this source must fill. Completeness rules on other fields
+    (`expect_column_values_to_not_be_null`; not the key or the customer type) skip its records, and
+    a listed field without such a rule gets one (`<field>_present`). None (the default): the
+    suite's completeness rules apply as written.
+    `skip`: rule ids that never judge this source's records.
+    """
+
+    required: list[str] | None = None
+    skip: list[str] = []
+
+    @field_validator("required")
+    @classmethod
+    def _required_are_canonical(cls, required: list[str] | None) -> list[str] | None:
+        if required is not None:
+            _only_known(required, CANONICAL_FIELDS, "rules.required names unknown canonical fields")
+        return required
 
 
 class SourceSettings(_Strict):
@@ -106,6 +127,13 @@ class SourceSettings(_Strict):
             attributes = dict(attributes)
             data = {**data, "attributes": attributes, "keep_unmapped": attributes.pop("keep_unmapped")}
         return data
+    country: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166 alpha-2 country of records without a country of their own (default: "
+        "phone_region); Chinese division, ID and mobile rules judge CN records only",
+    )
+    rules: SourceRules = SourceRules()
 
     @field_validator("mapping")
     @classmethod
@@ -118,6 +146,11 @@ class SourceSettings(_Strict):
     def _defaults_name_canonical_fields(cls, defaults: dict[str, str]) -> dict[str, str]:
         _only_known(defaults, CANONICAL_FIELDS, "defaults name unknown canonical fields")
         return defaults
+
+    @property
+    def default_country(self) -> str:
+        """The country of this source's records that name none: `country`, else `phone_region`."""
+        return self.country or self.phone_region
 
     def mapped_columns(self, field: str) -> list[str]:
         """The source columns a canonical field's mapping value names (as written in the config)."""
@@ -233,6 +266,16 @@ class WarehouseSettings(_Strict):
     )
 
 
+class ValidationSettings(_Strict):
+    """The GX suite run on every staged partition (dq_project/expectations)."""
+
+    suites: list[Path] = Field(
+        default_factory=list,
+        description="extra GX suite files (JSON); their expectations run and are reported like dq's own",
+    )
+    data_docs: bool = Field(default=True, description="write GX Data Docs under <home>/reports/<date>/gx")
+
+
 class RuleOverride(_Strict):
     severity: Literal["ERROR", "WARN"] | None = None
     threshold: float | None = Field(default=None, ge=0, le=1)
@@ -263,6 +306,7 @@ class Settings(_Strict):
     kpis: KpiSettings = KpiSettings()
     golden: GoldenSettings = GoldenSettings()
     rules: dict[str, RuleOverride] = {}
+    validation: ValidationSettings = ValidationSettings()
     access: AccessSettings = AccessSettings()
     warehouse: WarehouseSettings = WarehouseSettings()
     demo_rows: int = Field(default=5000, ge=10)

@@ -6,8 +6,9 @@ import datetime as dt
 
 import dagster as dg
 
+from dq_project.assets.quality import ADDITIONAL_CHECK
 from dq_project.definitions import defs
-from dq_project.expectations import default_rules
+from dq_project.expectations import all_rule_ids
 
 
 def test_definitions_resolve() -> None:
@@ -41,7 +42,7 @@ def test_every_rule_is_a_blocking_asset_check() -> None:
         for s in a.check_specs
         if s.asset_key.to_user_string() == "quality/rule_results"
     }
-    assert set(specs) == {rule.id for rule in default_rules()}
+    assert set(specs) == {*all_rule_ids(), ADDITIONAL_CHECK}
     assert all(spec.blocking for spec in specs.values())
 
 

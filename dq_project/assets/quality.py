@@ -9,7 +9,7 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from dq_project.expectations import Rule, default_rules, run_rules
+from dq_project.expectations import Rule, all_rule_ids, build_suite, load_rules, run_rules
 from dq_project.partitions import daily_snapshots
 from dq_project.resources import WarehouseResource
 from dq_project.settings import Settings
@@ -18,14 +18,18 @@ from dq_project.sql import query_sql, run_sql
 RULE_RESULTS = dg.AssetKey(["quality", "rule_results"])
 RULE_FAILURES = dg.AssetKey(["quality", "rule_failures"])
 STAGED_CUSTOMERS = dg.AssetKey(["staging", "customers"])
+ADDITIONAL_CHECK = "additional_expectations"
+DATA_DOCS_DIR = "gx"
 
 
-def configured_rules(settings: Settings, as_of: dt.date) -> list[Rule]:
-    """The default catalog with the config's per-rule overrides applied."""
+def configured_rules(settings: Settings) -> list[Rule]:
+    """dq's suite and the user's suite files, with the config's `[rules.<id>]` overrides and each
+    source's `[sources.rules]` applicability applied."""
     overrides = {
         rule_id: override.model_dump(exclude_none=True) for rule_id, override in settings.rules.items()
     }
-    return default_rules(overrides, as_of=as_of)
+    scopes = {source.name: source.rules.model_dump() for source in settings.sources}
+    return load_rules(overrides, suites=settings.validation.suites, scopes=scopes)
 
 
 def _check_result(row: dict, samples: list[str]) -> dg.AssetCheckResult:
@@ -70,8 +74,13 @@ def _with_row_locator(staged: pl.DataFrame) -> pl.DataFrame:
         ),
     ],
     check_specs=[
-        dg.AssetCheckSpec(rule.id, asset=RULE_RESULTS, blocking=True, description=rule.description_en)
-        for rule in default_rules()
+        *(dg.AssetCheckSpec(rule_id, asset=RULE_RESULTS, blocking=True) for rule_id in all_rule_ids()),
+        dg.AssetCheckSpec(
+            ADDITIONAL_CHECK,
+            asset=RULE_RESULTS,
+            blocking=True,
+            description="Expectations from the config's suite files and sources' required fields.",
+        ),
     ],
     partitions_def=daily_snapshots,
 )
@@ -79,12 +88,12 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     """Run the rule suite on the staged partition (grain: snapshot_date x rule; failures x record)."""
     settings = warehouse.settings()
     snapshot_date = context.partition_key
-    rules = configured_rules(settings, dt.date.fromisoformat(snapshot_date))
+    rules = configured_rules(settings)
     with warehouse.connect() as con:
         staged = _with_row_locator(
             query_sql(con, "staging/select_customers_partition", snapshot_date=snapshot_date).pl()
         )
-        run = run_rules(staged, rules)
+        run = run_rules(staged, rules, dt.date.fromisoformat(snapshot_date))
         keys = staged.select("record_key", "source", "source_record_id").unique("record_key", keep="first")
         failures = run.failures.join(
             run.results.select("rule_id", "severity"), on="rule_id", how="left"
@@ -98,17 +107,55 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         con.unregister("rule_failures_frame")
         con.commit()
     failed_rules = run.results.filter(~pl.col("passed"))["rule_id"].to_list()
-    yield dg.MaterializeResult(
-        asset_key=RULE_RESULTS,
-        metadata={"dagster/row_count": run.results.height, "rules_failed": failed_rules},
-    )
+    metadata = {"dagster/row_count": run.results.height, "rules_failed": failed_rules}
+    if settings.validation.data_docs and run.validation is not None:
+        from dq_project.expectations.datadocs import write_data_docs  # imports GX's renderers
+
+        page = write_data_docs(
+            run.validation,
+            build_suite(rules),
+            settings.reports_dir / snapshot_date / DATA_DOCS_DIR,
+            mask_pii=settings.report.mask_pii,
+        )
+        metadata["data_docs"] = dg.MetadataValue.path(str(page))
+    yield dg.MaterializeResult(asset_key=RULE_RESULTS, metadata=metadata)
     yield dg.MaterializeResult(asset_key=RULE_FAILURES, metadata={"dagster/row_count": failures.height})
-    configured = {rule.id for rule in rules}
+    declared = set(all_rule_ids())
     for row in run.results.iter_rows(named=True):
-        samples = failures.filter(pl.col("rule_id") == row["rule_id"]).head(settings.report.failure_samples)
-        yield _check_result(row, samples["value_masked"].cast(pl.String).to_list())
-    for rule in default_rules():
-        if rule.id not in configured:
-            yield dg.AssetCheckResult(
-                asset_key=RULE_RESULTS, check_name=rule.id, passed=True, metadata={"disabled": True}
+        if row["rule_id"] in declared:
+            samples = failures.filter(pl.col("rule_id") == row["rule_id"]).head(
+                settings.report.failure_samples
             )
+            yield _check_result(row, samples["value_masked"].cast(pl.String).to_list())
+    yield _additional_check(run.results.filter(~pl.col("rule_id").is_in(list(declared))))
+    configured = {rule.id for rule in rules}
+    for rule_id in sorted(declared - configured):
+        yield dg.AssetCheckResult(
+            asset_key=RULE_RESULTS, check_name=rule_id, passed=True, metadata={"disabled": True}
+        )
+
+
+def _additional_check(results: pl.DataFrame) -> dg.AssetCheckResult:
+    """One check for the expectations not declared up front (asset checks are fixed when the code
+    location loads, before the config names its suite files): passed when all of them pass, each
+    rule's counts in the metadata, ERROR severity when a failing one is ERROR."""
+    failing = results.filter(~pl.col("passed"))
+    blocking = failing.filter(pl.col("severity") == "ERROR").height > 0
+    return dg.AssetCheckResult(
+        asset_key=RULE_RESULTS,
+        check_name=ADDITIONAL_CHECK,
+        passed=failing.is_empty(),
+        severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+        metadata={
+            "rules": results["rule_id"].to_list(),
+            "rules_failed": failing["rule_id"].to_list(),
+            **{
+                f"{row['rule_id']}": {
+                    "failed": int(row["failed"]),
+                    "evaluated": int(row["evaluated"]),
+                    "passed": bool(row["passed"]),
+                }
+                for row in results.iter_rows(named=True)
+            },
+        },
+    )

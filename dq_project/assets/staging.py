@@ -41,6 +41,7 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
                 today=snapshot_date,  # birth dates after the snapshot are invalid, on re-runs too
                 identifier_scheme=source.identifier_scheme,
                 birth_date_min=source.birth_date_min,
+                default_country=source.default_country,
             )
             frames.append(normalized.with_columns(pl.lit(snapshot_date).alias("snapshot_date")))
         staged_frame = pl.concat(frames, how="diagonal_relaxed") if frames else None

@@ -22,7 +22,32 @@ DEFECT_RULES = {
     "invalid_credit_code": "credit_code_checksum_valid",
     "invalid_birth_date": "birth_date_is_valid",
     "updated_before_created": "updated_after_created",
+    "dirty_name": "name_is_clean",
+    "dummy_mobile": "mobile_is_not_dummy",
+    "placeholder": "owner_is_placeholder_free",
+    "city_outside_province": "city_in_province",
+    "future_timestamp": "updated_at_not_in_future",
 }
+# A blanked province is reported, not silently filled: either the rule finds it missing, or the
+# normalizer derived it with its provenance in province_reason ('derived_from:city').
+PROVENANCE_KINDS = {"missing_province": "province"}
+# A defect in one field legitimately trips rules filed under a neighbour (a misplaced city makes its
+# district inconsistent too; a future creation time precedes the update time).
+RELATED_FIELDS = {
+    "city": ("province", "district", "phone"),
+    "province": ("city", "district"),
+    "district": ("city", "province"),
+    "phone": ("city",),
+    "created_at": ("updated_at",),
+    "updated_at": ("created_at",),
+    "id_number": ("birth_date", "gender", "name"),
+    "birth_date": ("id_number",),
+    "name": ("id_number",),
+    "credit_code": ("company_name",),
+    "company_name": ("credit_code",),
+}
+# Rules that measure rather than flag a field (staleness feeds the timeliness KPI).
+MEASURES = ("record_recently_updated",)
 # Validity rules of a field: a value written in full width must trip none of them.
 FIELD_RULES = {
     "mobile": ("mobile_is_valid_e164",),
@@ -75,15 +100,21 @@ def accuracy(staged: pl.DataFrame, truth: pl.DataFrame, failures: pl.DataFrame) 
         keys = keys.filter(pl.col(f"{field}_reason").fill_null("") != "blank").select("record_key")
         if kind == "missing":
             flagged = staged.filter(pl.col(f"{field}_status") == "missing")["record_key"]
+        elif kind in PROVENANCE_KINDS:
+            derived = pl.col(f"{field}_reason").str.starts_with("derived_from:").fill_null(False)
+            flagged = staged.filter((pl.col(f"{field}_status") == "missing") | derived)["record_key"]
         elif kind == "fullwidth":
             rules = FIELD_RULES.get(field, ())
             rejected = staged.filter(pl.col(f"{field}_status") == "invalid")["record_key"]
             flagged = pl.concat([failures.filter(pl.col("rule_id").is_in(rules))["record_key"], rejected])
         else:
             flagged = failures.filter(pl.col("rule_id") == DEFECT_RULES[kind])["record_key"]
-        defective = truth.filter(pl.col("field") == field)["record_key"]
+        related = [field, *RELATED_FIELDS.get(field, ())]
+        defective = truth.filter(pl.col("field").is_in(related))["record_key"]
         clean = keys.filter(~pl.col("record_key").is_in(defective.implode()))
         found = int(planted_keys.is_in(flagged.implode()).sum())
+        if kind in PROVENANCE_KINDS:  # a value derived with its provenance is not a flag
+            flagged = staged.filter(pl.col(f"{field}_status") == "missing")["record_key"]
         false_flags = int(clean["record_key"].is_in(flagged.implode()).sum())
         recall = 1 - found / len(planted_keys) if kind == "fullwidth" else found / len(planted_keys)
         rows.append(
@@ -98,3 +129,56 @@ def accuracy(staged: pl.DataFrame, truth: pl.DataFrame, failures: pl.DataFrame) 
             }
         )
     return pl.DataFrame(rows).sort("kind", "field")
+
+
+def false_flag_rate(staged: pl.DataFrame, truth: pl.DataFrame, failures: pl.DataFrame) -> dict[str, float]:
+    """Valid fields flagged by any rule, over every valid filled field a rule is filed under.
+
+    A (record, field) is valid when the record has no planted defect in that field or a related one
+    (RELATED_FIELDS); filled when its status is not 'missing'. Failures of a rule filed under several
+    fields ('mobile|phone|email') and timeliness measures are not field flags. Returns flagged,
+    valid and rate.
+    """
+    flags = failures.filter(
+        ~pl.col("rule_id").is_in(MEASURES) & ~pl.col("field").str.contains("|", literal=True)
+    )
+    fields = [
+        f for f in flags["field"].unique().to_list() + list(DEFECT_FIELDS) if f"{f}_status" in staged.columns
+    ]
+    fields = sorted(set(fields))
+    spoiled = (
+        truth.select(
+            "record_key",
+            field=pl.concat_list(
+                pl.col("field"),
+                pl.col("field").replace_strict(
+                    {f: list(r) for f, r in RELATED_FIELDS.items()},
+                    default=[],
+                    return_dtype=pl.List(pl.String),
+                ),
+            ),
+        )
+        .explode("field")
+        .unique()
+    )
+    valid = (
+        staged.select("record_key", *(pl.col(f"{f}_status").alias(f) for f in fields))
+        .unpivot(index="record_key", variable_name="field", value_name="status")
+        .filter(pl.col("status") != "missing")
+        .join(spoiled, on=["record_key", "field"], how="anti")
+    )
+    flagged = valid.join(flags.select("record_key", "field").unique(), on=["record_key", "field"], how="semi")
+    return {"flagged": flagged.height, "valid": valid.height, "rate": flagged.height / max(valid.height, 1)}
+
+
+DEFECT_FIELDS = (
+    "name",
+    "mobile",
+    "email",
+    "id_number",
+    "credit_code",
+    "birth_date",
+    "owner",
+    "city",
+    "province",
+)

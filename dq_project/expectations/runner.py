@@ -1,38 +1,38 @@
-"""Run the rule suite with Great Expectations and turn the validation result into polars frames.
+"""Run the suite with Great Expectations and turn its validation result into polars frames.
 
-1. checks.outcome computes every rule's per-row outcome in one polars pass (Int8: -1 not
-   applicable, 0 pass, 1 fail; the per-value work, checksums and phone parsing, was done by the
-   normalizer and sits in the status columns);
-2. one ephemeral GX context validates the outcome columns (a pandas frame of Int8 numpy arrays,
-   no copies of customer data) with one expectation per rule: GX counts evaluated and failed rows
-   and decides pass/fail against the threshold;
-3. failing rows are read with a vectorized filter on the same outcome columns (cheaper than GX's
-   COMPLETE result format with unexpected_index_list, which cost ~8x more) and their values masked.
-   GX's failed count and the filtered row count must agree, or the run raises.
+1. GX validates the staged partition (the columns the suite names, as one pandas frame; the only
+   pandas in dq) against the suite: native expectations and dq's custom ones compute their own
+   metrics, GX counts unexpected rows and decides pass/fail against `mostly` (1 - threshold);
+2. failing rows are read with dq's vectorized filter (rowfilter.py) on the polars frame, which must
+   count exactly what GX counted, or the run raises; expectations the filter does not know (a user's
+   own type) get their failing rows from a second GX pass in COMPLETE format, keyed by record_key;
+3. each failure names its field and reason, and its value is masked.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import great_expectations as gx
 import pandas as pd
 import polars as pl
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.execution_engine import pandas_execution_engine
 
-from dq_project.expectations.catalog import Rule
-from dq_project.expectations.checks import outcome, reason
-from dq_project.expectations.gx_rule import FAIL
-from dq_project.expectations.suite import RULE_ID_META, build_suite, columns_used
+import dq_project.expectations.custom  # noqa: F401 (registers dq's expectations with GX)
+from dq_project.expectations.reasons import failure_reason
+from dq_project.expectations.rowfilter import failing_mask
+from dq_project.expectations.suite import SUITE_NAME, Rule, columns_used, suite_parameters
 from dq_project.masking import mask_values
 from dq_project.matching.features import with_comparable_names
 
 logger = logging.getLogger(__name__)
 KEY = "record_key"
-RESULT_FORMAT = {"result_format": "BASIC"}
 RESULT_SCHEMA = {
     "rule_id": pl.String,
     "dimension": pl.String,
@@ -57,51 +57,160 @@ FAILURE_SCHEMA = {
 
 @dataclass
 class RuleRun:
-    """Outcome of one suite run: one row per rule, and one row per failing record x rule."""
+    """Outcome of one suite run: one row per rule, one row per failing record x rule, and GX's own
+    validation result (for Data Docs)."""
 
     results: pl.DataFrame
     failures: pl.DataFrame
+    validation: Any = None
 
 
 @contextlib.contextmanager
-def _quiet_gx() -> Iterator[None]:
-    """Silence GX's info logging for the duration of a run (progress bars are off in the context)."""
-    # Some GX modules name their logger by file path, so match anywhere in the name.
+def quiet_gx() -> Iterator[None]:
+    """Silence GX's info logging for the duration of a run (progress bars are off in the context),
+    and skip GX's batch fingerprint: it hashes every in-memory frame under 1 GB in full, twice per
+    Batch.validate (2.2 s of 8 at 1M rows), for a marker dq never reads (the frame is not reloaded)."""
     names = [name for name in logging.root.manager.loggerDict if "great_expectations" in name]
     loggers = [logging.getLogger(name) for name in ["great_expectations", *names]]
     levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.WARNING)
+    for one in loggers:
+        one.setLevel(logging.WARNING)
+    threshold = pandas_execution_engine.HASH_THRESHOLD
+    pandas_execution_engine.HASH_THRESHOLD = 0
     try:
         yield
     finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+        pandas_execution_engine.HASH_THRESHOLD = threshold
+        for one, level in zip(loggers, levels, strict=True):
+            one.setLevel(level)
 
 
-def _validate(frame: pd.DataFrame, rules: list[Rule]) -> list:
-    """Run all rules as one validation; the per-expectation results, in no particular order."""
+def build_suite(rules: list[Rule]) -> gx.ExpectationSuite:
+    """The GX suite of `rules`; GX silently drops an expectation it cannot build, so that raises here."""
+    suite = gx.ExpectationSuite(name=SUITE_NAME, expectations=[rule.expectation() for rule in rules])
+    if len(suite.expectations) != len(rules):
+        built = {e.meta.get("rule_id") for e in suite.expectations}
+        raise ValueError(f"GX could not build the expectations of {sorted({r.id for r in rules} - built)}")
+    return suite
+
+
+def _batch(frame: pd.DataFrame):
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    batch_definition = (
+    definition = (
         context.data_sources.add_pandas("staging")
         .add_dataframe_asset("customers")
         .add_batch_definition_whole_dataframe("snapshot")
     )
-    suite = context.suites.add(build_suite(rules))
-    # Batch.validate, unlike ValidationDefinition.run, does not serialize the (large) COMPLETE result
-    # into the context's results store, which took about half the run time.
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    return batch.validate(suite, result_format=RESULT_FORMAT).results
+    return definition.get_batch(batch_parameters={"dataframe": frame})
 
 
-def _counts(outcome) -> tuple[str, int, int, bool]:
-    """Rule id, evaluated rows, failed rows and GX's verdict of one expectation result."""
-    rule_id = outcome.expectation_config.meta[RULE_ID_META]
-    if outcome.exception_info.get("raised_exception"):
-        raise RuntimeError(f"rule {rule_id} raised in GX: {outcome.exception_info.get('exception_message')}")
-    details = outcome.result["details"]
-    return rule_id, int(details["evaluated"]), int(details["failed"]), bool(outcome.success)
+def validate(frame: pd.DataFrame, rules: list[Rule], parameters: dict, result_format: dict | str = "BASIC"):
+    """One GX validation of `frame` against the suite of `rules` (Batch.validate: nothing is stored)."""
+    with quiet_gx():
+        return _batch(frame).validate(
+            build_suite(rules), result_format=result_format, expectation_parameters=parameters
+        )
+
+
+_STATUS_READERS = ("valid_cn_resident_id", "valid_cn_credit_code", "valid_phone_number", "valid_email")
+_REASON_READERS = ("placeholder_free", "dummy_mobile")
+
+
+def _gx_columns(rules: list[Rule], available: list[str]) -> tuple[list[str], set[str]]:
+    """The columns GX reads (those the suite names, the status/reason columns dq's custom
+    expectations read, the key) and those compared pairwise (kept out of pandas categories, whose
+    comparison needs equal category sets)."""
+    used = columns_used(rules)
+    missing = [column for column in [KEY, *used] if column not in available]
+    if missing:
+        raise ValueError(f"frame lacks columns the rules read: {missing}")
+    companions, compared = [], set()
+    for rule in rules:
+        column = rule.kwargs.get("column")
+        if column and rule.type.endswith(_STATUS_READERS):
+            companions.append(f"{column}_status")
+        if column and rule.type.endswith(_REASON_READERS):
+            companions.append(f"{column}_reason")
+        if rule.type in (
+            "expect_column_pair_values_to_be_equal",
+            "expect_column_pair_values_a_to_be_greater_than_b",
+        ):
+            compared |= {rule.kwargs["column_A"], rule.kwargs["column_B"]}
+    columns = [KEY, *used, *(c for c in companions if c in available)]
+    return list(dict.fromkeys(columns)), compared
+
+
+# Few distinct values: pandas `category` (codes are cheap to take when a row condition copies the
+# frame). Other text stays Arrow-backed `str`, zero-copy from polars: converting a column of 1M
+# distinct values to a category cost 0.6-1.2 s each, and numpy objects made GX's string work slower.
+_LOW_CARDINALITY = ("source", "customer_type", "gender", "country", "province", "city", "district", "owner")
+
+
+def _pandas_frame(df: pl.DataFrame, rules: list[Rule], key: bool = False) -> pd.DataFrame:
+    """The frame GX validates (with `key`: record_key too, for GX's unexpected_index_list), shaped for
+    GX's pandas engine: low-cardinality text as `category`, other text Arrow-backed, dates and times
+    as datetime64[ns] (the only resolution GX's between compares vectorized; any other ran a Python
+    function per row, 0.7 s per expectation on 200k rows)."""
+    columns, compared = _gx_columns(rules, df.columns)
+    columns = [c for c in columns if key or c != KEY]
+    # Columns compared with each other share one category set (pandas refuses to compare others).
+    shared = sorted({v for c in compared if df.schema[c] == pl.String for v in df[c].drop_nulls().unique()})
+    casts = []
+    for column in columns:
+        dtype = df.schema[column]
+        if dtype == pl.String and column in compared:
+            casts.append(pl.col(column).cast(pl.Enum(shared)))
+        elif dtype == pl.String and (column in _LOW_CARDINALITY or column.endswith(("_status", "_reason"))):
+            casts.append(pl.col(column).cast(pl.Categorical))
+        elif dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+            casts.append(pl.col(column).cast(pl.Datetime("ns")))
+        else:
+            casts.append(pl.col(column))
+    return df.select(casts).to_pandas()
+
+
+def _counts(result, rules_by_id: dict[str, Rule]) -> tuple[str, int, int, bool]:
+    """Rule id, evaluated rows, unexpected rows and GX's verdict of one expectation result."""
+    rule_id = result.expectation_config.meta["rule_id"]
+    if result.exception_info.get("raised_exception"):
+        raise RuntimeError(f"rule {rule_id} raised in GX: {result.exception_info.get('exception_message')}")
+    counts = result.result
+    element = int(counts.get("element_count", 0))
+    evaluated = element - int(counts.get("missing_count") or 0)
+    if rules_by_id[rule_id].type == "expect_column_values_to_not_be_null":
+        evaluated = element
+    return rule_id, evaluated, int(counts.get("unexpected_count") or 0), bool(result.success)
+
+
+def _failure_rows(df: pl.DataFrame, rule: Rule, mask: pl.Series) -> pl.DataFrame:
+    field = rule.field
+    value = pl.col(field) if field in df.columns else pl.lit(None, pl.String)
+    return (
+        df.filter(mask)
+        .select(
+            rule_id=pl.lit(rule.id),
+            record_key=pl.col(KEY).cast(pl.String),
+            field=pl.lit(field),
+            value_masked=mask_values(field, value.cast(pl.String)),
+            reason=failure_reason(rule, df.columns),
+        )
+        .cast(FAILURE_SCHEMA)
+    )
+
+
+def _complete_masks(df: pl.DataFrame, frame: pd.DataFrame, rules: list[Rule], parameters: dict) -> dict:
+    """Failing-row masks of the rules the filter does not know, from GX's COMPLETE result format."""
+    if not rules:
+        return {}
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [KEY]}
+    masks = {}
+    for result in validate(frame, rules, parameters, result_format).results:
+        keys = [row[KEY] for row in result.result.get("unexpected_index_list") or []]
+        masks[result.expectation_config.meta["rule_id"]] = df[KEY].is_in(
+            pl.Series(keys, dtype=pl.String).implode()
+        )
+    return masks
 
 
 def _results_frame(rules: list[Rule], counts: dict[str, tuple[int, int, bool]]) -> pl.DataFrame:
@@ -117,7 +226,7 @@ def _results_frame(rules: list[Rule], counts: dict[str, tuple[int, int, bool]]) 
                 "threshold": rule.threshold,
                 "evaluated": evaluated,
                 "failed": failed,
-                "failed_ratio": failed / evaluated if evaluated else 0.0,
+                "failed_ratio": min(failed / evaluated, 1.0) if evaluated else 0.0,
                 "passed": passed,
                 "description_en": rule.description_en,
                 "description_zh": rule.description_zh,
@@ -126,55 +235,45 @@ def _results_frame(rules: list[Rule], counts: dict[str, tuple[int, int, bool]]) 
     return pl.DataFrame(rows, schema=RESULT_SCHEMA)
 
 
-def _failures_frame(df: pl.DataFrame, outcomes: pl.DataFrame, rules: list[Rule]) -> pl.DataFrame:
-    """Failing record x rule: the rule's first field read from ``df`` and masked, and the reason."""
-    parts = []
-    for rule in rules:
-        field = rule.fields[0]
-        value = pl.col(field) if field in df.columns else pl.lit(None, pl.String)
-        parts.append(
-            df.lazy()
-            .filter(outcomes[rule.id] == FAIL)
-            .select(
-                rule_id=pl.lit(rule.id),
-                record_key=pl.col(KEY).cast(pl.String),
-                field=pl.lit(field),
-                value_masked=mask_values(field, value),
-                reason=reason(rule, df.columns),
-            )
-        )
-    if not parts:
-        return pl.DataFrame(schema=FAILURE_SCHEMA)
-    return pl.concat(pl.collect_all(parts)).cast(FAILURE_SCHEMA)
+def prepare(df: pl.DataFrame) -> pl.DataFrame:
+    """The staged frame plus what the suite compares: name_key/company_key (comparable names) and a
+    `country` (CN where a frame from before the country field has none)."""
+    if "country" not in df.columns:
+        df = df.with_columns(country=pl.lit("CN"))
+    return with_comparable_names(df)
 
 
-def run_rules(df: pl.DataFrame, rules: list[Rule]) -> RuleRun:
-    """Validate ``df`` (staging.customers shape) against ``rules`` with one GX validation.
+def run_rules(df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None) -> RuleRun:
+    """Validate `df` (staging.customers shape) against `rules` with GX.
 
-    ``evaluated`` counts the rows a rule really checked (rows meeting its row condition where the
-    checked values are present); ``failed`` the rows failing it; ``passed`` is GX's verdict,
-    ``failed_ratio <= threshold``. Failures carry the masked value of the rule's first field and a
-    reason (the normalizer's <field>_reason for validity rules, the missing fields for required-field
-    rules, else null).
+    `evaluated` counts the rows GX evaluated (the row condition's rows, without nulls for map
+    expectations); `failed` GX's unexpected count; `passed` GX's verdict. Failures carry the field the
+    rule is filed under, its masked value and a reason.
     """
     if not rules:
         return RuleRun(pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=FAILURE_SCHEMA))
-    df = with_comparable_names(df)
-    missing = [column for column in [KEY, *columns_used(rules)] if column not in df.columns]
-    if missing:
-        raise ValueError(f"frame lacks columns the rules read: {missing}")
-    outcomes = df.select(outcome(rule) for rule in rules)
-    with _quiet_gx():
-        results = _validate(outcomes.to_pandas(), rules)
+    df = prepare(df)
+    parameters = suite_parameters(rules, as_of or dt.date.today())
+    frame = _pandas_frame(df, rules)
+    validation = validate(frame, rules, parameters)
+    by_id = {rule.id: rule for rule in rules}
     counts = {}
-    for result in results:
-        rule_id, evaluated, failed, passed = _counts(result)
+    for result in validation.results:
+        rule_id, evaluated, failed, passed = _counts(result, by_id)
         counts[rule_id] = (evaluated, failed, passed)
-    if set(counts) != {rule.id for rule in rules}:
+    if set(counts) != set(by_id):
         raise RuntimeError(f"GX returned results for {sorted(counts)}, expected every rule")
-    failures = _failures_frame(df, outcomes, rules)
-    listed = failures.group_by("rule_id").len()
-    for rule_id, n in listed.iter_rows():
-        if n != counts[rule_id][1]:
-            raise RuntimeError(f"rule {rule_id}: GX counted {counts[rule_id][1]} failures, the filter {n}")
-    return RuleRun(_results_frame(rules, counts), failures)
+    masks = {rule.id: failing_mask(rule.type, rule.expectation()["kwargs"], df, parameters) for rule in rules}
+    unknown = [rule for rule in rules if masks[rule.id] is None]
+    masks |= _complete_masks(
+        df, _pandas_frame(df, unknown, key=True) if unknown else frame, unknown, parameters
+    )
+    parts = []
+    for rule in rules:
+        n = int(masks[rule.id].sum())
+        if n != counts[rule.id][1]:
+            raise RuntimeError(f"rule {rule.id}: GX counted {counts[rule.id][1]} failures, the filter {n}")
+        if n:
+            parts.append(_failure_rows(df, rule, masks[rule.id]))
+    failures = pl.concat(parts) if parts else pl.DataFrame(schema=FAILURE_SCHEMA)
+    return RuleRun(_results_frame(rules, counts), failures, validation)

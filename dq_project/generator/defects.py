@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from dq_project.generator.divisions import divisions
 from dq_project.generator.duplicates import BIRTH_LEFT_OUT
 from dq_project.generator.formats import date_text
 from dq_project.generator.identifiers import RIC_CHECK_CHARS, USCC_ALPHABET
@@ -34,18 +35,31 @@ KINDS = (
     "invalid_birth_date",
     "updated_before_created",
     "fullwidth",
+    "dirty_name",
+    "dummy_mobile",
+    "placeholder",
+    "city_outside_province",
+    "missing_province",
+    "future_timestamp",
 )
+# What stewards find by eye (issue 21): values a clerk typed to get past a required field.
+OWNER_PLACEHOLDERS = ("待分配", "未知", "不详", "暂无", "测试", "N/A", "-")
+DUMMY_MOBILES = ("13888888888", "18888888888", "13800138000", "13812345678", "15999999999", "13111111111")
 PLACEHOLDERS = (None, "无", "暂无", "N/A", "null", "-", "空")
 _PLACEHOLDER_WEIGHTS = (50, 10, 10, 8, 7, 8, 7)
 # field -> (kind, cumulative probability bound) applied in order on the field's uniform draw.
 _RATES: dict[str, tuple[tuple[str, float], ...]] = {
-    "name": (("missing", 0.025),),
-    "mobile": (("missing", 0.03), ("invalid_mobile", 0.06), ("fullwidth", 0.09)),
+    "name": (("missing", 0.025), ("dirty_name", 0.04)),
+    "mobile": (("missing", 0.03), ("invalid_mobile", 0.06), ("fullwidth", 0.09), ("dummy_mobile", 0.105)),
     "email": (("missing", 0.02), ("invalid_email", 0.05), ("fullwidth", 0.075)),
     "id_number": (("missing", 0.04), ("invalid_id_checksum", 0.07), ("fullwidth", 0.09)),
     "credit_code": (("missing", 0.02), ("invalid_credit_code", 0.06)),
     "birth_date": (("invalid_birth_date", 0.025),),
-    "updated_at": (("updated_before_created", 0.03),),
+    "updated_at": (("updated_before_created", 0.03), ("future_timestamp", 0.04)),
+    # Appended after the original fields, so their draws (and every earlier defect) stay the same.
+    "owner": (("placeholder", 0.02),),
+    "city": (("city_outside_province", 0.02),),
+    "province": (("missing_province", 0.02),),
 }
 _FLAGS = {(field, kind) for field, kinds in _RATES.items() for kind, _ in kinds}
 
@@ -57,6 +71,9 @@ def draw_defects(rng: np.random.Generator, work: pl.DataFrame) -> dict[tuple[str
         "id_number": company | work["code_omitted"].to_numpy(),
         "credit_code": ~company | work["code_omitted"].to_numpy(),
         "birth_date": company | (work["birth_form"].to_numpy() == BIRTH_LEFT_OUT),
+        # A record that writes no province/city (the address names them) cannot misplace them.
+        "city": work["region_form"].to_numpy() == 2,
+        "province": work["region_form"].to_numpy() == 2,
     }
     masks: dict[tuple[str, str], np.ndarray] = {}
     for field, kinds in _RATES.items():
@@ -91,14 +108,31 @@ def plant(
         "digit": rng.integers(0, 10, n),
         "year": np.where(rng.random(n) < 0.5, rng.integers(1850, 1900, n), rng.integers(2040, 2100, n)),
         "back_seconds": rng.integers(3600, 400 * 86400, n),
+        "owner_placeholder": rng.integers(0, len(OWNER_PLACEHOLDERS), n),
+        "dummy": rng.integers(0, len(DUMMY_MOBILES), n),
+        "other_division": rng.integers(0, divisions().size, n),
+        "ahead_seconds": rng.integers(3600, 200 * 86400, n),
     }
+    # A misplaced city must lie in another province: where the drawn one does not, no defect.
+    table = divisions()
+    other_province = table.province.gather(draws["other_division"])
+    masks[("city", "city_outside_province")] &= (other_province != work["province_full"]).to_numpy()
+    # A blanked province would be derived from the misplaced city: one defect of the two per record.
+    masks[("province", "missing_province")] &= ~masks[("city", "city_outside_province")]
     work = work.with_columns(
         **{_flag(field, kind): mask for (field, kind), mask in masks.items()},
         **{f"dd_{key}": values for key, values in draws.items()},
     )
     work = work.with_columns(
-        _apply("name", {}),
-        _apply("mobile", {"invalid_mobile": _invalid_mobile(), "fullwidth": fullwidth(pl.col("mobile"))}),
+        _apply("name", {"dirty_name": _dirty_name()}),
+        _apply(
+            "mobile",
+            {
+                "invalid_mobile": _invalid_mobile(),
+                "fullwidth": fullwidth(pl.col("mobile")),
+                "dummy_mobile": _lookup(DUMMY_MOBILES, "dd_dummy"),
+            },
+        ),
         _apply("email", {"invalid_email": _invalid_email(), "fullwidth": _fullwidth_email()}),
         _apply(
             "id_number",
@@ -109,8 +143,16 @@ def plant(
         ),
         _apply("credit_code", {"invalid_credit_code": _wrong_check("credit_code", USCC_ALPHABET)}),
         _apply("birth_date", {"invalid_birth_date": _invalid_birth_date()}),
+        _apply("owner", {"placeholder": _lookup(OWNER_PLACEHOLDERS, "dd_owner_placeholder")}),
+        _apply("city", {"city_outside_province": _other_city()}),
+        _apply("province", {"missing_province": pl.lit(None, pl.String)}),
         pl.when(_flag("updated_at", "updated_before_created"))
         .then(pl.col("created_ts") - pl.duration(seconds=pl.col("dd_back_seconds")))
+        .when(_flag("updated_at", "future_timestamp"))
+        .then(
+            pl.col("updated_ts").max().dt.truncate("1d")
+            + pl.duration(days=1, seconds=pl.col("dd_ahead_seconds"))
+        )
         .otherwise("updated_ts")
         .alias("updated_ts"),
     )
@@ -194,3 +236,26 @@ def _invalid_birth_date() -> pl.Expr:
     day = pl.when(v == 0).then(30 + c("dd_digit") % 2).otherwise(c("birth_d"))
     year = pl.when(v >= 2).then(c("dd_year")).otherwise(c("birth_y"))
     return date_text(c("source"), year, month, day, c("chinese_date"))
+
+
+def _lookup(values: tuple[str, ...], index: str) -> pl.Expr:
+    return pl.lit(pl.Series(values)).gather(pl.col(index))
+
+
+def _dirty_name() -> pl.Expr:
+    """What an export leaves in a name: a digit (张凤静5), a NUL (张\0三), a mobile or an e-mail."""
+    name, v = pl.col("name"), pl.col("dd_variant")
+    return (
+        pl.when(v == 0)
+        .then(pl.concat_str(name, pl.col("dd_digit").cast(pl.String)))
+        .when(v == 1)
+        .then(pl.concat_str(name.str.slice(0, 1), pl.lit("\x00"), name.str.slice(1)))
+        .when(v == 2)
+        .then(pl.concat_str(name, pl.lit(" "), pl.col("mobile_number").cast(pl.String)))
+        .otherwise(pl.concat_str(name, pl.lit(" zhang@qq.com")))
+    )
+
+
+def _other_city() -> pl.Expr:
+    """A city of another province (written in full), as a clerk picking from the wrong list."""
+    return pl.lit(divisions().city).gather(pl.col("dd_other_division"))

@@ -7,7 +7,11 @@ prefix lookups in the table's names (province, then prefecture, then county, eac
 '广东省深圳市南山区科技路1号' and '南山区科技路1号' both give 南山区 (longest
 name first). A county name that exists in
 several places (朝阳区: Beijing and Changchun) is filled only when the province or city, written or
-parsed, leaves one candidate. Filled values get status 'normalized'. Everything is vectorized.
+parsed, leaves one candidate. Filled values get status 'normalized' and their provenance as reason
+('derived_from:address', 'derived_from:city', 'derived_from:district'): a missing province is never
+filled in silently, and one that cannot be derived stays 'missing'. Records outside China (`chinese`
+False) are not looked up: their values are only cleaned (an English city is not an unknown division).
+Everything is vectorized.
 """
 
 from __future__ import annotations
@@ -81,7 +85,9 @@ def _resolve_district(frame: pl.LazyFrame) -> pl.LazyFrame:
     return frame.join(candidates.drop("d_candidates"), on="row", how="left", maintain_order="left")
 
 
-def _status(raw: pl.Expr, cleaned: pl.Expr, known: pl.Expr, value: pl.Expr, filled: pl.Expr) -> list[pl.Expr]:
+def _status(
+    raw: pl.Expr, cleaned: pl.Expr, known: pl.Expr, value: pl.Expr, filled: pl.Expr, provenance: pl.Expr
+) -> list[pl.Expr]:
     status = (
         pl.when(cleaned.is_not_null() & ~known)
         .then(pl.lit(STATUS_INVALID))
@@ -96,14 +102,21 @@ def _status(raw: pl.Expr, cleaned: pl.Expr, known: pl.Expr, value: pl.Expr, fill
         .then(pl.lit(UNKNOWN_DIVISION))
         .when(cleaned.is_null() & filled.is_null())
         .then(missing_reason(raw))
+        .when(cleaned.is_null())
+        .then(provenance)
     )
     return [status, reason]
 
 
 def normalize_divisions(
-    province: pl.Series, city: pl.Series, district: pl.Series, address: pl.Series
+    province: pl.Series,
+    city: pl.Series,
+    district: pl.Series,
+    address: pl.Series,
+    chinese: pl.Series | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Standardize and fill province/city/district (see the module docstring).
+    """Standardize and fill province/city/district (see the module docstring); `chinese` marks the
+    records to look up (default: all).
 
     Returns {"province": ..., "city": ..., "district": ...}, each a frame with columns value,
     status and reason, in input order.
@@ -112,8 +125,14 @@ def normalize_divisions(
     names = county_table()["district"].unique()
     frame = (
         pl.LazyFrame(
-            {"p_raw": province, "c_raw": city, "d_raw": district, "address": address},
-            schema=dict.fromkeys(("p_raw", "c_raw", "d_raw", "address"), pl.String),
+            {
+                "p_raw": province,
+                "c_raw": city,
+                "d_raw": district,
+                "address": address,
+                "cn": chinese if chinese is not None else pl.repeat(True, len(province), eager=True),
+            },
+            schema={**dict.fromkeys(("p_raw", "c_raw", "d_raw", "address"), pl.String), "cn": pl.Boolean},
         )
         .with_row_index("row")
         .with_columns(
@@ -136,10 +155,25 @@ def normalize_divisions(
         d_known=c("d_clean").is_in(names.implode()),
     ).with_columns(district_name=pl.when(c("d_known")).then("d_clean").otherwise("a_district"))
     frame = _resolve_district(frame.collect().lazy()).collect().lazy()
+    cn = c("cn").fill_null(True)
     fills = {
         "province": pl.coalesce("ap_std", "c_prov", "ac_prov", "d_province"),
         "city": pl.coalesce("ac_std", "d_city"),
         "district": pl.when(c("d_province").is_not_null()).then("a_district"),
+    }
+    fills = {field: pl.when(cn).then(fill) for field, fill in fills.items()}
+    by_district = pl.when(c("d_known")).then(pl.lit("derived_from:district"))
+    address = pl.lit("derived_from:address")
+    provenance = {
+        "province": pl.when(c("ap_std").is_not_null())
+        .then(address)
+        .when(c("c_prov").is_not_null())
+        .then(pl.lit("derived_from:city"))
+        .when(c("ac_prov").is_not_null())
+        .then(address)
+        .otherwise(by_district.otherwise(address)),
+        "city": pl.when(c("ac_std").is_not_null()).then(address).otherwise(by_district.otherwise(address)),
+        "district": address,
     }
     given = {
         "province": ("p_raw", "p_clean", c("p_std").is_not_null(), pl.coalesce("p_std", "p_clean")),
@@ -148,7 +182,8 @@ def normalize_divisions(
     }
     columns = []
     for field, (raw, cleaned, known, value) in given.items():
-        status, reason = _status(c(raw), c(cleaned), known, value, fills[field])
+        value = pl.when(cn).then(value).otherwise(cleaned)
+        status, reason = _status(c(raw), c(cleaned), known | ~cn, value, fills[field], provenance[field])
         columns += [
             pl.coalesce(value, fills[field]).alias(f"{field}__value"),
             status.alias(f"{field}__status"),

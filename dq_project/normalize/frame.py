@@ -9,6 +9,7 @@ import polars as pl
 from dq_project.normalize.address import normalize_divisions
 from dq_project.normalize.categories import plan_customer_type, plan_gender
 from dq_project.normalize.cn_ids import plan_credit_code, plan_resident_id
+from dq_project.normalize.country import plan_country
 from dq_project.normalize.dates import DATE_ORDERS, DateOrder, plan_date, plan_datetime
 from dq_project.normalize.email import plan_email
 from dq_project.normalize.identifier import plan_identifier, plan_postcode
@@ -33,7 +34,12 @@ _RESULT_RENAMES = {
 
 
 def _field_plans(
-    df: pl.DataFrame, date_order: DateOrder, today: dt.date, scheme: str, birth_date_min: dt.date
+    df: pl.DataFrame,
+    date_order: DateOrder,
+    today: dt.date,
+    scheme: str,
+    birth_date_min: dt.date,
+    country: str,
 ) -> dict[str, pl.LazyFrame]:
     """Lazy plan per field (customer_type, mobile and phone are handled separately)."""
     return {f: plan_text(df[f]) for f in TEXT_FIELDS} | {
@@ -47,6 +53,7 @@ def _field_plans(
         "tags": plan_tags(df["tags"]),
         "created_at": plan_datetime(df["created_at"], date_order),
         "updated_at": plan_datetime(df["updated_at"], date_order),
+        "country": plan_country(df["country"], country),
     }
 
 
@@ -64,6 +71,7 @@ def normalize_frame(
     today: dt.date | None = None,
     identifier_scheme: str = "none",
     birth_date_min: dt.date = DEFAULT_BIRTH_DATE_MIN,
+    default_country: str = "CN",
 ) -> pl.DataFrame:
     """Normalize the canonical customer fields of `df` (staging.customers types; see the contract).
 
@@ -78,6 +86,8 @@ def normalize_frame(
     resolves year-last dates like 03/04/2020; birth dates after `today` (default: the current date)
     are invalid, and so are those before `birth_date_min`; `identifier` is checked by the validator
     of `identifier_scheme` (dq_project.normalize.identifier).
+    `country` is an ISO alpha-2 code, `default_country` (the source's) where the record
+    has none; province/city/district are looked up in China's divisions on CN records only.
     """
     if date_order not in DATE_ORDERS:
         raise ValueError(f"date_order must be one of {DATE_ORDERS}, got {date_order!r}")
@@ -87,7 +97,7 @@ def normalize_frame(
         *(pl.lit(None, pl.String).alias(f) for f in absent),
         *(pl.col(f).cast(pl.String) for f in CANONICAL_FIELDS if f not in absent),
     )
-    plans = _field_plans(df, date_order, today, identifier_scheme, birth_date_min)
+    plans = _field_plans(df, date_order, today, identifier_scheme, birth_date_min, default_country)
     # collect_all runs the field plans in parallel.
     results = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
     results["mobile"] = normalize_mobile(df["mobile"], default_region)
@@ -96,7 +106,8 @@ def normalize_frame(
         results["credit_code"]["status"] != STATUS_MISSING
     )
     results["customer_type"] = plan_customer_type(df["customer_type"], has_company).collect()
-    results |= normalize_divisions(df["province"], df["city"], df["district"], df["address"])
+    chinese = results["country"]["value"] == "CN"
+    results |= normalize_divisions(df["province"], df["city"], df["district"], df["address"], chinese)
     columns = {s.name: s for field, result in results.items() for s in _as_columns(field, result)}
     values = [columns[f] for f in CANONICAL_FIELDS if f in columns]
     statuses = tuple(f"{f}_status" for f in STATUS_FIELDS)

@@ -26,6 +26,8 @@ PLACEHOLDERS: frozenset[str] = frozenset(
         "暂无",
         "没有",
         "空",
+        "未知",
+        "不详",
         "n/a",
         "na",
         "null",

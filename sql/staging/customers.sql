@@ -76,7 +76,10 @@ create table if not exists staging.customers (
     given_name_reason      varchar,
     family_name_reason     varchar,
     postcode_reason        varchar,
-    identifier_reason      varchar
+    identifier_reason      varchar,
+    country                varchar,
+    country_status         varchar,
+    country_reason         varchar
 );
 -- Values beyond the canonical fields ([sources.attributes], keep_unmapped): one JSON object per
 -- record, blank values left out (dq_project/mapping.py). Added to warehouses created before it.
@@ -94,3 +97,9 @@ alter table staging.customers add column if not exists given_name_reason varchar
 alter table staging.customers add column if not exists family_name_reason varchar;
 alter table staging.customers add column if not exists postcode_reason varchar;
 alter table staging.customers add column if not exists identifier_reason varchar;
+-- Warehouses created before the country field (issue 21) gain it. Their rows were all judged as
+-- Chinese, so they read as CN (a foreign source's rows get their country when the partition is
+-- staged again).
+alter table staging.customers add column if not exists country varchar default 'CN';
+alter table staging.customers add column if not exists country_status varchar;
+alter table staging.customers add column if not exists country_reason varchar;

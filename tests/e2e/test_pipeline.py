@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import dagster as dg
@@ -24,6 +25,11 @@ ROWS = 2000
 # it shows up among the report's failure samples).
 HOSTILE_ID = "<script>alert(1)</script>"
 HOSTILE_ROW = f'"{HOSTILE_ID}",person,<img src=x onerror=alert(2)>,M,,,,,12345,,,,,,,,,,\n'
+USER_EXPECTATION = {
+    "type": "expect_column_value_lengths_to_be_between",
+    "kwargs": {"column": "email", "max_value": 20},
+    "meta": {"rule_id": "email_short", "dimension": "validity", "severity": "WARN", "threshold": 0.0},
+}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +39,15 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
     snapshot = generate(ROWS, 7, home / "landing", DAY)
     with snapshot.files["crm"].open("a", encoding="utf-8") as crm:
         crm.write(HOSTILE_ROW)
-    warehouse = WarehouseResource(config_path=str(Path(__file__).parents[2] / "dq.toml"), home=str(home))
+    # A user's own suite file with one native GX expectation, named in the config (issue 21).
+    user_suite = home.parent / "my_suite.json"
+    user_suite.write_text(json.dumps({"name": "mine", "expectations": [USER_EXPECTATION]}), encoding="utf-8")
+    config = home.parent / "dq.toml"
+    project_config = (Path(__file__).parents[2] / "dq.toml").read_text(encoding="utf-8")
+    config.write_text(
+        f"{project_config}\n[validation]\nsuites = [{json.dumps(str(user_suite))}]\n", encoding="utf-8"
+    )
+    warehouse = WarehouseResource(config_path=str(config), home=str(home))
     instance = dg.DagsterInstance.ephemeral()
     result = run_daily(warehouse, DAY, instance=instance)
     con = connect_warehouse(warehouse.settings(), read_only=True)
@@ -228,3 +242,31 @@ def test_no_unmasked_pii_in_dagster_events_metadata_or_the_operation_log(pipelin
     values = {v for c in staged.columns for v in staged[c].drop_nulls().to_list() if len(v) >= 6}
     leaked = sorted(v for v in values if v in written)
     assert not leaked, f"unmasked values in the event log or audit.log: {leaked[:5]}"
+
+
+def test_a_users_own_expectation_runs_and_is_reported_like_ours(pipeline) -> None:
+    con, day = pipeline["con"], DAY.isoformat()
+    ((evaluated, failed),) = con.sql(
+        "select evaluated, failed from quality.rule_results where rule_id = 'email_short'"
+    ).fetchall()
+    emails = con.sql("select email from staging.customers where email is not null").pl()["email"]
+    assert evaluated == emails.len() and failed == int((emails.str.len_chars() > 20).sum()) > 0
+    ((listed,),) = con.sql(
+        "select count(*) from quality.rule_failures where rule_id = 'email_short'"
+    ).fetchall()
+    assert listed == failed
+    checks = {e.check_name: e for e in pipeline["result"].get_asset_check_evaluations()}
+    extra = checks["additional_expectations"]
+    assert not extra.passed and "email_short" in extra.metadata["rules_failed"].value
+    report = (pipeline["settings"].reports_dir / day / "audit.html").read_text(encoding="utf-8")
+    assert "email_short" in report and "gx/validation.html" in report
+    docs = (pipeline["settings"].reports_dir / day / "gx" / "validation.html").read_text(encoding="utf-8")
+    assert "email_short" in docs and "city_in_province" in docs
+
+
+def test_data_docs_hold_no_raw_values(pipeline) -> None:
+    docs = (pipeline["settings"].reports_dir / DAY.isoformat() / "gx" / "validation.html").read_text("utf-8")
+    mobiles = pipeline["con"].sql("select mobile from staging.customers where mobile is not null").pl()
+    examples = {"13888888888", "13812345678", "13800138000"}  # the dummy rule's description names them
+    numbers = {m.removeprefix("+86") for m in mobiles["mobile"] if len(m) >= 11} - examples
+    assert numbers and not any(n in docs for n in numbers)

@@ -246,7 +246,8 @@ def test_duplicates_vary_like_real_data(records: pl.DataFrame) -> None:
     assert records["company_name"].str.ends_with("有限公司").any()
     assert records["company_name"].drop_nulls().str.ends_with("公司").not_().any()
     erp = records.filter(pl.col("source") == "erp")
-    blank_region = erp.filter(pl.col("province").is_null())
+    # Both left empty: the address names them (a blank province alone is a planted missing_province).
+    blank_region = erp.filter(pl.col("province").is_null() & pl.col("city").is_null())
     assert blank_region.height > 0 and blank_region["address"].str.contains("省|市").all()
 
 
@@ -298,7 +299,7 @@ def test_duplicates_without_resident_id_or_credit_code(large: tuple[pl.DataFrame
 
 def test_duplicates_carry_other_mobiles(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     records, defects = large
-    usable = _listed(records, defects, {"mobile": ("missing", "invalid_mobile")}, "spoiled")
+    usable = _listed(records, defects, {"mobile": ("missing", "invalid_mobile", "dummy_mobile")}, "spoiled")
     usable = usable.filter(~pl.col("spoiled") & pl.col("mobile").is_not_null()).with_columns(
         number=pl.col("mobile").str.normalize("NFKC").str.replace_all(r"\D", "").str.slice(-11)
     )
@@ -325,7 +326,7 @@ _TRADE_NAME = (
 _EVIDENCE = {
     "name": (
         pl.when(pl.col("true_type") == "company").then(_TRADE_NAME).otherwise("person_key"),
-        {"name": ("missing",)},
+        {"name": ("missing", "dirty_name")},
     ),
     "birth": (
         pl.concat_str(
@@ -339,7 +340,7 @@ _EVIDENCE = {
     ),
     "mobile": (
         pl.col("mobile").str.normalize("NFKC").str.replace_all(r"\D", "").str.slice(-11),
-        {"mobile": ("missing", "invalid_mobile")},
+        {"mobile": ("missing", "invalid_mobile", "dummy_mobile")},
     ),
     "email": (
         pl.col("email").str.normalize("NFKC").str.to_lowercase(),

@@ -20,7 +20,7 @@ from dq_project.normalize import normalize_customer_type, normalize_gender
         (" 女 ", "F", "normalized"),
         ("女士", "F", "normalized"),
         ("0", "0", "invalid"),
-        ("未知", "未知", "invalid"),
+        ("未知", None, "missing"),  # 'unknown' is a placeholder in any field (issue 21)
         ("x", "x", "invalid"),
         ("无", None, "missing"),
         (None, None, "missing"),

@@ -43,7 +43,7 @@ def test_output_columns_and_types(normalized: pl.DataFrame) -> None:
     status_columns = [f"{f}_status" for f in STATUS_FIELDS]
     reason_columns = [f"{f}_reason" for f in STATUS_FIELDS]
     derived = ["id_birth_date", "id_gender", "id_region_known", "email_suggestion"]
-    international = ["given_name", "family_name", "postcode", "identifier"]  # absent here: added as null
+    international = ["given_name", "family_name", "postcode", "identifier", "country"]  # absent here: added as null
     assert normalized.columns == [*ROWS, *international, *derived, *status_columns, *reason_columns]
     assert normalized.height == 3
     types = normalized.schema
@@ -52,7 +52,7 @@ def test_output_columns_and_types(normalized: pl.DataFrame) -> None:
     assert types["row_number"] == pl.Int64
     temporal = {"birth_date", "created_at", "updated_at", "id_birth_date", "row_number", "id_region_known"}
     assert all(types[c] == pl.String for c in normalized.columns if c not in temporal)
-    assert len(STATUS_FIELDS) == 21 and not {"source", "source_record_id", "tags"} & set(STATUS_FIELDS)
+    assert len(STATUS_FIELDS) == 22 and not {"source", "source_record_id", "tags"} & set(STATUS_FIELDS)
 
 
 def test_pass_through_columns_untouched(normalized: pl.DataFrame) -> None:

@@ -91,3 +91,9 @@ def test_warehouse_connections_get_the_configured_memory_limit(tmp_path: Path) -
     config.write_text(text.replace('"1GB"', '"lots"'), encoding="utf-8")
     with pytest.raises(SettingsError, match="memory_limit"):
         load_settings(config, home=tmp_path / "home", env={})
+
+
+def test_a_source_country_defaults_to_its_phone_region(settings) -> None:
+    by_name = {source.name: source for source in settings.sources}
+    assert by_name["crm"].default_country == "CN" and by_name["fake_1000"].default_country == "GB"
+    assert by_name["fake_1000"].rules.required == ["name"]

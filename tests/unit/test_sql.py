@@ -129,3 +129,19 @@ def test_session_settings_are_reset_after_the_block_also_when_it_fails() -> None
 def test_unknown_sql_name_is_an_error() -> None:
     with pytest.raises(FileNotFoundError):
         load_sql("raw/no_such_file")
+
+
+def test_an_old_staging_table_gains_the_country_columns(tmp_path) -> None:
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("create schema staging")
+    old.execute(
+        "create table staging.customers (snapshot_date date not null, load_id varchar not null, "
+        "source varchar not null, record_key varchar, row_number bigint not null, name varchar)"
+    )
+    old.execute("insert into staging.customers values ('2024-01-01', 'l1', 's', 'k', 1, '张三')")
+    old.close()
+    con = open_warehouse(path)
+    columns = {row[0] for row in con.execute("describe staging.customers").fetchall()}
+    assert {"country", "country_status", "country_reason"} <= columns
+    assert con.execute("select name, country from staging.customers").fetchall() == [("张三", "CN")]

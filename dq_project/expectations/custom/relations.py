@@ -1,0 +1,130 @@
+"""Custom expectations across columns: divisions that belong together, one name per identifier, at
+least one contact channel.
+
+Pandas providers only (vectorized); the one-name-per-key grouping runs in polars on the two columns.
+A Spark provider is a `metric_partial` on SparkDFExecutionEngine with a join on the division pairs /
+a window over the key. (They read a second column from the domain frame rather than being GX column
+*pair* expectations: GX 1.24 counts a pair's rows without its row condition, and these checks are
+scoped to Chinese records.)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+import polars as pl
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import ColumnMapExpectation, MulticolumnMapExpectation
+from great_expectations.expectations.metrics.map_metric_provider import (
+    ColumnMapMetricProvider,
+    MulticolumnMapMetricProvider,
+    multicolumn_condition_partial,
+)
+
+from dq_project.expectations.custom.columns import pair_codes
+from dq_project.expectations.custom.partials import frame_condition_partial
+from dq_project.normalize.divisions import county_table
+
+PAIR_SEPARATOR = "\x1f"
+
+
+@cache
+def division_pairs() -> frozenset[str]:
+    """'<parent>\\x1f<child>' for every (province, city) and (city, district) of GB/T 2260 today."""
+    table = county_table()
+    pairs = pl.concat(
+        [
+            table.select(pl.concat_str("province", "city", separator=PAIR_SEPARATOR).alias("pair")),
+            table.select(pl.concat_str("city", "district", separator=PAIR_SEPARATOR).alias("pair")),
+        ]
+    )
+    return frozenset(pairs["pair"].unique().to_list())
+
+
+class ColumnValuesInParentDivision(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.in_parent_division"
+    condition_value_keys = ("parent_column",)
+
+    @frame_condition_partial()
+    def _pandas(cls, column, frame, parent_column, **kwargs):
+        inverse, pairs, parents, children = pair_codes(frame[parent_column], column)
+        known = division_pairs()
+        verdict = np.array(
+            [i >= 0 and j >= 0 and f"{parents[i]}{PAIR_SEPARATOR}{children[j]}" in known for i, j in pairs],
+            dtype=bool,
+        )
+        return pd.Series(verdict[inverse], index=column.index)
+
+
+class ExpectColumnValuesToBeInParentDivision(ColumnMapExpectation):
+    """Expect a city (or a district) to lie within the division named in `parent_column` (its
+    province, or its city) according to GB/T 2260 (python-stdnum's table): 苏州市 is not in 福建省.
+    A row without a parent fails: name the parent's nullity in the row condition to skip those."""
+
+    map_metric = "column_values.in_parent_division"
+    parent_column: str
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly", "parent_column")
+
+
+def names_agree(keys: pl.Series, names: pl.Series) -> pl.Series:
+    """Per row: every name filed under its key agrees with the key's shortest name, i.e. contains it
+    (or all are written with the same letters in another order).
+
+    Names are comparable keys (name_key: pinyin, so 张伟 / 張偉 / Zhang Wei agree; company_key: the
+    company name without legal form and region, so a short name 华为 agrees with 华为技术). A row
+    without a name never makes its key disagree.
+    """
+    frame = pl.DataFrame({"key": keys, "name": names}).with_row_index("row")
+    named = frame.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
+    # Most keys carry one distinct name: compare hashes first, strings only where they differ.
+    name_hash = pl.col("name").hash()
+    named = named.filter(name_hash.min().over("key") != name_hash.max().over("key"))
+    # Letters sorted: a pinyin name in either order agrees (Liu Guojie, Guojie Liu).
+    letters = pl.col("name").str.split("").list.sort().list.join("").hash()
+    named = named.filter(letters.min().over("key") != letters.max().over("key"))
+    shortest = pl.col("name").sort_by(pl.col("name").str.len_chars()).first().over("key")
+    verdict = named.select("row", agree=pl.col("name").str.contains(shortest, literal=True).all().over("key"))
+    disagree = verdict.filter(~pl.col("agree"))["row"]
+    return ~frame["row"].is_in(disagree.implode())
+
+
+class ColumnValuesOneNamePerKey(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.one_name_per_key"
+    condition_value_keys = ("name_column",)
+
+    @frame_condition_partial()
+    def _pandas(cls, column, frame, name_column, **kwargs):
+        pair = pl.from_pandas(
+            pd.DataFrame({"key": column, "name": frame[name_column]}).reset_index(drop=True)
+        ).with_columns(pl.all().cast(pl.String))
+        return pd.Series(names_agree(pair["key"], pair["name"]).to_numpy(), index=column.index)
+
+
+class ExpectColumnValuesToHaveOneNamePerKey(ColumnMapExpectation):
+    """Expect every record sharing a key in `column` (a resident ID, a credit code) to carry the same
+    name in `name_column` (a comparable name key), tolerating pinyin (either order), traditional
+    characters and short company names. All records of a key whose names disagree fail."""
+
+    map_metric = "column_values.one_name_per_key"
+    name_column: str
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly", "name_column")
+
+
+class MulticolumnValuesOneNotNull(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.one_not_null"
+    condition_domain_keys = ("column_list", "ignore_row_if")
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list, **kwargs):
+        return column_list.notna().any(axis=1)
+
+
+class ExpectMulticolumnValuesToHaveOneNotNull(MulticolumnMapExpectation):
+    """Expect at least one of the columns in column_list to be filled (e.g. one contact channel)."""
+
+    map_metric = "multicolumn_values.one_not_null"
+    ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = "never"
+    success_keys: ClassVar[tuple[str, ...]] = ("column_list", "ignore_row_if", "mostly")
