@@ -88,6 +88,12 @@ def main() -> None:
         "--workdir", type=Path, default=None, help="keep files here (default: a temporary folder)"
     )
     parser.add_argument("--steps", default=None, help="matching_speed only: comma-separated steps to run")
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        default=None,
+        help="source_check only: a corpus folder (default: the export corpus)",
+    )
     args = parser.parse_args()
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
@@ -110,7 +116,7 @@ def main() -> None:
             steps = args.steps.split(",") if args.steps else None
             matching_speed.main(args.rows or 1_000_000, (args.workdir or Path(tmp)) / "s", steps)
         if args.what in ("source_check", "all"):
-            source_check.main()
+            source_check.main(args.folder)
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 

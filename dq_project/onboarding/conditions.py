@@ -79,7 +79,11 @@ def company_condition(mapping: dict[str, object]) -> dict | None:
     """`{column, equals}` selecting the company rows, from a customer_type code table with one
     company code and a plain name column (else None)."""
     kind, name = mapping.get("customer_type"), mapping.get("name")
-    if not isinstance(kind, dict) or not isinstance(name, str) or "company_name" in mapping:
+    if not isinstance(name, str) or "company_name" in mapping:
+        return None
+    if isinstance(kind, str):  # a column already spelled as dq's codes (Odoo's company_type)
+        return {"column": kind, "equals": "company"}
+    if not isinstance(kind, dict):
         return None
     company_codes = sorted(v for v, c in kind.get("codes", {}).items() if c == "company")
     return {"column": kind["column"], "equals": company_codes[0]} if len(company_codes) == 1 else None

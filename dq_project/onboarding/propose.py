@@ -1,33 +1,34 @@
-"""A mapping proposal: header synonyms (synonyms.toml) and value shapes, one field per column.
+"""A mapping proposal: one field per column, from the scores of scoring.py (header synonyms and
+value shapes).
 
-Scores: a header equal to a synonym 100 + its length (a dotted JSON key's last part: 90 + length);
-a synonym of 3+ letters or 2+ CJK characters inside the header: its length; a value shape held by
-60% of a column's values (11-digit 1xx mobile, resident ID with its check digit, credit code with
-its check character, e-mail, landline): +50 for that field. Pairs are taken best first, ties by
-column order then field order, so a second run proposes the same. Columns with two meanings get
-conditions or patterns (conditions.py). A `name` column whose values are
-mostly company names becomes company_name; first and last name columns are joined into `name` while
-given_name/family_name are not canonical. Fields not in settings.CANONICAL_FIELDS are skipped.
+Pairs are taken best first, ties by column order then field order, so a second run proposes the
+same. Every field of synonyms.toml competes, so a postcode or country column is claimed by its own
+field rather than joined into `address`, and is then left out while it is not canonical. A `name`
+column whose values are mostly company names becomes company_name, leaving `name` to a contact
+column; first and last name columns are joined into `name` while given_name/family_name are not
+canonical; the key is the proposed key column when unique in the sample, else a unique `…id`
+column. Columns with two meanings get conditions or patterns (conditions.py).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 import polars as pl
 
 from dq_project import settings as dq_settings
-from dq_project.normalize.cn_ids import credit_code_checksum_ok, resident_id_checksum_ok
 from dq_project.onboarding.conditions import company_condition, split_ids, split_names, split_owner
-
-SYNONYMS = Path(__file__).with_name("synonyms.toml")
-SHAPE_SHARE = 0.6
-_IGNORED = re.compile(r"[\s_\-./()\ufeff]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+from dq_project.onboarding.scoring import (
+    SUFFIX_BONUS,
+    header_scores,
+    phone_by_shape,
+    references_only,
+    shape_scores,
+    share,
+    squash,
+    synonyms,
+)
 
 
 @dataclass
@@ -38,65 +39,6 @@ class Proposal:
     why: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
     primary_key: str | None = None
-
-
-@cache
-def synonyms() -> dict:
-    return tomllib.loads(SYNONYMS.read_text(encoding="utf-8"))
-
-
-def squash(name: str) -> str:
-    return _IGNORED.sub("", name).casefold()
-
-
-def _header_score(column: str, synonym: str) -> int:
-    whole, last = squash(column), squash(column.rsplit(".", 1)[-1])
-    syn = squash(synonym)
-    if not syn:
-        return 0
-    if whole == syn:
-        return 100 + len(syn)
-    if "." in column and last == syn:
-        return 90 + len(syn)
-    long_enough = len(syn) >= 4 or (len(syn) >= 2 and _CJK.search(syn))
-    return len(syn) if long_enough and syn in whole else 0
-
-
-def header_scores(columns: list[str], fields: list[str]) -> dict[tuple[str, str], int]:
-    table = synonyms()["fields"]
-    scores = {}
-    for column in columns:
-        for name in fields:
-            best = max((_header_score(column, s) for s in table.get(name, [])), default=0)
-            if best:
-                scores[(column, name)] = best
-    return scores
-
-
-def _share(frame: pl.DataFrame, column: str, test: pl.Expr) -> float:
-    values = frame.select(pl.col(column).str.strip_chars().alias("v")).filter(pl.col("v").fill_null("") != "")
-    if values.is_empty():
-        return 0.0
-    return float(values.select(test.cast(pl.Float64).mean()).item() or 0.0)
-
-
-def shape_scores(frame: pl.DataFrame) -> dict[tuple[str, str], int]:
-    """+50 for a field when 60% of a column's non-blank values have its shape."""
-    v = pl.col("v")
-    digits = v.str.replace_all(r"[\s\-()]", "")
-    shapes = {
-        "mobile": digits.str.contains(r"^(\+?86)?1[3-9]\d{9}$"),
-        "id_number": resident_id_checksum_ok(v.str.to_uppercase()),
-        "credit_code": credit_code_checksum_ok(v.str.to_uppercase()),
-        "email": v.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-        "phone": digits.str.contains(r"^(\+?86)?0\d{2,3}\d{7,8}$"),
-    }
-    scores = {}
-    for column in frame.columns:
-        for name, test in shapes.items():
-            if _share(frame, column, test.fill_null(False)) >= SHAPE_SHARE:
-                scores[(column, name)] = 50
-    return scores
 
 
 def _stripped_names(frame: pl.DataFrame) -> pl.DataFrame:
@@ -118,7 +60,7 @@ def _is_key(frame: pl.DataFrame, column: str) -> bool:
 def _company_like(frame: pl.DataFrame, column: str) -> bool:
     suffixes = "|".join(re.escape(s) for s in synonyms()["company_suffixes"]["suffixes"])
     test = pl.col("v").str.to_lowercase().str.contains(rf"(?:{suffixes})\W*$")
-    return _share(frame, column, test) >= 0.5
+    return share(frame, column, test) >= 0.5
 
 
 def code_table(frame: pl.DataFrame, column: str, name: str) -> dict | None:
@@ -156,7 +98,7 @@ def _already_codes(frame: pl.DataFrame, column: str, name: str) -> bool:
     from dq_project.normalize.categories import CUSTOMER_TYPE_CODES, GENDER_CODES
 
     known = GENDER_CODES if name == "gender" else CUSTOMER_TYPE_CODES
-    return _share(frame, column, pl.col("v").str.to_lowercase().is_in(list(known))) >= 0.8
+    return share(frame, column, pl.col("v").str.to_lowercase().is_in(list(known))) >= 0.8
 
 
 def _split_region(frame: pl.DataFrame, columns: list[str], proposal: Proposal) -> None:
@@ -172,7 +114,7 @@ def _split_region(frame: pl.DataFrame, columns: list[str], proposal: Proposal) -
         if (
             free
             and column not in used
-            and _share(frame, column, pl.col("v").str.contains(_REGION.pattern)) >= 0.8
+            and share(frame, column, pl.col("v").str.contains(_REGION.pattern)) >= 0.8
         ):
             for name in free:
                 proposal.mapping[name] = {"column": column, "pattern": REGION_PATTERNS[name]}
@@ -180,19 +122,32 @@ def _split_region(frame: pl.DataFrame, columns: list[str], proposal: Proposal) -
             return
 
 
+def _id_like(column: str) -> bool:
+    return re.search(r"(id|code|no|key|编码|编号|代码|号)$", squash(column)) is not None
+
+
+def _key_column(frame: pl.DataFrame, columns: list[str], proposed: str | None) -> str | None:
+    """The proposed key column if its values are unique in the sample, else the first unique column
+    named like a key (…id, …code, 编码), else the first unique column, else the proposed one."""
+    if proposed and _is_key(frame, proposed):
+        return proposed
+    unique = [c for c in columns if _is_key(frame, c)]
+    return next((c for c in unique if _id_like(c)), None) or next(iter(unique), None) or proposed
+
+
 def propose(frame: pl.DataFrame) -> Proposal:
     """The proposal for a text sample of a file (columns in file order)."""
-    fields = [
-        f
-        for f in synonyms()["fields"]
-        if f in dq_settings.CANONICAL_FIELDS or f in ("given_name", "family_name")
-    ]
+    # Every field of synonyms.toml competes, canonical or not: a postcode or country column is
+    # claimed by its own field (and left out of the mapping) instead of being joined into address.
+    fields = list(synonyms()["fields"])
     frame = _stripped_names(frame)
     columns = list(frame.columns)
     scores = header_scores(columns, fields)
     shapes = {key for key in shape_scores(frame) if key[1] in fields}
     for key in shapes:
         scores[key] = scores.get(key, 0) + 50
+    phone_by_shape(scores, shapes)
+    references_only(scores, columns)
     shaped = {column: name for column, name in sorted(shapes)}
     order = sorted(scores.items(), key=lambda kv: (-kv[1], columns.index(kv[0][0]), fields.index(kv[0][1])))
     taken: dict[str, str] = {}
@@ -204,8 +159,12 @@ def propose(frame: pl.DataFrame) -> Proposal:
             continue
         if score < 90 and shaped.get(column, name) != name:
             continue  # a loose header match over values shaped as another field (a mobile in "phone.x")
+        if name == "name" and "company_name" not in taken and _company_like(frame, column):
+            name = "company_name"  # the name column holds companies: leave `name` to a contact column
         if name in taken:
-            if joined.get(name):
+            # a joined field takes more columns only when they are named for it (their header
+            # ends with it: "Address2", "street2"), not ones that merely mention it
+            if joined.get(name) and score >= SUFFIX_BONUS:
                 extra.setdefault(name, []).append(column)
                 used.add(column)
             continue
@@ -218,7 +177,7 @@ def _assemble(
 ) -> Proposal:
     proposal = Proposal()
     canonical = set(dq_settings.CANONICAL_FIELDS)
-    key = taken.pop("source_record_id", None) or next((c for c in columns if _is_key(frame, c)), None)
+    key = _key_column(frame, columns, taken.pop("source_record_id", None))
     if key:
         proposal.primary_key = key
         proposal.mapping["source_record_id"] = key
@@ -251,6 +210,11 @@ def _assemble(
         rows = frame.filter(pl.col(condition["column"]).str.strip_chars() == condition["equals"])
         if _company_like(rows, proposal.mapping["name"]):
             split_names(proposal.mapping, proposal.why, condition, _contact(frame, columns, proposal.mapping))
+    if "company_name" in proposal.mapping and "name" not in proposal.mapping:
+        contact = _contact(frame, columns, proposal.mapping)
+        if contact:
+            proposal.mapping["name"] = contact
+            proposal.why["name"] = "the contact person of a company list"
     if "customer_type" not in proposal.mapping:
         company = "company_name" in proposal.mapping and "name" not in proposal.mapping
         proposal.defaults["customer_type"] = "company" if company else "person"

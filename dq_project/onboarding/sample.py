@@ -197,14 +197,42 @@ def _jsonl(text: str, encoding: str) -> Sample:
 
 
 def _flatten(frame: pl.DataFrame) -> pl.DataFrame:
-    """Struct columns unnested into `parent.child` columns, recursively."""
-    while any(isinstance(t, pl.Struct) for t in frame.schema.values()):
-        frame = frame.select([
-            pl.col(c).struct.rename_fields([f"{c}.{f.name}" for f in t.fields]).struct.unnest()
-            if isinstance(t, pl.Struct) else pl.col(c)
-            for c, t in frame.schema.items()
-        ])  # fmt: skip
-    return frame
+    """Nested values as dotted columns, recursively, as the mapping language's paths read them:
+    struct fields become `parent.child`; a list of objects becomes one `list.field` column per
+    field holding the list of that field's values (Pipedrive's `phone: [{label, value}]` gives
+    `phone.value`, WeCom's `follow_user[].tags[].tag_name` gives `follow_user.tags.tag_name`);
+    lists of lists are flattened; lists of plain values are finally joined with ", " (a path
+    follows lists the same way), so value shapes (a mobile, an e-mail) can be seen inside them."""
+    while True:
+        schema = frame.schema
+        nested = [c for c, t in schema.items() if isinstance(t, pl.Struct) or _nested_list(t)]
+        if not nested:
+            break
+        columns: list[pl.Expr] = []
+        for c, t in schema.items():
+            if isinstance(t, pl.Struct):
+                columns.append(
+                    pl.col(c).struct.rename_fields([f"{c}.{f.name}" for f in t.fields]).struct.unnest()
+                )
+            elif _nested_list(t) and isinstance(t.inner, pl.Struct):
+                columns += [
+                    pl.col(c).list.eval(pl.element().struct.field(f.name)).alias(f"{c}.{f.name}")
+                    for f in t.inner.fields
+                ]
+            elif _nested_list(t):
+                columns.append(pl.col(c).list.eval(pl.element().explode()))
+            else:
+                columns.append(pl.col(c))
+        frame = frame.select(columns)
+    return frame.with_columns(
+        pl.col(c).list.eval(pl.element().cast(pl.String)).list.join(", ")
+        for c, t in frame.schema.items()
+        if isinstance(t, pl.List)
+    )
+
+
+def _nested_list(dtype: pl.DataType) -> bool:
+    return isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct | pl.List)
 
 
 def _records(frame: pl.DataFrame) -> list[str]:

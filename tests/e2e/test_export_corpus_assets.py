@@ -57,7 +57,7 @@ def test_corpus_exports_stage_with_attributes(tmp_path: Path) -> None:
     assert company[5] is None and company[7] == "黄鹏"
     assert json.loads(company[8]) == {"tier": "金卡", "employee_no": "2406"}
     person = staged["CUST.000101"]
-    assert (person[0], person[5], person[6]) == ("person", "110105198504120039", "M")
+    assert (person[0], person[5], person[6]) == ("person", "110105198504120030", "M")
     assert json.loads(staged["oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"][8])["unionid"] == "o6_bmasdasdsad6_2sgVt7hMZOPfL"
     assert json.loads(staged["HY20261101001"][8]) == {"member_level": "金卡", "registered_by": "前台-小李"}
     # every mapped column of these exports is present and filled somewhere: nothing to warn about

@@ -97,3 +97,19 @@ def test_the_corpus_is_what_its_script_writes() -> None:
     assert sorted(written) == sorted(e["file"] for e in EXPECTED.values())
     for name, data in written.items():
         assert (CORPUS / name).read_bytes() == data, name
+
+
+def test_the_corpus_resident_ids_carry_valid_check_digits() -> None:
+    """The README says every resident ID in the corpus is valid; make_exports.py once passed a 17-digit
+    body to python-stdnum's check (which drops the last character), and two IDs failed GB 11643."""
+    from dq_project.normalize.cn_ids import resident_id_checksum_ok
+
+    ids = [
+        fields["id_number"]
+        for source in EXPECTED.values()
+        for fields in source["records"].values()
+        if "id_number" in fields
+    ]
+    assert len(ids) >= 2
+    checked = pl.DataFrame({"id": ids}).select(resident_id_checksum_ok(pl.col("id")))
+    assert checked.to_series().all(), ids
