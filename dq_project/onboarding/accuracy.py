@@ -58,9 +58,24 @@ class Score:
         return len(self.right) / self.total if self.total else 1.0
 
 
+NAME_PARTS = ("given_name", "family_name")
+
+
+def _as_truth_names(truth: dict[str, object], proposed: dict[str, object]) -> dict[str, object]:
+    """A proposal of given and family names where the truth joins the same columns into `name` (a
+    block written before dq had those fields) says the same: score it as that `name`."""
+    if "name" in truth and not set(NAME_PARTS) & truth.keys() and all(f in proposed for f in NAME_PARTS):
+        joined = set().union(*(value_columns(proposed[f]) for f in NAME_PARTS))
+        if joined == value_columns(truth["name"]) and "name" not in proposed:
+            rest = {f: v for f, v in proposed.items() if f not in NAME_PARTS}
+            return rest | {"name": sorted(joined)}
+    return proposed
+
+
 def score(truth: dict[str, object], proposed: dict[str, object]) -> Score:
     canonical = set(dq_settings.CANONICAL_FIELDS)
     truth = {f: v for f, v in truth.items() if f in canonical}
+    proposed = _as_truth_names(truth, proposed)
     right, wrong, missed = [], [], []
     for name, value in truth.items():
         want, got = value_columns(value), value_columns(proposed.get(name))
