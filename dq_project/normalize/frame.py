@@ -13,6 +13,7 @@ from dq_project.normalize.country import plan_country
 from dq_project.normalize.dates import DATE_ORDERS, DateOrder, plan_date, plan_datetime
 from dq_project.normalize.email import plan_email
 from dq_project.normalize.identifier import plan_identifier, plan_postcode
+from dq_project.normalize.names import derive_name
 from dq_project.normalize.phone import normalize_mobile, normalize_phone
 from dq_project.normalize.text import STATUS_MISSING, plan_tags, plan_text
 from dq_project.settings import CANONICAL_FIELDS as SOURCE_FIELDS
@@ -85,7 +86,8 @@ def normalize_frame(
     `default_region` is the phonenumbers region for numbers without a country code; `date_order`
     resolves year-last dates like 03/04/2020; birth dates after `today` (default: the current date)
     are invalid, and so are those before `birth_date_min`; `identifier` is checked by the validator
-    of `identifier_scheme` (dq_project.normalize.identifier).
+    of `identifier_scheme` (dq_project.normalize.identifier). A missing name is joined from
+    given_name and family_name (dq_project.normalize.names; reason `derived_from:...`).
     `country` is an ISO alpha-2 code, `default_country` (the source's) where the record
     has none; province/city/district are looked up in China's divisions on CN records only.
     """
@@ -100,6 +102,7 @@ def normalize_frame(
     plans = _field_plans(df, date_order, today, identifier_scheme, birth_date_min, default_country)
     # collect_all runs the field plans in parallel.
     results = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
+    results["name"] = derive_name(results["name"], results["given_name"], results["family_name"])
     results["mobile"] = normalize_mobile(df["mobile"], default_region)
     results["phone"] = normalize_phone(df["phone"], default_region)
     has_company = (results["company_name"]["status"] != STATUS_MISSING) | (
