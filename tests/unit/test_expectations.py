@@ -24,6 +24,7 @@ NATIVE = {
     "expect_column_pair_values_a_to_be_greater_than_b",
     "expect_column_pair_values_to_be_equal",
     "expect_compound_columns_to_be_unique",
+    "expect_column_values_to_match_regex",
 }
 CUSTOM = {
     "expect_column_values_to_be_valid_cn_resident_id",
