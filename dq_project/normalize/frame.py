@@ -15,14 +15,15 @@ from dq_project.normalize.email import plan_email
 from dq_project.normalize.identifier import plan_identifier, plan_postcode
 from dq_project.normalize.names import derive_name
 from dq_project.normalize.phone import normalize_mobile, normalize_phone
-from dq_project.normalize.text import STATUS_MISSING, plan_tags, plan_text
+from dq_project.normalize.text import NAME_PART_PLACEHOLDERS, STATUS_MISSING, plan_tags, plan_text
 from dq_project.settings import CANONICAL_FIELDS as SOURCE_FIELDS
 from dq_project.settings import DEFAULT_BIRTH_DATE_MIN
 
 CANONICAL_FIELDS: tuple[str, ...] = ("source", *SOURCE_FIELDS)
 UNSTATUSED_FIELDS: tuple[str, ...] = ("source", "source_record_id", "tags")
 STATUS_FIELDS: tuple[str, ...] = tuple(f for f in CANONICAL_FIELDS if f not in UNSTATUSED_FIELDS)
-TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "address", "owner", "given_name", "family_name")
+TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "address", "owner")
+NAME_PART_FIELDS: tuple[str, ...] = ("given_name", "family_name")
 DIVISION_FIELDS: tuple[str, ...] = ("province", "city", "district")
 DERIVED_COLUMNS: tuple[str, ...] = ("id_birth_date", "id_gender", "id_region_known", "email_suggestion")
 REASON_COLUMNS: tuple[str, ...] = tuple(f"{f}_reason" for f in STATUS_FIELDS)
@@ -43,7 +44,8 @@ def _field_plans(
     country: str,
 ) -> dict[str, pl.LazyFrame]:
     """Lazy plan per field (customer_type, mobile and phone are handled separately)."""
-    return {f: plan_text(df[f]) for f in TEXT_FIELDS} | {
+    name_parts = {f: plan_text(df[f], NAME_PART_PLACEHOLDERS) for f in NAME_PART_FIELDS}
+    return {f: plan_text(df[f]) for f in TEXT_FIELDS} | name_parts | {
         "gender": plan_gender(df["gender"]),
         "birth_date": plan_date(df["birth_date"], date_order, not_after=today, not_before=birth_date_min),
         "postcode": plan_postcode(df["postcode"]),

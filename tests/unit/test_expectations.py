@@ -36,7 +36,7 @@ CUSTOM = {
     "expect_column_values_to_be_clean_name",
     "expect_column_values_to_be_in_parent_division",
     "expect_column_values_to_have_one_name_per_key",
-    "expect_multicolumn_values_to_have_one_not_null",
+    "expect_column_values_to_have_one_filled_among",
     "expect_column_values_to_have_area_code_of_city",
 }
 

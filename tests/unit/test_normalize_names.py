@@ -20,3 +20,12 @@ def test_name_is_joined_from_its_parts_only_when_missing() -> None:
     assert staged["name_status"].to_list() == ["normalized", "normalized", "ok", "missing", "normalized"]
     derived = "derived_from:given_name,family_name"
     assert staged["name_reason"].to_list() == [derived, derived, None, "blank", derived]
+
+
+def test_na_is_a_name_part_not_a_placeholder() -> None:
+    """Salesforce's FirstName "Na", LastName "Li" is 李娜: "NA" means "not available" only elsewhere."""
+    frame = pl.DataFrame({"given_name": ["Na", "n/a"], "family_name": ["Li", "Na"], "owner": ["NA", "Na"]})
+    staged = normalize_frame(frame)
+    assert staged["given_name"].to_list() == ["Na", None]
+    assert staged["name"].to_list() == ["Na Li", "Na"]
+    assert staged["owner"].to_list() == [None, None]
