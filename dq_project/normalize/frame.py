@@ -45,19 +45,23 @@ def _field_plans(
 ) -> dict[str, pl.LazyFrame]:
     """Lazy plan per field (customer_type, mobile and phone are handled separately)."""
     name_parts = {f: plan_text(df[f], NAME_PART_PLACEHOLDERS) for f in NAME_PART_FIELDS}
-    return {f: plan_text(df[f]) for f in TEXT_FIELDS} | name_parts | {
-        "gender": plan_gender(df["gender"]),
-        "birth_date": plan_date(df["birth_date"], date_order, not_after=today, not_before=birth_date_min),
-        "postcode": plan_postcode(df["postcode"]),
-        "identifier": plan_identifier(df["identifier"], scheme, today),
-        "id_number": plan_resident_id(df["id_number"], today),
-        "credit_code": plan_credit_code(df["credit_code"]),
-        "email": plan_email(df["email"]),
-        "tags": plan_tags(df["tags"]),
-        "created_at": plan_datetime(df["created_at"], date_order),
-        "updated_at": plan_datetime(df["updated_at"], date_order),
-        "country": plan_country(df["country"], country),
-    }
+    return (
+        {f: plan_text(df[f]) for f in TEXT_FIELDS}
+        | name_parts
+        | {
+            "gender": plan_gender(df["gender"]),
+            "birth_date": plan_date(df["birth_date"], date_order, not_after=today, not_before=birth_date_min),
+            "postcode": plan_postcode(df["postcode"]),
+            "identifier": plan_identifier(df["identifier"], scheme, today),
+            "id_number": plan_resident_id(df["id_number"], today),
+            "credit_code": plan_credit_code(df["credit_code"]),
+            "email": plan_email(df["email"]),
+            "tags": plan_tags(df["tags"]),
+            "created_at": plan_datetime(df["created_at"], date_order),
+            "updated_at": plan_datetime(df["updated_at"], date_order),
+            "country": plan_country(df["country"], country),
+        }
+    )
 
 
 def _as_columns(field: str, result: pl.DataFrame) -> list[pl.Series]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from stdnum.cn import ric
 
 from dq_project.resources import WarehouseResource, open_warehouse
 from dq_project.runner import run_daily
@@ -65,19 +66,24 @@ def test_rules_fail_only_where_the_corpus_plants_defects(corpus_day) -> None:
     for rule_id, key in failures:
         by_rule.setdefault(rule_id, set()).add(key)
     assert by_rule["email_is_valid"] == {"salesforce_contacts:0035g00000Xk1AgAAJ"}  # chen.mei@example
-    # the two Kingdee resident IDs whose check digit is wrong
-    assert by_rule["id_number_checksum_valid"] == {"kingdee_customers:CUST.000101", "kingdee_customers:CUST.000103"}
+    # resident IDs whose GB 11643 check character is wrong (the corpus's Kingdee export has two)
+    ids = _rows(corpus_day, "select source || ':' || source_record_id, id_number from staging.customers")
+    bad_ids = {key for key, n in ids if n and ric.calc_check_digit(n[:17]) != n[17]}
+    assert by_rule.get("id_number_checksum_valid", set()) == bad_ids
     assert by_rule["birth_date_is_valid"] == {"febrl3_head:rec-1901-dup-2"}
-    assert {"salesforce_contacts:0035g00000Xk1AbAAJ", "wechat_signups:oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"} <= by_rule[
-        "mobile_is_not_dummy"
-    ]  # 13812345678, 13800138000
+    assert {
+        "salesforce_contacts:0035g00000Xk1AbAAJ",
+        "wechat_signups:oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+    } <= by_rule["mobile_is_not_dummy"]  # 13812345678, 13800138000
     assert all(key.startswith("febrl3_head:") for key in by_rule["birth_date_in_range"])  # born 1900-1906
     # FEBRL has no contact field: it skips the rule; names joined from their parts are present
     assert not any(key.startswith("febrl3_head:") for key in by_rule["contact_channel_present"])
     assert by_rule["person_name_present"] == {
         "febrl3_head:rec-1177-org", "hubspot_contacts:54", "hubspot_contacts_api:104",
     }  # fmt: skip
-    results = {r[0]: r[1:] for r in _rows(corpus_day, "select rule_id, evaluated, failed from quality.rule_results")}
+    results = {
+        r[0]: r[1:] for r in _rows(corpus_day, "select rule_id, evaluated, failed from quality.rule_results")
+    }
     # every postcode has its country's shape: 4-digit AU (FEBRL), 6-digit CN, US ZIP, UK
     assert {k: v for k, v in results.items() if k.startswith("postcode_shape_")} == {
         "postcode_shape_cn": (12, 0), "postcode_shape_au": (300, 0),

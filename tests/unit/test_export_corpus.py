@@ -83,7 +83,10 @@ def test_export_onboards_by_configuration(name: str, tmp_path: Path) -> None:
     for record_id, fields in expected["records"].items():
         for key, value in fields.items():
             if key != "nulls":
-                assert _value(mapped[record_id], normalized[record_id], key) == value.strip(), (record_id, key)
+                assert _value(mapped[record_id], normalized[record_id], key) == value.strip(), (
+                    record_id,
+                    key,
+                )
         for key in fields.get("nulls", []):
             assert _value(mapped[record_id], normalized[record_id], key) is None, (record_id, key)
 

@@ -32,6 +32,13 @@ def test_each_countrys_postcodes_are_checked_by_its_own_shape_only() -> None:
         "R007": "postcode_shape_us",
         "R011": "postcode_shape_gb",
     }
-    evaluated = dict(run.results.filter(pl.col("rule_id").is_in(SHAPES)).select("rule_id", "evaluated").rows())
-    assert evaluated == {"postcode_shape_cn": 3, "postcode_shape_au": 2, "postcode_shape_us": 3, "postcode_shape_gb": 4}
+    evaluated = dict(
+        run.results.filter(pl.col("rule_id").is_in(SHAPES)).select("rule_id", "evaluated").rows()
+    )
+    assert evaluated == {
+        "postcode_shape_cn": 3,
+        "postcode_shape_au": 2,
+        "postcode_shape_us": 3,
+        "postcode_shape_gb": 4,
+    }
     assert set(failures["field"]) == {"postcode"}

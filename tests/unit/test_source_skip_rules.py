@@ -18,7 +18,9 @@ def test_a_source_skipping_contact_channel_present_is_not_judged() -> None:
     result = run.results.filter(pl.col("rule_id") == "contact_channel_present").row(0, named=True)
     assert (result["evaluated"], result["failed"]) == (2, 1)
     failures = run.failures.filter(pl.col("rule_id") == "contact_channel_present")
-    assert failures.select("record_key", "field", "reason").rows() == [("crm:R003", "mobile|phone|email", "missing")]
+    assert failures.select("record_key", "field", "reason").rows() == [
+        ("crm:R003", "mobile|phone|email", "missing")
+    ]
 
 
 def test_without_the_skip_every_record_is_judged() -> None:

@@ -133,9 +133,13 @@ class ExpectColumnValuesToHaveOneFilledAmong(ColumnMapExpectation):
     def _validate(self, metrics: dict, runtime_configuration: dict | None = None, execution_engine=None):
         """Every row of the domain is judged, null `column` included (as GX's not-null expectation
         does): the judged count is the domain's row count, not its non-null count."""
-        result_format = parse_result_format(self._get_result_format(runtime_configuration=runtime_configuration))
+        result_format = parse_result_format(
+            self._get_result_format(runtime_configuration=runtime_configuration)
+        )
         total = metrics.get("table.row_count")
-        unexpected = metrics.get(f"{self.map_metric}.{SummarizationMetricNameSuffixes.UNEXPECTED_COUNT.value}")
+        unexpected = metrics.get(
+            f"{self.map_metric}.{SummarizationMetricNameSuffixes.UNEXPECTED_COUNT.value}"
+        )
         mostly = self._get_success_kwargs().get("mostly")
         success = not total or (total - unexpected) / total >= mostly
         return _format_map_output(
