@@ -68,7 +68,7 @@ def test_rules_fail_only_where_the_corpus_plants_defects(corpus_day) -> None:
     assert by_rule["email_is_valid"] == {"salesforce_contacts:0035g00000Xk1AgAAJ"}  # chen.mei@example
     # resident IDs whose GB 11643 check character is wrong (the corpus's Kingdee export has two)
     ids = _rows(corpus_day, "select source || ':' || source_record_id, id_number from staging.customers")
-    bad_ids = {key for key, n in ids if n and ric.calc_check_digit(n[:17]) != n[17]}
+    bad_ids = {key for key, n in ids if n and ric.calc_check_digit(n) != n[17]}  # takes all 18
     assert by_rule.get("id_number_checksum_valid", set()) == bad_ids
     assert by_rule["birth_date_is_valid"] == {"febrl3_head:rec-1901-dup-2"}
     assert {
