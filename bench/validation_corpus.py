@@ -1,6 +1,6 @@
 """Rule flags on the export corpus (tests/fixtures/exports/): how often dq's rules flag a filled field.
 
-python -m bench validation_corpus            (or: python -m bench.validation_corpus [DIR])
+python -m bench validation_corpus     (or: python -m bench.validation_corpus [DIR])
 
 Every export is read the way the pipeline reads it: its source block validated as the config is,
 the file loaded by `load_file` (the real readers: xlsx title rows, JSON Lines paths, GBK), mapped by
