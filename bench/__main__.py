@@ -5,6 +5,7 @@ python -m bench pipeline --rows 20000
 python -m bench linkage --rows 20000       (FEBRL3, FEBRL4, fake_1000, the generator; dq beside plain Splink)
 python -m bench matching_speed --rows 100000   (not part of `all`: 1M rows take ~20 minutes)
 python -m bench golden_speed --rows 200000     (not part of `all`)
+python -m bench validation_corpus              (rule flags on the export corpus, each listed)
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from bench import encryption, golden_speed, ingest, matching_speed, source_check, validation
+from bench import (
+    encryption,
+    golden_speed,
+    ingest,
+    matching_speed,
+    source_check,
+    validation,
+    validation_corpus,
+)
 from bench.linkage import main as bench_linkage
 from bench.matching import main as bench_matching
 from dq_project.evaluation import pairwise_score
@@ -78,6 +87,7 @@ def main() -> None:
             "matching_speed",
             "golden_speed",
             "source_check",
+            "validation_corpus",
             "all",
         ],
         nargs="?",
@@ -117,6 +127,8 @@ def main() -> None:
             matching_speed.main(args.rows or 1_000_000, (args.workdir or Path(tmp)) / "s", steps)
         if args.what in ("source_check", "all"):
             source_check.main(args.folder)
+        if args.what in ("validation_corpus", "all"):
+            validation_corpus.main()
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 

@@ -24,7 +24,7 @@ _FIXED = {
     "expect_column_values_to_be_unique": "duplicate",
     "expect_column_values_to_not_be_dummy_mobile": "dummy_number",
     "expect_column_values_to_have_one_name_per_key": "different_names",
-    "expect_multicolumn_values_to_have_one_not_null": "missing",
+    "expect_column_values_to_have_one_filled_among": "missing",
     "expect_column_values_to_have_area_code_of_city": "area_code_not_of_city",
 }
 _STATUS_TYPES = (

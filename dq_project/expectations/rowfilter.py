@@ -177,10 +177,8 @@ def _area_code(k: Mapping[str, Any], df: pl.DataFrame) -> Check:
     return phone.is_not_null(), pair.is_in(pl.Series(bad, dtype=pl.String).implode()).fill_null(False)
 
 
-def _one_not_null(k: Mapping[str, Any], df: pl.DataFrame) -> Check | None:
-    if k.get("ignore_row_if") != "never":
-        return None
-    return pl.lit(True), pl.all_horizontal(pl.col(c).is_null() for c in k["column_list"])
+def _one_filled_among(k: Mapping[str, Any], df: pl.DataFrame) -> Check:
+    return pl.lit(True), pl.all_horizontal(pl.col(c).is_null() for c in (k["column"], *k["other_columns"]))
 
 
 BUILDERS: dict[str, Builder] = {
@@ -202,7 +200,7 @@ BUILDERS: dict[str, Builder] = {
     "expect_column_values_to_not_be_dummy_mobile": _dummy_mobile,
     "expect_column_values_to_be_clean_name": _clean_name,
     "expect_column_values_to_be_in_parent_division": _divisions,
-    "expect_multicolumn_values_to_have_one_not_null": _one_not_null,
+    "expect_column_values_to_have_one_filled_among": _one_filled_among,
     "expect_column_values_to_have_area_code_of_city": _area_code,
 }
 

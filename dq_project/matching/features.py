@@ -20,6 +20,7 @@ import polars as pl
 from dq_project.matching import places
 from dq_project.matching.names import name_keys
 from dq_project.matching.text import blank_to_null, clean_text, on_rows, per_value
+from dq_project.normalize.names import joined_name
 
 # fmt: off
 PUBLIC_MAIL_DOMAINS = frozenset((
@@ -108,14 +109,10 @@ def _with_usable_values(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _whole_name(frame: pl.DataFrame) -> pl.Expr:
-    """name, or when a source maps only its parts, given and family name joined (family name first
-    and without a space in Chinese script, given name first otherwise): the name keys (pinyin,
-    sorted Latin parts) then work on it as on a whole name."""
-    given, family = pl.col("given_name"), pl.col("family_name")
-    latin = pl.concat_str(given, family, separator=" ", ignore_nulls=True)
-    chinese = pl.concat_str(family, given, separator="", ignore_nulls=True)
-    joined = pl.when(family.str.contains(r"^\p{Han}")).then(chinese).otherwise(latin)
-    return pl.coalesce(pl.col("name"), pl.when(joined != "").then(joined)).alias("name")
+    """name, or the given and family name joined: staging derives it already (normalize.names); this
+    covers frames staged before that and the benches' hand-built frames."""
+    joined = joined_name(pl.col("given_name"), pl.col("family_name"))
+    return pl.coalesce(pl.col("name"), joined).alias("name")
 
 
 def _contact_columns(frame: pl.DataFrame) -> pl.DataFrame:

@@ -13,15 +13,17 @@ from dq_project.normalize.country import plan_country
 from dq_project.normalize.dates import DATE_ORDERS, DateOrder, plan_date, plan_datetime
 from dq_project.normalize.email import plan_email
 from dq_project.normalize.identifier import plan_identifier, plan_postcode
+from dq_project.normalize.names import derive_name
 from dq_project.normalize.phone import normalize_mobile, normalize_phone
-from dq_project.normalize.text import STATUS_MISSING, plan_tags, plan_text
+from dq_project.normalize.text import NAME_PART_PLACEHOLDERS, STATUS_MISSING, plan_tags, plan_text
 from dq_project.settings import CANONICAL_FIELDS as SOURCE_FIELDS
 from dq_project.settings import DEFAULT_BIRTH_DATE_MIN
 
 CANONICAL_FIELDS: tuple[str, ...] = ("source", *SOURCE_FIELDS)
 UNSTATUSED_FIELDS: tuple[str, ...] = ("source", "source_record_id", "tags")
 STATUS_FIELDS: tuple[str, ...] = tuple(f for f in CANONICAL_FIELDS if f not in UNSTATUSED_FIELDS)
-TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "address", "owner", "given_name", "family_name")
+TEXT_FIELDS: tuple[str, ...] = ("name", "company_name", "address", "owner")
+NAME_PART_FIELDS: tuple[str, ...] = ("given_name", "family_name")
 DIVISION_FIELDS: tuple[str, ...] = ("province", "city", "district")
 DERIVED_COLUMNS: tuple[str, ...] = ("id_birth_date", "id_gender", "id_region_known", "email_suggestion")
 REASON_COLUMNS: tuple[str, ...] = tuple(f"{f}_reason" for f in STATUS_FIELDS)
@@ -42,19 +44,24 @@ def _field_plans(
     country: str,
 ) -> dict[str, pl.LazyFrame]:
     """Lazy plan per field (customer_type, mobile and phone are handled separately)."""
-    return {f: plan_text(df[f]) for f in TEXT_FIELDS} | {
-        "gender": plan_gender(df["gender"]),
-        "birth_date": plan_date(df["birth_date"], date_order, not_after=today, not_before=birth_date_min),
-        "postcode": plan_postcode(df["postcode"]),
-        "identifier": plan_identifier(df["identifier"], scheme, today),
-        "id_number": plan_resident_id(df["id_number"], today),
-        "credit_code": plan_credit_code(df["credit_code"]),
-        "email": plan_email(df["email"]),
-        "tags": plan_tags(df["tags"]),
-        "created_at": plan_datetime(df["created_at"], date_order),
-        "updated_at": plan_datetime(df["updated_at"], date_order),
-        "country": plan_country(df["country"], country),
-    }
+    name_parts = {f: plan_text(df[f], NAME_PART_PLACEHOLDERS) for f in NAME_PART_FIELDS}
+    return (
+        {f: plan_text(df[f]) for f in TEXT_FIELDS}
+        | name_parts
+        | {
+            "gender": plan_gender(df["gender"]),
+            "birth_date": plan_date(df["birth_date"], date_order, not_after=today, not_before=birth_date_min),
+            "postcode": plan_postcode(df["postcode"]),
+            "identifier": plan_identifier(df["identifier"], scheme, today),
+            "id_number": plan_resident_id(df["id_number"], today),
+            "credit_code": plan_credit_code(df["credit_code"]),
+            "email": plan_email(df["email"]),
+            "tags": plan_tags(df["tags"]),
+            "created_at": plan_datetime(df["created_at"], date_order),
+            "updated_at": plan_datetime(df["updated_at"], date_order),
+            "country": plan_country(df["country"], country),
+        }
+    )
 
 
 def _as_columns(field: str, result: pl.DataFrame) -> list[pl.Series]:
@@ -85,7 +92,8 @@ def normalize_frame(
     `default_region` is the phonenumbers region for numbers without a country code; `date_order`
     resolves year-last dates like 03/04/2020; birth dates after `today` (default: the current date)
     are invalid, and so are those before `birth_date_min`; `identifier` is checked by the validator
-    of `identifier_scheme` (dq_project.normalize.identifier).
+    of `identifier_scheme` (dq_project.normalize.identifier). A missing name is joined from
+    given_name and family_name (dq_project.normalize.names; reason `derived_from:...`).
     `country` is an ISO alpha-2 code, `default_country` (the source's) where the record
     has none; province/city/district are looked up in China's divisions on CN records only.
     """
@@ -100,6 +108,7 @@ def normalize_frame(
     plans = _field_plans(df, date_order, today, identifier_scheme, birth_date_min, default_country)
     # collect_all runs the field plans in parallel.
     results = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
+    results["name"] = derive_name(results["name"], results["given_name"], results["family_name"])
     results["mobile"] = normalize_mobile(df["mobile"], default_region)
     results["phone"] = normalize_phone(df["phone"], default_region)
     has_company = (results["company_name"]["status"] != STATUS_MISSING) | (

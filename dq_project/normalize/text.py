@@ -45,6 +45,9 @@ PLACEHOLDERS: frozenset[str] = frozenset(
     }
 )
 """Values (compared lower-cased, after folding and trimming) that mean 'no value'."""
+# "Na" (娜, 纳) is a given or family name in pinyin, so a name part keeps it: a Salesforce contact
+# FirstName "Na", LastName "Li" is 李娜, not a contact without a given name.
+NAME_PART_PLACEHOLDERS: frozenset[str] = PLACEHOLDERS - {"na"}
 _PLACEHOLDER_MAX_BYTES = max(len(p.encode()) for p in PLACEHOLDERS)
 
 STATUS_OK, STATUS_NORMALIZED, STATUS_MISSING, STATUS_INVALID = "ok", "normalized", "missing", "invalid"
@@ -79,7 +82,7 @@ def collapse_whitespace(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(_INVISIBLE, "").str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
 
 
-def null_placeholders(expr: pl.Expr) -> pl.Expr:
+def null_placeholders(expr: pl.Expr, placeholders: frozenset[str] = PLACEHOLDERS) -> pl.Expr:
     """Turn empty strings and placeholders such as 无, N/A, null, - into null (case-insensitive).
 
     Expects an already trimmed value (see collapse_whitespace).
@@ -87,14 +90,14 @@ def null_placeholders(expr: pl.Expr) -> pl.Expr:
 
     def is_value(text: pl.Expr) -> pl.Expr:
         short = pl.when(text.str.len_bytes() <= _PLACEHOLDER_MAX_BYTES).then(text)
-        return ~short.str.to_lowercase().is_in(list(PLACEHOLDERS)).fill_null(False) & (text != "")
+        return ~short.str.to_lowercase().is_in(list(placeholders)).fill_null(False) & (text != "")
 
     return keep_if(expr, is_value)
 
 
-def clean_text(expr: pl.Expr) -> pl.Expr:
+def clean_text(expr: pl.Expr, placeholders: frozenset[str] = PLACEHOLDERS) -> pl.Expr:
     """The common first step for every text field: fold width, fix whitespace, null placeholders."""
-    return null_placeholders(collapse_whitespace(to_halfwidth(expr)))
+    return null_placeholders(collapse_whitespace(to_halfwidth(expr)), placeholders)
 
 
 def field_status(raw: pl.Expr, cleaned: pl.Expr, valid: pl.Expr, value_text: pl.Expr) -> pl.Expr:
@@ -141,11 +144,11 @@ def field_frame(values: pl.Series) -> pl.LazyFrame:
     return pl.LazyFrame({RAW: values.cast(pl.String)})
 
 
-def plan_text(values: pl.Series) -> pl.LazyFrame:
-    """Lazy form of normalize_text (see there)."""
+def plan_text(values: pl.Series, placeholders: frozenset[str] = PLACEHOLDERS) -> pl.LazyFrame:
+    """Lazy form of normalize_text (see there); `placeholders` are the texts that count as missing."""
     return (
         field_frame(values)
-        .with_columns(value=clean_text(pl.col(RAW)))
+        .with_columns(value=clean_text(pl.col(RAW), placeholders))
         .select(
             "value",
             status=field_status(pl.col(RAW), pl.col("value"), pl.lit(True), pl.col("value")),

@@ -24,6 +24,7 @@ NATIVE = {
     "expect_column_pair_values_a_to_be_greater_than_b",
     "expect_column_pair_values_to_be_equal",
     "expect_compound_columns_to_be_unique",
+    "expect_column_values_to_match_regex",
 }
 CUSTOM = {
     "expect_column_values_to_be_valid_cn_resident_id",
@@ -35,7 +36,7 @@ CUSTOM = {
     "expect_column_values_to_be_clean_name",
     "expect_column_values_to_be_in_parent_division",
     "expect_column_values_to_have_one_name_per_key",
-    "expect_multicolumn_values_to_have_one_not_null",
+    "expect_column_values_to_have_one_filled_among",
     "expect_column_values_to_have_area_code_of_city",
 }
 

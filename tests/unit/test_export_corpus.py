@@ -30,12 +30,16 @@ def corpus_source(name: str) -> SourceSettings:
     return Settings.model_validate(block).sources[0]
 
 
-def _value(row: dict, key: str) -> str | None:
+def _value(mapped: dict, staged: dict, key: str) -> str | None:
+    """A named value of a record: `attributes.x` an attribute, `staged.x` the normalized field,
+    else the mapped (not yet normalized) canonical field."""
     if key.startswith("attributes."):
-        attributes = json.loads(row["attributes"]) if row["attributes"] else {}
+        attributes = json.loads(mapped["attributes"]) if mapped["attributes"] else {}
         value = attributes.get(key.removeprefix("attributes."))
+    elif key.startswith("staged."):
+        value = staged[key.removeprefix("staged.")]
     else:
-        value = row[key]
+        value = mapped[key]
     value = None if value is None else str(value).strip()
     return value or None
 
@@ -63,20 +67,28 @@ def test_export_onboards_by_configuration(name: str, tmp_path: Path) -> None:
     assert outcome.missing_columns == [], "every mapped column of the source block is in its export"
 
     canonical = to_canonical(rows, source)
-    by_key = {row["source_record_id"]: row for row in canonical.iter_rows(named=True)}
-    for record_id, fields in expected["records"].items():
-        row = by_key[record_id]
-        for key, value in fields.items():
-            if key != "nulls":
-                assert _value(row, key) == value.strip(), (record_id, key)
-        for key in fields.get("nulls", []):
-            assert _value(row, key) is None, (record_id, key)
-
     staged = normalize_frame(
-        canonical, default_region=source.phone_region, date_order=source.date_order, today=DAY
+        canonical,
+        default_region=source.phone_region,
+        date_order=source.date_order,
+        today=DAY,
+        identifier_scheme=source.identifier_scheme,
+        birth_date_min=source.birth_date_min,
+        default_country=source.default_country,
     )
     assert staged.height == rows.height
     assert staged.filter(pl.col("source_record_id").is_null()).is_empty()
+    mapped = {row["source_record_id"]: row for row in canonical.iter_rows(named=True)}
+    normalized = {row["source_record_id"]: row for row in staged.iter_rows(named=True)}
+    for record_id, fields in expected["records"].items():
+        for key, value in fields.items():
+            if key != "nulls":
+                assert _value(mapped[record_id], normalized[record_id], key) == value.strip(), (
+                    record_id,
+                    key,
+                )
+        for key in fields.get("nulls", []):
+            assert _value(mapped[record_id], normalized[record_id], key) is None, (record_id, key)
 
 
 def test_every_corpus_source_block_validates() -> None:

@@ -77,7 +77,7 @@ def test_an_old_warehouse_gains_the_new_columns(tmp_path) -> None:
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     con.execute("create schema staging")
-    # the staging table as dq created it before issue 20: today's without the new columns
+    # the staging table as dq created it before issues 20 and 21: today's without their columns
     ddl = (PROJECT_ROOT / "sql" / "staging" / "customers.sql").read_text(encoding="utf-8")
     create = ddl[ddl.index("create table") : ddl.index(");") + 2]
     new = ("given_name", "family_name", "postcode", "identifier", "country")  # country: issue 21, later
