@@ -10,7 +10,7 @@ from dq_project.settings import ROLES, Settings, env_user
 # destroy data. A command missing here needs admin (fail closed).
 PERMISSIONS: dict[str, str] = {
     "report": "viewer", "review list": "viewer", "quarantine list": "viewer",
-    "review decide": "steward", "review unmerge": "steward", "review override": "steward",
+    "report private": "steward", "review decide": "steward", "review unmerge": "steward", "review override": "steward",
     "review import": "steward", "export clusters": "steward", "export failures": "steward",
     "run": "engineer", "ingest": "engineer", "backfill": "engineer", "model train": "engineer",
     "export golden": "engineer", "backup": "engineer", "ui": "engineer",

@@ -364,19 +364,38 @@ def erase(
 
 
 @app.command()
-def report(date: DateOption = None, config: ConfigOption = None, home: HomeOption = None) -> None:
-    """Render the audit report of a snapshot date from the warehouse."""
+def report(
+    date: DateOption = None,
+    private: Annotated[
+        bool,
+        typer.Option("--private", help="render under the config's masking policy into <home>/private/<user>/"),
+    ] = False,
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Render the audit report of a snapshot date from the warehouse (the shared one is always masked)."""
+    from dq_project.audit_log import log_event
     from dq_project.report import render_report
     from dq_project.resources import connect_warehouse
 
     settings = _settings(config, home)
-    guard(settings, "report")
+    private = private or not settings.report.mask_pii  # an unmasked render is never the shared report
+    user = guard(settings, "report private" if private else "report")
+    day = _date(date)
     con = connect_warehouse(settings)
     try:
-        path = render_report(con, settings, _date(date))
+        path = render_report(con, settings, day, private_for=user if private else None)
+        if private:
+            log_event(
+                con,
+                "private_report",
+                target=str(path),
+                snapshot_date=day,
+                details={"masked": settings.report.mask_pii},
+            )
     finally:
         con.close()
-    typer.echo(f"audit report: {path}")
+    typer.echo(f"{'private ' if private else ''}audit report: {path}")
 
 
 @app.command()

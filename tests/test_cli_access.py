@@ -122,3 +122,22 @@ def test_unknown_commands_need_admin_and_roles_are_validated(tmp_path: Path) -> 
     )
     with pytest.raises(SettingsError, match="default_role"):
         load_settings(bad, env={})
+
+
+def test_unmasked_report_is_private_needs_steward_and_is_logged(config: Path, home: Path) -> None:
+    """A config with mask_pii = false never writes the shared report: a viewer is refused, a steward
+    gets a private copy under <home>/private/<user>/, logged."""
+    unmasked = config.parent / "mine.toml"
+    text = config.read_text(encoding="utf-8").replace("mask_pii = true", "mask_pii = false", 1)
+    unmasked.write_text(text, encoding="utf-8")
+    shared = home / "reports" / "2026-11-20" / "audit.html"
+    viewer = _invoke(unmasked, home, "--user", "zhao", "report", "--date", "2026-11-20")
+    assert viewer.exit_code == DENIED_EXIT_CODE, viewer.output
+    assert not shared.exists()
+    steward = _invoke(unmasked, home, "--user", "wang", "report", "--date", "2026-11-20")
+    assert steward.exit_code == 0, steward.output
+    private = home / "private" / "wang" / "reports" / "2026-11-20" / "audit.html"
+    assert private.is_file() and not shared.exists()
+    assert "report.mask_pii = false" in private.read_text(encoding="utf-8")
+    actor, action, target, _ = _log(home)[-1]
+    assert (actor, action, target) == ("wang", "private_report", str(private))
