@@ -17,9 +17,11 @@ from pathlib import Path
 
 import duckdb
 
+from dq_project.audit_log import log_event
 from dq_project.encryption import WarehouseKeyError, connect_file
 from dq_project.ingest import file_sha256
 from dq_project.resources import connect_warehouse, open_warehouse, warehouse_key
+from dq_project.restore import Reapplied, RestoreRefused, replace_and_reapply
 from dq_project.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -42,6 +44,7 @@ def create_backup(settings: Settings, config_file: Path, out_dir: Path | None = 
     target.mkdir(parents=True, exist_ok=False)
     con = connect_warehouse(settings)  # holds the lock: nobody writes while we copy
     try:
+        log_event(con, "backup", target=str(target))
         con.execute("checkpoint")
         shutil.copyfile(settings.warehouse_path, target / settings.warehouse_path.name)
     finally:
@@ -74,8 +77,9 @@ def verify_backup(path: Path) -> Backup:
     return Backup(path, files)
 
 
-def restore_backup(settings: Settings, path: Path) -> Backup:
-    """Replace the warehouse and models with the backup's (after verifying it); config is left alone."""
+def restore_backup(settings: Settings, path: Path) -> tuple[Backup, Reapplied]:
+    """Replace the warehouse and models with the backup's (after verifying it), then re-apply every
+    erasure and keep the operation log (dq_project.restore); config is left alone."""
     backup = verify_backup(path)
     warehouse_copy = path / settings.warehouse_path.name
     if not warehouse_copy.is_file():
@@ -88,11 +92,14 @@ def restore_backup(settings: Settings, path: Path) -> Backup:
             "the encryption key in force when it was taken"
         ) from exc
     _fail_if_in_use(settings.warehouse_path)
-    shutil.copyfile(warehouse_copy, settings.warehouse_path)
+    try:
+        reapplied = replace_and_reapply(settings, warehouse_copy, path)
+    except RestoreRefused as exc:
+        raise BackupError(str(exc)) from exc
     if (path / "models").is_dir():
         shutil.rmtree(settings.models_dir, ignore_errors=True)
         shutil.copytree(path / "models", settings.models_dir)
-    return backup
+    return backup, reapplied
 
 
 def _fail_if_in_use(warehouse: Path) -> None:

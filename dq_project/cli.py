@@ -313,11 +313,21 @@ def restore(
     settings = _settings(config, home)
     guard(settings, "restore")
     try:
-        restored = restore_backup(settings, path)
+        restored, reapplied = restore_backup(settings, path)
     except BackupError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"restored {len(restored.files)} files from {path} into {settings.home}")
+    if not reapplied.carried_over:
+        typer.secho(
+            "  the replaced warehouse did not open: the operation log since the backup is lost "
+            "(erasures are re-applied from the ledger)",
+            fg="yellow",
+        )
+    typer.echo(
+        f"  {reapplied.tombstones} erasure(s) in the ledger; {len(reapplied.erased_again)} record(s) the "
+        "backup still held were erased again; the restore is logged"
+    )
 
 
 @app.command()
@@ -351,6 +361,11 @@ def erase(
         raise typer.Exit(1) from exc
     finally:
         con.close()
+    if not dry_run:  # deleted rows stay in the file's free blocks until it is rewritten
+        from dq_project.rekey import compact_warehouse
+        from dq_project.resources import warehouse_key
+
+        compact_warehouse(settings.warehouse_path, warehouse_key(settings))
     verb = "would remove" if dry_run else "removed"
     typer.echo(f"{source} record (hash {outcome.key_hash[:12]}): {verb} {outcome.total:,} rows")
     for table, rows in outcome.rows.items():
