@@ -18,11 +18,13 @@ from pathlib import Path
 import duckdb
 
 from dq_project.audit_log import log_event
-from dq_project.encryption import WarehouseKeyError, connect_file
+from dq_project.encryption import WarehouseKeyError, connect_file, table_fingerprints
+from dq_project.faults import is_disk_full
 from dq_project.ingest import file_sha256
 from dq_project.resources import connect_warehouse, open_warehouse, warehouse_key
 from dq_project.restore import Reapplied, RestoreRefused, replace_and_reapply
 from dq_project.settings import Settings
+from dq_project.sql import query_sql
 
 MANIFEST = "manifest.json"
 
@@ -42,8 +44,36 @@ def create_backup(settings: Settings, config_file: Path, out_dir: Path | None = 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = out_dir or settings.home / "backups" / stamp
     target.mkdir(parents=True, exist_ok=False)
+    try:
+        return _write_backup(settings, config_file, target, stamp)
+    except BaseException as exc:
+        shutil.rmtree(target, ignore_errors=True)  # never leave a half-written backup that looks whole
+        if isinstance(exc, OSError | duckdb.Error) and is_disk_full(exc):
+            raise BackupError(
+                f"the backup could not be written to {target} ({exc}): the disk is full; the partial "
+                "backup was removed and the warehouse is unchanged. Free space or pass --out elsewhere"
+            ) from exc
+        raise
+
+
+def check_integrity(con: duckdb.DuckDBPyConnection) -> None:
+    """Read every row of every table: DuckDB checks each block's checksum as it reads it, so damage
+    anywhere in the file fails here (a query touching only some tables can pass a damaged file)."""
+    ((catalog,),) = query_sql(con, "warehouse/select_current_database").fetchall()
+    table_fingerprints(con, catalog)
+
+
+def _write_backup(settings: Settings, config_file: Path, target: Path, stamp: str) -> Backup:
     con = connect_warehouse(settings)  # holds the lock: nobody writes while we copy
     try:
+        try:
+            check_integrity(con)
+        except duckdb.Error as exc:
+            raise BackupError(
+                f"the warehouse {settings.warehouse_path} fails its integrity check ({exc}); not backed "
+                "up, so no damaged copy replaces a good one. See `dq doctor`; restore the latest good "
+                "backup with `dq restore`"
+            ) from exc
         log_event(con, "backup", target=str(target))
         con.execute("checkpoint")
         shutil.copyfile(settings.warehouse_path, target / settings.warehouse_path.name)

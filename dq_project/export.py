@@ -52,14 +52,20 @@ def export(con: duckdb.DuckDBPyConnection, what: str, out: Path, as_of: dt.date)
     if what not in QUERIES:
         raise ValueError(f"unknown export {what!r}; choose one of {sorted(QUERIES)}")
     frame = query_sql(con, QUERIES[what], as_of_date=as_of.isoformat()).pl()
-    out.parent.mkdir(parents=True, exist_ok=True)
     suffix = out.suffix.lower()
-    if suffix == ".csv":
-        neutralize_formulas(frame).write_csv(out)
-    elif suffix == ".xlsx":
-        frame.write_excel(out, worksheet=what)  # string cells: never evaluated, so written as they are
-    elif suffix == ".parquet":
-        frame.write_parquet(out)
-    else:
+    if suffix not in (".csv", ".xlsx", ".parquet"):
         raise ValueError(f"unsupported export format {suffix!r}: use .csv, .xlsx or .parquet")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and renamed: a full disk leaves no truncated file that looks complete.
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        if suffix == ".csv":
+            neutralize_formulas(frame).write_csv(partial)
+        elif suffix == ".xlsx":
+            frame.write_excel(partial, worksheet=what)  # string cells: never evaluated, written as they are
+        else:
+            frame.write_parquet(partial)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     return frame.height

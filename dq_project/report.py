@@ -208,7 +208,11 @@ def private_reports_dir(settings: Settings, user: str) -> Path:
 
 
 def render_report(
-    con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date, *, private_for: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    snapshot_date: dt.date,
+    *,
+    private_for: str | None = None,
 ) -> Path:
     """Write <home>/reports/<date>/audit.html and refresh <home>/reports/index.html.
 
@@ -217,7 +221,9 @@ def render_report(
     `private_for` names a user: the report is then rendered under the config's policy into that
     user's private folder (the CLI checks the steward role and logs it first)."""
     if private_for is None:
-        settings = settings.model_copy(update={"report": settings.report.model_copy(update={"mask_pii": True})})
+        settings = settings.model_copy(
+            update={"report": settings.report.model_copy(update={"mask_pii": True})}
+        )
     reports_dir = settings.reports_dir if private_for is None else private_reports_dir(settings, private_for)
     env = template_environment(settings.report.locale)
     context = gather(con, settings, snapshot_date)

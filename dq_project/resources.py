@@ -159,5 +159,9 @@ class WarehouseResource(dg.ConfigurableResource):
         con = connect_warehouse(self.settings(), read_only=read_only)
         try:
             yield con
+            if not read_only:
+                # DuckDB checkpoints on close too, but ignores a failure there: on a full disk the
+                # asset would succeed with its work only in the WAL. Here the failure fails the asset.
+                con.execute("checkpoint")
         finally:
             con.close()

@@ -28,7 +28,12 @@ def write_ledger(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     (written to a temporary file and renamed, so a failed write leaves the previous ledger)."""
     rows = {r["key_hash"]: r for r in read_ledger(settings)}
     for key_hash, source, erased_at, event_id in query_sql(con, "raw/select_erasures").fetchall():
-        rows[key_hash] = {"key_hash": key_hash, "source": source, "erased_at": erased_at, "event_id": event_id}
+        rows[key_hash] = {
+            "key_hash": key_hash,
+            "source": source,
+            "erased_at": erased_at,
+            "event_id": event_id,
+        }
     target = ledger_path(settings)
     staged = target.with_name(target.name + ".tmp")
     staged.write_text("".join(json.dumps(r) + "\n" for r in rows.values()), encoding="utf-8")

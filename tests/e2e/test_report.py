@@ -125,7 +125,10 @@ def test_unmasked_when_the_config_says_so(report_history, tmp_path) -> None:
     finally:
         con.close()
     assert "report.mask_pii = false" in html
-    assert private == tmp_path / "private" / "wang" / "reports" / report_history.days[-1].isoformat() / "audit.html"
+    assert (
+        private
+        == tmp_path / "private" / "wang" / "reports" / report_history.days[-1].isoformat() / "audit.html"
+    )
     raw = [m for m in shown["mobile"].drop_nulls().to_list() + shown["email"].drop_nulls().to_list()]
     assert raw and any(v in html for v in raw)
     # the shared report ignores the unmasked policy: nobody's config can publish raw values there

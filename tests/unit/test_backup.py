@@ -127,7 +127,9 @@ def test_restore_over_a_damaged_warehouse_uses_the_erasure_ledger(
     con.close()
     common = ["--config", str(PROJECT_ROOT / "dq.toml"), "--home", str(home)]
     assert CliRunner().invoke(app, ["backup", "--out", str(tmp_path / "b"), *common]).exit_code == 0
-    assert CliRunner().invoke(app, ["erase", "--source", "crm", "--id", "C1", "--yes", *common]).exit_code == 0
+    assert (
+        CliRunner().invoke(app, ["erase", "--source", "crm", "--id", "C1", "--yes", *common]).exit_code == 0
+    )
     settings.warehouse_path.write_bytes(b"\0" * 4096)  # damaged beyond opening
     restored = CliRunner().invoke(app, ["restore", str(tmp_path / "b"), *common])
     assert restored.exit_code == 0, restored.output

@@ -23,7 +23,14 @@ def test_formulas_are_neutralized() -> None:
     )
     out = neutralize_formulas(frame)
     assert out["name"].to_list() == [
-        '\'=HYPERLINK("http://x")', "+1", "-2", "'@SUM(A1)", "张三", None, "'+1+A1", "-2.5"
+        '\'=HYPERLINK("http://x")',
+        "+1",
+        "-2",
+        "'@SUM(A1)",
+        "张三",
+        None,
+        "'+1+A1",
+        "-2.5",
     ]
     assert out["n"].to_list() == list(range(8))
 
