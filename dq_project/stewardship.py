@@ -174,10 +174,12 @@ def import_decisions(
     return ids
 
 
-def load_decisions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every stored decision, oldest first."""
+def load_decisions(con: duckdb.DuckDBPyConnection, as_of: dt.date | str | None = None) -> pl.DataFrame:
+    """Every stored decision, oldest first; with `as_of`, those made on or before that date (a
+    decision applies from the date it was made: a backfill keeps the history before it)."""
     ensure_tables(con)
-    return query_sql(con, "matching/select_steward_decisions").pl()
+    as_of_date = None if as_of is None else str(as_of)
+    return query_sql(con, "matching/select_steward_decisions", as_of_date=as_of_date).pl()
 
 
 def review_list(

@@ -94,7 +94,7 @@ def link_snapshot(
 ) -> LinkOutcome:
     """Link the current records as of `as_of` and write the matching tables of that date."""
     started = time.perf_counter()
-    decisions = load_decisions(con)
+    decisions = load_decisions(con, as_of)  # made on or before the date: a backfill keeps history
     plan = plan_run(con, as_of, model_dir, settings, retrain=retrain, full=full)
     if plan.mode == "incremental":
         result = resolve_increment(

@@ -52,10 +52,12 @@ def _ids(state: dict, day: dt.date) -> dict[str, str]:
     return dict(frame.iter_rows())
 
 
-def _decide(state: dict, action: str, **kwargs) -> None:
+def _decide(state: dict, action: str, on: dt.date = DAY3, **kwargs) -> None:
+    """A decision made on `on` (a decision applies to the runs of its date and later)."""
     con = connect_warehouse(state["warehouse"].settings())
+    made = dt.datetime.combine(on, dt.time(9))
     try:
-        record_decision(con, action, decided_by="steward.test", reason="e2e", **kwargs)
+        record_decision(con, action, decided_by="steward.test", reason="e2e", decided_at=made, **kwargs)
     finally:
         con.close()
 
