@@ -139,7 +139,11 @@ def test_an_override_follows_its_golden_record_into_a_merge(con) -> None:
         value="杭州",
     )
     assert _provenance(con)["city"][2] != "steward_override"  # G0 still lives on its own
-    con.execute("insert into matching.golden_id_changes values ($d, 'G0', 'retire', 'G1', 1)", {"d": DAY})
+    con.execute(
+        "insert into matching.golden_id_changes by name select $d as as_of_date, 'G0' as golden_id, "
+        "'retire' as change, 'G1' as related_golden_id, 1 as records",
+        {"d": DAY},
+    )
     value, decision, rule = _provenance(con)["city"]
     assert (value, rule) == ("杭州", "steward_override") and decision.startswith("D")
     # A later override made on the surviving ID wins over the inherited one.
