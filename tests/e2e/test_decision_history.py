@@ -34,9 +34,7 @@ def _state(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
         "clusters": con.sql(
             "select as_of_date, record_key, golden_id, cluster_size from matching.clusters order by all"
         ).pl(),
-        "golden": con.sql(
-            "select * from golden.customers order by as_of_date, golden_id"
-        ).pl(),
+        "golden": con.sql("select * from golden.customers order by as_of_date, golden_id").pl(),
         "provenance": con.sql("select * from golden.provenance order by all").pl(),
     }
 
