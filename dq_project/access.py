@@ -9,10 +9,10 @@ from dq_project.settings import ROLES, Settings, env_user
 # Minimum role per command. Exports and backups hold unmasked customer data; restore and erase
 # destroy data. A command missing here needs admin (fail closed).
 PERMISSIONS: dict[str, str] = {
-    "report": "viewer", "review list": "viewer", "quarantine list": "viewer",
-    "review decide": "steward", "review unmerge": "steward", "review override": "steward",
-    "review import": "steward", "export clusters": "steward", "export failures": "steward",
-    "model show": "viewer",
+    "report": "viewer", "doctor": "viewer", "review list": "viewer", "quarantine list": "viewer",
+    "model show": "viewer", "report private": "steward", "review decide": "steward",
+    "review unmerge": "steward", "review override": "steward", "review import": "steward",
+    "export clusters": "steward", "export failures": "steward",
     "run": "engineer", "ingest": "engineer", "backfill": "engineer", "model train": "engineer",
     "export golden": "engineer", "backup": "engineer", "ui": "engineer",
     "quarantine release": "engineer", "source check": "engineer",

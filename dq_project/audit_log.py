@@ -17,7 +17,7 @@ from dq_project.sql import run_sql
 
 ACTIONS = (
     "run", "load", "steward_decision", "model_train", "export", "erasure", "rekey", "denied",
-    "quarantine_release",
+    "quarantine_release", "private_report", "restore", "lock_takeover", "backup",
 )  # fmt: skip
 
 

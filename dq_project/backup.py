@@ -17,10 +17,14 @@ from pathlib import Path
 
 import duckdb
 
-from dq_project.encryption import WarehouseKeyError, connect_file
+from dq_project.audit_log import log_event
+from dq_project.encryption import WarehouseKeyError, connect_file, table_fingerprints
+from dq_project.faults import is_disk_full
 from dq_project.ingest import file_sha256
 from dq_project.resources import connect_warehouse, open_warehouse, warehouse_key
+from dq_project.restore import Reapplied, RestoreRefused, replace_and_reapply
 from dq_project.settings import Settings
+from dq_project.sql import query_sql
 
 MANIFEST = "manifest.json"
 
@@ -40,8 +44,37 @@ def create_backup(settings: Settings, config_file: Path, out_dir: Path | None = 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = out_dir or settings.home / "backups" / stamp
     target.mkdir(parents=True, exist_ok=False)
+    try:
+        return _write_backup(settings, config_file, target, stamp)
+    except BaseException as exc:
+        shutil.rmtree(target, ignore_errors=True)  # never leave a half-written backup that looks whole
+        if isinstance(exc, OSError | duckdb.Error) and is_disk_full(exc):
+            raise BackupError(
+                f"the backup could not be written to {target} ({exc}): the disk is full; the partial "
+                "backup was removed and the warehouse is unchanged. Free space or pass --out elsewhere"
+            ) from exc
+        raise
+
+
+def check_integrity(con: duckdb.DuckDBPyConnection) -> None:
+    """Read every row of every table: DuckDB checks each block's checksum as it reads it, so damage
+    anywhere in the file fails here (a query touching only some tables can pass a damaged file)."""
+    ((catalog,),) = query_sql(con, "warehouse/select_current_database").fetchall()
+    table_fingerprints(con, catalog)
+
+
+def _write_backup(settings: Settings, config_file: Path, target: Path, stamp: str) -> Backup:
     con = connect_warehouse(settings)  # holds the lock: nobody writes while we copy
     try:
+        try:
+            check_integrity(con)
+        except duckdb.Error as exc:
+            raise BackupError(
+                f"the warehouse {settings.warehouse_path} fails its integrity check ({exc}); not backed "
+                "up, so no damaged copy replaces a good one. See `dq doctor`; restore the latest good "
+                "backup with `dq restore`"
+            ) from exc
+        log_event(con, "backup", target=str(target))
         con.execute("checkpoint")
         shutil.copyfile(settings.warehouse_path, target / settings.warehouse_path.name)
     finally:
@@ -74,8 +107,9 @@ def verify_backup(path: Path) -> Backup:
     return Backup(path, files)
 
 
-def restore_backup(settings: Settings, path: Path) -> Backup:
-    """Replace the warehouse and models with the backup's (after verifying it); config is left alone."""
+def restore_backup(settings: Settings, path: Path) -> tuple[Backup, Reapplied]:
+    """Replace the warehouse and models with the backup's (after verifying it), then re-apply every
+    erasure and keep the operation log (dq_project.restore); config is left alone."""
     backup = verify_backup(path)
     warehouse_copy = path / settings.warehouse_path.name
     if not warehouse_copy.is_file():
@@ -88,11 +122,14 @@ def restore_backup(settings: Settings, path: Path) -> Backup:
             "the encryption key in force when it was taken"
         ) from exc
     _fail_if_in_use(settings.warehouse_path)
-    shutil.copyfile(warehouse_copy, settings.warehouse_path)
+    try:
+        reapplied = replace_and_reapply(settings, warehouse_copy, path)
+    except RestoreRefused as exc:
+        raise BackupError(str(exc)) from exc
     if (path / "models").is_dir():
         shutil.rmtree(settings.models_dir, ignore_errors=True)
         shutil.copytree(path / "models", settings.models_dir)
-    return backup
+    return backup, reapplied
 
 
 def _fail_if_in_use(warehouse: Path) -> None:

@@ -15,6 +15,7 @@ import typer
 
 from dq_project import cli_access
 from dq_project.cli_access import guard
+from dq_project.cli_doctor import doctor
 from dq_project.cli_model import model_app
 from dq_project.cli_quarantine import quarantine_app
 from dq_project.cli_review import review_app
@@ -28,6 +29,7 @@ app.add_typer(review_app, name="review")
 app.add_typer(model_app, name="model")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(source_app, name="source")
+app.command("doctor")(doctor)
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="project config (default: dq.toml)")]
 HomeOption = Annotated[Path | None, typer.Option("--home", help="data home (default: config / DQ_HOME)")]
@@ -46,12 +48,17 @@ def acting_user(
     ctx.call_on_close(cli_access.end)
 
 
+_homes: list[Path] = []  # the data home of this invocation, for main()'s messages
+
+
 def _settings(config: Path | None, home: Path | None) -> Settings:
     try:
-        return load_settings(config, home=home)
+        settings = load_settings(config, home=home)
     except SettingsError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+    _homes.append(settings.home)
+    return settings
 
 
 def _date(value: str | None) -> dt.date:
@@ -127,8 +134,8 @@ def _run_one(
     from dq_project.resources import WarehouseResource, connect_warehouse
     from dq_project.runner import local_instance, run_daily
 
-    if settings.warehouse.encrypted:  # a missing or wrong key stops here, not inside the first asset
-        connect_warehouse(settings).close()
+    # A missing or wrong key, or a damaged file, stops here (main() explains it), not inside an asset.
+    connect_warehouse(settings).close()
     warehouse = WarehouseResource(config_path=str(config) if config else None, home=str(settings.home))
     typer.echo(f"running the pipeline for {day} (warehouse {settings.warehouse_path})")
     started = time.perf_counter()
@@ -143,9 +150,26 @@ def _run_one(
     elapsed = time.perf_counter() - started
     if not result.success:
         typer.secho(f"{day}: run failed after {elapsed:.0f}s; see the Dagster event log", fg="red", err=True)
+        _explain_failure(result, settings.home)
         return False
     _print_summary(settings, day, elapsed)
     return True
+
+
+def _explain_failure(result, home: Path) -> None:
+    """Name the step that failed with its error, and what to do when the machine is the cause."""
+    from dq_project.faults import explain_text
+
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None) if event.is_step_failure else None
+        if error is None:
+            continue
+        text = error.to_string()
+        typer.secho(f"  {event.step_key} failed: {text.strip().splitlines()[0][:300]}", fg="red", err=True)
+        explained = explain_text(text, home)
+        if explained:
+            typer.secho(f"  {explained[0]}", fg="red", err=True)
+        return
 
 
 def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
@@ -224,6 +248,8 @@ def ingest(
                 )
             for warning in outcome.warnings:
                 typer.secho(f"  warning: {warning}", fg="yellow")
+        # DuckDB checkpoints on close and ignores a failure there (a full disk): fail loudly here instead.
+        con.execute("checkpoint")
     finally:
         con.close()
     if run_pipeline:
@@ -299,12 +325,16 @@ def backup(
     home: HomeOption = None,
 ) -> None:
     """Write a consistent, versioned backup of the warehouse, the config and the models."""
-    from dq_project.backup import create_backup
+    from dq_project.backup import BackupError, create_backup
     from dq_project.settings import config_path
 
     settings = _settings(config, home)
     guard(settings, "backup")
-    made = create_backup(settings, config or config_path(), out)
+    try:
+        made = create_backup(settings, config or config_path(), out)
+    except BackupError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
     typer.echo(f"backup written to {made.path} ({len(made.files)} files, manifest.json)")
 
 
@@ -320,11 +350,21 @@ def restore(
     settings = _settings(config, home)
     guard(settings, "restore")
     try:
-        restored = restore_backup(settings, path)
+        restored, reapplied = restore_backup(settings, path)
     except BackupError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"restored {len(restored.files)} files from {path} into {settings.home}")
+    if not reapplied.carried_over:
+        typer.secho(
+            "  the replaced warehouse did not open: the operation log since the backup is lost "
+            "(erasures are re-applied from the ledger)",
+            fg="yellow",
+        )
+    typer.echo(
+        f"  {reapplied.tombstones} erasure(s) in the ledger; {len(reapplied.erased_again)} record(s) the "
+        "backup still held were erased again; the restore is logged"
+    )
 
 
 @app.command()
@@ -358,6 +398,11 @@ def erase(
         raise typer.Exit(1) from exc
     finally:
         con.close()
+    if not dry_run:  # deleted rows stay in the file's free blocks until it is rewritten
+        from dq_project.rekey import compact_warehouse
+        from dq_project.resources import warehouse_key
+
+        compact_warehouse(settings.warehouse_path, warehouse_key(settings))
     verb = "would remove" if dry_run else "removed"
     typer.echo(f"{source} record (hash {outcome.key_hash[:12]}): {verb} {outcome.total:,} rows")
     for table, rows in outcome.rows.items():
@@ -371,19 +416,40 @@ def erase(
 
 
 @app.command()
-def report(date: DateOption = None, config: ConfigOption = None, home: HomeOption = None) -> None:
-    """Render the audit report of a snapshot date from the warehouse."""
+def report(
+    date: DateOption = None,
+    private: Annotated[
+        bool,
+        typer.Option(
+            "--private", help="render under the config's masking policy into <home>/private/<user>/"
+        ),
+    ] = False,
+    config: ConfigOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Render the audit report of a snapshot date from the warehouse (the shared one is always masked)."""
+    from dq_project.audit_log import log_event
     from dq_project.report import render_report
     from dq_project.resources import connect_warehouse
 
     settings = _settings(config, home)
-    guard(settings, "report")
+    private = private or not settings.report.mask_pii  # an unmasked render is never the shared report
+    user = guard(settings, "report private" if private else "report")
+    day = _date(date)
     con = connect_warehouse(settings)
     try:
-        path = render_report(con, settings, _date(date))
+        path = render_report(con, settings, day, private_for=user if private else None)
+        if private:
+            log_event(
+                con,
+                "private_report",
+                target=str(path),
+                snapshot_date=day,
+                details={"masked": settings.report.mask_pii},
+            )
     finally:
         con.close()
-    typer.echo(f"audit report: {path}")
+    typer.echo(f"{'private ' if private else ''}audit report: {path}")
 
 
 @app.command()
@@ -458,6 +524,7 @@ def ui(config: ConfigOption = None, home: HomeOption = None) -> None:
 def main() -> None:
     """The `dq` entry point: warehouse errors (busy, key) end with their message, not a traceback."""
     from dq_project.encryption import WarehouseKeyError
+    from dq_project.faults import explain
     from dq_project.resources import WarehouseBusyError
 
     try:
@@ -465,6 +532,12 @@ def main() -> None:
     except (WarehouseKeyError, WarehouseBusyError) as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise SystemExit(2) from exc
+    except Exception as exc:  # a full disk or a damaged warehouse: what to do, not a traceback
+        explained = explain(exc, _homes[-1] if _homes else Path("the data home"))
+        if explained is None:
+            raise
+        typer.secho(explained[0], fg="red", err=True)
+        raise SystemExit(explained[1]) from exc
 
 
 if __name__ == "__main__":

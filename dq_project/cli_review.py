@@ -23,7 +23,7 @@ ReasonOption = Annotated[str | None, typer.Option("--reason", help="why (kept wi
 
 
 def _connect(config: Path | None, home: Path | None, command: str, by: str | None = None):
-    """Settings, the role check of `dq review <command>`, a warehouse connection: (con, acting user)."""
+    """The role check of `dq review <command>`, a warehouse connection: (con, acting user, phone region)."""
     from dq_project.cli_access import guard
     from dq_project.resources import connect_warehouse
     from dq_project.settings import SettingsError, load_settings
@@ -37,7 +37,14 @@ def _connect(config: Path | None, home: Path | None, command: str, by: str | Non
     user = guard(settings, f"review {command}", by)
     con = connect_warehouse(settings)
     ensure_tables(con)
-    return con, user
+    return con, user, _phone_region(settings)
+
+
+def _phone_region(settings) -> str | None:
+    """The phone region an override's phone without country code is read in: the sources' one region,
+    None when they differ (the steward then gives +<country code>)."""
+    regions = {source.phone_region for source in settings.sources}
+    return regions.pop() if len(regions) == 1 else None
 
 
 def _record(
@@ -45,9 +52,9 @@ def _record(
 ) -> None:
     from dq_project.stewardship import DecisionError, record_decision
 
-    con, user = _connect(config, home, command, by)
+    con, user, region = _connect(config, home, command, by)
     try:
-        decision_id = record_decision(con, action, decided_by=user, **kwargs)
+        decision_id = record_decision(con, action, decided_by=user, phone_region=region, **kwargs)
     except DecisionError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from exc
@@ -66,7 +73,7 @@ def list_queue(
     """Show the review queue: reason, probability, masked values of both records, top match weights."""
     from dq_project.stewardship import review_list
 
-    con, _user = _connect(config, home, "list")
+    con, _user, _region = _connect(config, home, "list")
     try:
         frame = review_list(con, dt.date.fromisoformat(date) if date else None, limit)
     finally:
@@ -160,9 +167,9 @@ def import_file(
     [, decided_by]); all rows are checked before any is stored."""
     from dq_project.stewardship import DecisionError, import_decisions
 
-    con, user = _connect(config, home, "import", by)
+    con, user, region = _connect(config, home, "import", by)
     try:
-        ids = import_decisions(con, file, user)
+        ids = import_decisions(con, file, user, phone_region=region)
     except DecisionError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from exc

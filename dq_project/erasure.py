@@ -22,6 +22,7 @@ from dq_project.audit_log import log_event
 from dq_project.matching.survivorship import build_golden
 from dq_project.settings import Settings, SourceSettings
 from dq_project.sql import query_sql, run_sql
+from dq_project.tombstones import write_ledger
 from dq_project.versioned import CLUSTERS, replace_state
 
 # Fields whose values single out a customer (names do not): quarantined lines quoting them are redacted.
@@ -138,6 +139,7 @@ def erase_record(
     except Exception:
         con.rollback()
         raise
+    write_ledger(con, settings)  # the tombstone outlives a restore of an older backup
     _render_reports_again(con, settings, dates)
     return dataclasses.replace(outcome, event_id=event_id)
 

@@ -9,6 +9,7 @@ erased on request (raw.erasures) are dropped before the load commits and counted
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -191,7 +192,8 @@ def _load(
         )
         con.commit()
     except Exception:
-        con.rollback()
+        with contextlib.suppress(duckdb.TransactionException):  # a failed commit has rolled back
+            con.rollback()
         raise
     return LoadOutcome(
         landed,

@@ -37,10 +37,24 @@ def rekey_warehouse(
     path: Path, old_key: str | None, new_key: str | None, *, keep_old: bool = False
 ) -> Rekeyed:
     """Re-encrypt the warehouse file at `path` from `old_key` to `new_key` (None: plain)."""
-    if not path.is_file():
-        raise RekeyError(f"no warehouse at {path}")
     if old_key == new_key:
         raise RekeyError("the new key is the current one: nothing to do")
+    return rewrite_warehouse(path, old_key, new_key, keep_old=keep_old)
+
+
+def compact_warehouse(path: Path, key: str | None) -> Rekeyed:
+    """Rewrite the warehouse into a fresh file under the same key: deleted rows linger in DuckDB's
+    free blocks (readable with `strings` in a plain file) until the file is rewritten, so an erasure
+    ends with this (a CHECKPOINT or VACUUM reuses free blocks but does not clear them)."""
+    return rewrite_warehouse(path, key, key)
+
+
+def rewrite_warehouse(
+    path: Path, old_key: str | None, new_key: str | None, *, keep_old: bool = False
+) -> Rekeyed:
+    """Copy every table into a new file under `new_key`, check it, swap it in (module docstring)."""
+    if not path.is_file():
+        raise RekeyError(f"no warehouse at {path}")
     staged = path.with_name(path.name + STAGED_SUFFIX)
     _remove(staged)
     # The old file stays open read-write until it is replaced, so no run writes to it meanwhile.

@@ -10,6 +10,7 @@ report's locale with Babel.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -239,12 +240,34 @@ def data_docs_links(settings: Settings, snapshot_date: dt.date) -> dict[str, str
     return {"data_docs": "gx/validation.html", "data_docs_suite": "gx/suite.html"}
 
 
-def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt.date) -> Path:
-    """Write <home>/reports/<date>/audit.html and refresh <home>/reports/index.html."""
+def private_reports_dir(settings: Settings, user: str) -> Path:
+    """Where a steward's unmasked render goes: <home>/private/<user>/reports, never the shared folder."""
+    folder = re.sub(r"[^\w.-]", "_", user).lstrip(".") or "_"  # a user name is not a path
+    return settings.home / "private" / folder / "reports"
+
+
+def render_report(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    snapshot_date: dt.date,
+    *,
+    private_for: str | None = None,
+) -> Path:
+    """Write <home>/reports/<date>/audit.html and refresh <home>/reports/index.html.
+
+    The shared report is always masked, whatever `[report] mask_pii` says: anyone may render it (a
+    viewer with a config of their own included), so it cannot follow the caller's masking policy.
+    `private_for` names a user: the report is then rendered under the config's policy into that
+    user's private folder (the CLI checks the steward role and logs it first)."""
+    if private_for is None:
+        settings = settings.model_copy(
+            update={"report": settings.report.model_copy(update={"mask_pii": True})}
+        )
+    reports_dir = settings.reports_dir if private_for is None else private_reports_dir(settings, private_for)
     env = template_environment(settings.report.locale)
     context = gather(con, settings, snapshot_date)
     labels = locale_labels(settings.report.locale)
-    out = settings.reports_dir / snapshot_date.isoformat() / "audit.html"
+    out = reports_dir / snapshot_date.isoformat() / "audit.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     html = env.get_template("audit.html.j2").render(
         t=labels,
@@ -254,7 +277,7 @@ def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_d
         **context,
     )
     out.write_text(html, encoding="utf-8")
-    reports = sorted((p.parent.name for p in settings.reports_dir.glob("*/audit.html")), reverse=True)
+    reports = sorted((p.parent.name for p in reports_dir.glob("*/audit.html")), reverse=True)
     index = env.get_template("index.html.j2").render(t=labels, locale=settings.report.locale, reports=reports)
-    (settings.reports_dir / "index.html").write_text(index, encoding="utf-8")
+    (reports_dir / "index.html").write_text(index, encoding="utf-8")
     return out

@@ -21,6 +21,7 @@ import duckdb
 from filelock import FileLock
 from pydantic import PrivateAttr
 
+from dq_project.audit_log import log_event
 from dq_project.encryption import WarehouseKeyError, connect_file
 from dq_project.run_lock import acquire_run_lock, release_run_lock
 from dq_project.settings import WAREHOUSE_KEY_ENV, Settings, load_settings
@@ -105,6 +106,15 @@ def apply_memory_limit(con: duckdb.DuckDBPyConnection, settings: Settings) -> No
     run_sql(con, "warehouse/set_memory_limit", memory_limit=settings.warehouse.memory_limit)
 
 
+def log_lock_takeover(settings: Settings, run_id: str, message: str) -> None:
+    """An audit row for a run lock taken over from a dead run (the killed run wrote none)."""
+    con = connect_warehouse(settings)
+    try:
+        log_event(con, "lock_takeover", target=run_id, details={"message": message})
+    finally:
+        con.close()
+
+
 class WarehouseResource(dg.ConfigurableResource):
     """Settings and connections for the DuckDB warehouse under the data home.
 
@@ -126,8 +136,18 @@ class WarehouseResource(dg.ConfigurableResource):
         schedule evaluation, which has no run, does not)."""
         if context.dagster_run is None:
             return
-        home = self.settings().home
-        self._run_lock = home, acquire_run_lock(home, self.run_lock_wait_seconds, context.run_id)
+        settings = self.settings()
+        taken_over: list[str] = []
+
+        def notify(message: str) -> None:
+            context.log.warning(message)  # `dq run` shows warnings even when quiet
+            if message.startswith("taking over"):
+                taken_over.append(message)
+
+        lock = acquire_run_lock(settings.home, self.run_lock_wait_seconds, context.run_id, notify)
+        self._run_lock = settings.home, lock
+        if taken_over:
+            log_lock_takeover(settings, context.run_id, taken_over[0])
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._run_lock is not None:
@@ -139,5 +159,9 @@ class WarehouseResource(dg.ConfigurableResource):
         con = connect_warehouse(self.settings(), read_only=read_only)
         try:
             yield con
+            if not read_only:
+                # DuckDB checkpoints on close too, but ignores a failure there: on a full disk the
+                # asset would succeed with its work only in the WAL. Here the failure fails the asset.
+                con.execute("checkpoint")
         finally:
             con.close()

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from dq_project.audit_log import log_event
+from dq_project.decision_checks import DecisionError, checked_override, decision_subjects
 from dq_project.masking import mask_values
 from dq_project.sql import query_sql, run_sql
 
@@ -30,10 +31,6 @@ OVERRIDABLE_FIELDS = (
 TABLES = ("matching/steward_decisions", "matching/golden_id_changes")
 CSV_COLUMNS = ("action", "record_key_l", "record_key_r", "golden_id", "field", "value", "reason")
 REVIEW_FIELDS = ("name", "company_name", "mobile", "id_number", "credit_code", "email", "birth_date", "city")
-
-
-class DecisionError(ValueError):
-    """A steward decision that cannot be recorded (unknown action, missing keys or field)."""
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -54,18 +51,25 @@ def record_decision(
     field: str | None = None,
     value: str | None = None,
     decided_at: dt.datetime | None = None,
+    phone_region: str | None = None,
 ) -> str:
     """Validate and store one decision; returns its decision_id.
 
     merge / keep_apart need `left` and `right` (record keys); unmerge needs `golden_id` (its records
     are looked up in its latest clustering and stored, one row each); override_field needs
-    `golden_id`, `field` and `value` (null value clears the field).
+    `golden_id`, `field` and `value` (null value clears the field; a phone, ID, e-mail, date or
+    category is normalised as staging would, `phone_region` reading a phone without country code).
+    Unknown record keys or golden IDs and invalid values are refused (dq_project.decision_checks);
+    the decision stores the golden IDs it affects.
     """
     if action not in ACTIONS:
         raise DecisionError(f"unknown action {action!r}; expected one of {ACTIONS}")
     if not decided_by:
         raise DecisionError("decided_by (the acting steward) is required")
     rows = _decision_rows(con, action, left, right, golden_id, field, value)
+    if action == "override_field":
+        value = checked_override(field, value, phone_region)
+    affected = decision_subjects(con, [k for row in rows for k in row if k], golden_id)
     decision_id = "D" + uuid.uuid4().hex[:15].upper()
     when = (decided_at or dt.datetime.now(dt.UTC)).replace(tzinfo=None).isoformat(sep=" ")
     ensure_tables(con)
@@ -83,13 +87,20 @@ def record_decision(
             field=field,
             value=value,
             reason=reason,
+            affected_golden_ids=affected,
         )
     log_event(
         con,
         "steward_decision",
         target=golden_id or f"{left}|{right}",
         actor=decided_by,
-        details={"decision_id": decision_id, "action": action, "field": field, "rows": len(rows)},
+        details={
+            "decision_id": decision_id,
+            "action": action,
+            "field": field,
+            "rows": len(rows),
+            "golden_ids": affected,
+        },
     )
     return decision_id
 
@@ -123,7 +134,9 @@ def _decision_rows(
     return [(key, None) for (key,) in members]
 
 
-def import_decisions(con: duckdb.DuckDBPyConnection, path: Path, decided_by: str) -> list[str]:
+def import_decisions(
+    con: duckdb.DuckDBPyConnection, path: Path, decided_by: str, phone_region: str | None = None
+) -> list[str]:
     """Record every row of a steward's CSV (columns: action, record_key_l, record_key_r, golden_id,
     field, value, reason; a decided_by column overrides `decided_by` per row). All rows are
     validated before any is stored; returns the decision ids."""
@@ -151,6 +164,7 @@ def import_decisions(con: duckdb.DuckDBPyConnection, path: Path, decided_by: str
                 golden_id=row["golden_id"],
                 field=row["field"],
                 value=row["value"],
+                phone_region=phone_region,
             )
             for row in rows
         ]
@@ -161,10 +175,12 @@ def import_decisions(con: duckdb.DuckDBPyConnection, path: Path, decided_by: str
     return ids
 
 
-def load_decisions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every stored decision, oldest first."""
+def load_decisions(con: duckdb.DuckDBPyConnection, as_of: dt.date | str | None = None) -> pl.DataFrame:
+    """Every stored decision, oldest first; with `as_of`, those made on or before that date (a
+    decision applies from the date it was made: a backfill keeps the history before it)."""
     ensure_tables(con)
-    return query_sql(con, "matching/select_steward_decisions").pl()
+    as_of_date = None if as_of is None else str(as_of)
+    return query_sql(con, "matching/select_steward_decisions", as_of_date=as_of_date).pl()
 
 
 def review_list(

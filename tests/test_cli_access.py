@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from dq_project.access import PERMISSIONS, AccessDenied, acting_user, authorize, required_role
 from dq_project.cli import app
 from dq_project.cli_access import DENIED_EXIT_CODE
+from dq_project.resources import open_warehouse
 from dq_project.settings import PROJECT_ROOT, SettingsError, load_settings
 
 ACCESS = '[access]\ndefault_role = "viewer"\nusers = { wang = "steward", li = "engineer", dpo = "admin" }\n'
@@ -72,6 +73,13 @@ def test_each_role_is_denied_what_needs_more(config: Path, home: Path, user: str
 
 
 def test_steward_records_a_decision_under_their_name(config: Path, home: Path) -> None:
+    con = open_warehouse(home / "warehouse.duckdb")  # two loaded records for the decision to name
+    con.execute(
+        "insert into staging.customers (snapshot_date, load_id, source, source_record_id, record_key, "
+        "row_number) values ('2026-11-20', 'L', 'crm', '1', 'crm:1', 1), "
+        "('2026-11-20', 'L', 'erp', '2', 'erp:2', 1)"
+    )
+    con.close()
     result = _invoke(
         config, home, "review", "decide", "--left", "crm:1", "--right", "erp:2", "--keep-apart",
         env={"DQ_USER": "wang"},
@@ -99,7 +107,7 @@ def test_engineer_may_back_up_and_the_dpo_may_erase(config: Path, home: Path, tm
     assert backup.exit_code == 0, backup.output
     erase = _invoke(config, home, "--user", "dpo", "erase", "--source", "crm", "--id", "C1", "--yes")
     assert erase.exit_code == 0, erase.output
-    assert [row[:2] for row in _log(home)] == [("dpo", "erasure")]
+    assert [row[:2] for row in _log(home)] == [("li", "backup"), ("dpo", "erasure")]
 
 
 def test_unknown_commands_need_admin_and_roles_are_validated(tmp_path: Path) -> None:
@@ -122,3 +130,22 @@ def test_unknown_commands_need_admin_and_roles_are_validated(tmp_path: Path) -> 
     )
     with pytest.raises(SettingsError, match="default_role"):
         load_settings(bad, env={})
+
+
+def test_unmasked_report_is_private_needs_steward_and_is_logged(config: Path, home: Path) -> None:
+    """A config with mask_pii = false never writes the shared report: a viewer is refused, a steward
+    gets a private copy under <home>/private/<user>/, logged."""
+    unmasked = config.parent / "mine.toml"
+    text = config.read_text(encoding="utf-8").replace("mask_pii = true", "mask_pii = false", 1)
+    unmasked.write_text(text, encoding="utf-8")
+    shared = home / "reports" / "2026-11-20" / "audit.html"
+    viewer = _invoke(unmasked, home, "--user", "zhao", "report", "--date", "2026-11-20")
+    assert viewer.exit_code == DENIED_EXIT_CODE, viewer.output
+    assert not shared.exists()
+    steward = _invoke(unmasked, home, "--user", "wang", "report", "--date", "2026-11-20")
+    assert steward.exit_code == 0, steward.output
+    private = home / "private" / "wang" / "reports" / "2026-11-20" / "audit.html"
+    assert private.is_file() and not shared.exists()
+    assert "report.mask_pii = false" in private.read_text(encoding="utf-8")
+    actor, action, target, _ = _log(home)[-1]
+    assert (actor, action, target) == ("wang", "private_report", str(private))

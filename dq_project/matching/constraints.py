@@ -9,7 +9,9 @@ they link to most strongly. Steward decisions are labels and edges of the same a
 - keep_apart (l, r): the two records get different values of one label, so they never meet;
 - unmerge (a golden record's records): each record gets its own value of one label;
 - merge (l, r): a forced edge, applied first; it overrides an ID conflict or an unmerge between
-  the two parts, never a keep_apart (for one pair the latest of merge / keep_apart wins).
+  the two parts, never a keep_apart (for one pair the latest of merge / keep_apart wins). It joins
+  the two records' entities whole: a cluster without a conflict of its own enters the greedy loop
+  as one piece (its records already united), so a merge never pulls a record out of its entity.
 
 Only clusters touched by a conflict or a decision go through the (Python) greedy loop; every other
 Splink cluster is kept as it is, so the cost follows the number of conflicts, not the data size.
@@ -124,11 +126,19 @@ def apply_constraints(
         pl.col("record_key_r"),
         descending=[True, False, False],
     )
+    # Clusters touched only by a merge are consistent as they are: kept whole (their records are
+    # united first), not re-cut over the merge-band edges, which need not connect all of them.
+    whole = members.filter(~pl.col("cluster_key").is_in(list(conflicted["cluster_key"])))
+    seeds = whole.select(
+        pl.col("record_key").min().over("cluster_key").alias("record_key_l"),
+        pl.col("record_key").alias("record_key_r"),
+    )
     parent = _greedy(
         members["record_key"].to_list(),
         labels.filter(pl.col("record_key").is_in(list(keys))),
         forced.rows(),
         ordered.select("record_key_l", "record_key_r").rows(),
+        seeds.filter(pl.col("record_key_l") != pl.col("record_key_r")).rows(),
     )
     recut = pl.DataFrame(
         {"record_key": list(parent), "root": list(parent.values())},
@@ -142,9 +152,14 @@ def apply_constraints(
 
 
 def _greedy(
-    keys: list[str], labels: pl.DataFrame, forced: list[tuple[str, str]], edges: list[tuple[str, str]]
+    keys: list[str],
+    labels: pl.DataFrame,
+    forced: list[tuple[str, str]],
+    edges: list[tuple[str, str]],
+    seeds: list[tuple[str, str]] = (),
 ) -> dict[str, str]:
-    """Union-find over forced edges (ignoring ID labels) then scored edges (respecting all labels)."""
+    """Union-find over seeds (records of one consistent cluster), forced edges (ignoring ID labels),
+    then scored edges (respecting all labels)."""
     root = {k: k for k in keys}
     tags: dict[str, dict[str, frozenset[str]]] = {k: {} for k in keys}
     for key, kind, value in labels.select("record_key", "kind", "value").rows():
@@ -169,6 +184,8 @@ def _greedy(
         root[rb] = ra
         tags[ra] = {k: ta.get(k, frozenset()) | tb.get(k, frozenset()) for k in ta.keys() | tb.keys()}
 
+    for a, b in seeds:  # a cluster without a conflict: no label clashes inside
+        union(a, b, force=False)
     for a, b in forced:
         if a in root and b in root:
             union(a, b, force=True)

@@ -45,6 +45,10 @@ class LinkOutcome:
     seconds: float
 
 
+# Plan reasons that mean this run links with other models than the previous one.
+MODEL_REASONS = ("retrain", "a model is to be trained", "models or code changed")
+
+
 def plan_run(
     con: duckdb.DuckDBPyConnection,
     as_of: str,
@@ -94,7 +98,7 @@ def link_snapshot(
 ) -> LinkOutcome:
     """Link the current records as of `as_of` and write the matching tables of that date."""
     started = time.perf_counter()
-    decisions = load_decisions(con)
+    decisions = load_decisions(con, as_of)  # made on or before the date: a backfill keeps history
     plan = plan_run(con, as_of, model_dir, settings, retrain=retrain, full=full)
     if plan.mode == "incremental":
         result = resolve_increment(
@@ -157,7 +161,7 @@ def _write(
     assign_golden_ids(con, as_of, clusters)
     con.begin()
     store_pairs(con, as_of, result.pairs, result.thresholds or {}, changed)
-    store_clusters(con, as_of, full=changed is None)
+    store_clusters(con, as_of, full=changed is None, model_changed=plan.reason in MODEL_REASONS)
     build_review_queue(con, as_of, settings, None if changed is None else clusters, plan.previous_date)
     con.commit()
 
@@ -216,11 +220,14 @@ def assign_golden_ids(con: duckdb.DuckDBPyConnection, as_of: str, clusters: pl.D
     run_sql(con, "matching/assign_golden_ids", as_of_date=as_of)
 
 
-def store_clusters(con: duckdb.DuckDBPyConnection, as_of: str, *, full: bool) -> None:
+def store_clusters(
+    con: duckdb.DuckDBPyConnection, as_of: str, *, full: bool, model_changed: bool = False
+) -> None:
     """Step 2: store the clusters given to assign_golden_ids, with their golden IDs, as the date's
-    clusters: all records (`full`), or those records, which must be whole entities before and after."""
+    clusters: all records (`full`), or those records, which must be whole entities before and after.
+    `model_changed` gives ID changes not caused by a steward decision the cause model_change."""
     run_sql(con, "matching/insert_linked_date", as_of_date=as_of)
-    run_sql(con, "matching/build_clusters", as_of_date=as_of)
+    run_sql(con, "matching/build_clusters", as_of_date=as_of, model_changed=model_changed)
     if not full:
         run_sql(con, "matching/build_cluster_scope")
     con.unregister("clusters_frame")

@@ -42,6 +42,7 @@ overrides as (
     from matching.steward_decisions as d
     join heirs as h on h.decided_id = d.golden_id
     where d.action = 'override_field'
+      and cast(d.decided_at as date) <= cast($as_of_date as date)  -- from the date it was made
     qualify row_number() over (
         partition by h.golden_id, d.field order by d.decided_at desc, d.decision_id desc
     ) = 1

@@ -56,8 +56,36 @@ decided as (
     select least(record_key_l, record_key_r) as a, greatest(record_key_l, record_key_r) as b
     from matching.steward_decisions
     where action in ('merge', 'keep_apart')
+),
+-- Entities a steward put apart (keep_apart: the two sides; unmerge: every record its own side): a
+-- merge-band pair across them is the decision at work, not a conflict to review again.
+split_sides as (
+    select d.decision_id, d.side, c.cluster_key
+    from (
+        select decision_id, record_key_l as record_key, 'l' as side
+        from matching.steward_decisions where action = 'keep_apart'
+        union all
+        select decision_id, record_key_r, 'r' from matching.steward_decisions where action = 'keep_apart'
+        union all
+        select decision_id, record_key_l, record_key_l from matching.steward_decisions where action = 'unmerge'
+    ) as d
+    join matching.clusters as c
+        on c.record_key = d.record_key and c.as_of_date = cast($as_of_date as date)
+),
+split_pairs as (
+    select distinct q.record_key_l, q.record_key_r
+    from queue as q
+    join matching.clusters as cl
+        on cl.record_key = q.record_key_l and cl.as_of_date = cast($as_of_date as date)
+    join matching.clusters as cr
+        on cr.record_key = q.record_key_r and cr.as_of_date = cast($as_of_date as date)
+    join split_sides as sl on sl.cluster_key = cl.cluster_key
+    join split_sides as sr on sr.cluster_key = cr.cluster_key and sr.decision_id = sl.decision_id
+    where q.reason = 'id_conflict' and sl.side <> sr.side
 )
 select q.*
 from queue as q
 anti join decided as d
-    on d.a = least(q.record_key_l, q.record_key_r) and d.b = greatest(q.record_key_l, q.record_key_r);
+    on d.a = least(q.record_key_l, q.record_key_r) and d.b = greatest(q.record_key_l, q.record_key_r)
+anti join split_pairs as s
+    on s.record_key_l = q.record_key_l and s.record_key_r = q.record_key_r;

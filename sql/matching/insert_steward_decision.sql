@@ -9,4 +9,5 @@ select
     $golden_id as golden_id,
     $field as field,
     $value as value,
-    $reason as reason;
+    $reason as reason,
+    cast($affected_golden_ids as varchar[]) as affected_golden_ids;

@@ -13,3 +13,6 @@ create table if not exists matching.steward_decisions (
     value         varchar,
     reason        varchar
 );
+-- The golden IDs a decision named or whose records it named, in their latest clustering when it was
+-- made (issue 22: each decision records what it affected). Added later: older tables gain it here.
+alter table matching.steward_decisions add column if not exists affected_golden_ids varchar[];

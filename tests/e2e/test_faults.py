@@ -43,7 +43,8 @@ RUN_SPECIFIC = {
 }
 # audit.log is append-only: a run that failed in audit/report logged its 'run' event before failing,
 # and that attempt did happen. Run events are compared by count elsewhere, not by hash.
-ROW_FILTER = {"audit.log": "action <> 'run'"}
+# A run taking over the lock of a killed run logs that (lock_takeover), checked by the kill cases.
+ROW_FILTER = {"audit.log": "action not in ('run', 'lock_takeover')"}
 
 # Where each asset of the daily job is made to fail, after some of its work: (SQL file, occurrence).
 # run_sql/query_sql load every statement through dq_project.sql.statements, so failing there stops
@@ -199,8 +200,14 @@ def test_killed_run_then_rerun_equals_an_uninterrupted_run(
         ]
         killed = subprocess.run(args, capture_output=True, timeout=300)
         assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+        assert (home / "run.lock.json").exists()  # the killed run's, stale now
     assert run_daily(warehouse_of(home), DAY, log_level="WARNING").success
     assert_same_as_reference(home, reference)
+    if kind == "kill":  # the re-run took the stale lock over and logged it
+        con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+        taken = con.sql("select count(*) from audit.log where action = 'lock_takeover'").fetchone()[0]
+        con.close()
+        assert taken == 1 and not (home / "run.lock.json").exists()
 
 
 def _step_keys(asset: str) -> set[str]:

@@ -52,10 +52,12 @@ def _ids(state: dict, day: dt.date) -> dict[str, str]:
     return dict(frame.iter_rows())
 
 
-def _decide(state: dict, action: str, **kwargs) -> None:
+def _decide(state: dict, action: str, on: dt.date = DAY3, **kwargs) -> None:
+    """A decision made on `on` (a decision applies to the runs of its date and later)."""
     con = connect_warehouse(state["warehouse"].settings())
+    made = dt.datetime.combine(on, dt.time(9))
     try:
-        record_decision(con, action, decided_by="steward.test", reason="e2e", **kwargs)
+        record_decision(con, action, decided_by="steward.test", reason="e2e", decided_at=made, **kwargs)
     finally:
         con.close()
 
@@ -92,8 +94,14 @@ def test_new_snapshot_with_a_duplicate_keeps_the_entity_id(state: dict) -> None:
     assert {k: after[k] for k in before} == before
     original = "crm:" + person["customer_id"].item()
     assert after["crm:DUP-1"] == after[original]
-    changes = _sql(state, "select * from matching.golden_id_changes where as_of_date = $d", d=DAY2)
-    assert changes.is_empty()
+    changes = _sql(
+        state,
+        "select change, golden_id, related_golden_id, records, cause from matching.golden_id_changes "
+        "where as_of_date = $d",
+        d=DAY2,
+    )
+    # the ID is kept; that it gained a record is recorded, caused by the new data
+    assert changes.rows() == [("members", after[original], None, 1, "new_data")]
 
 
 def test_steward_decisions_are_honored_and_recorded(state: dict) -> None:
@@ -125,6 +133,17 @@ def test_steward_decisions_are_honored_and_recorded(state: dict) -> None:
     survivor = ids[to_merge[0]]
     retired = ({old[to_merge[0]], old[to_merge[1]]} - {survivor}).pop()
     assert {("merge", survivor, retired), ("retire", retired, survivor)} <= found
+    causes = dict(
+        ((c, g), cause) for c, g, cause in changes.select("change", "golden_id", "cause").iter_rows()
+    )
+    assert causes[("merge", survivor)] == causes[("retire", retired)] == "steward_decision"
+    merges = _sql(
+        state,
+        "select numerator from quality.kpi_history where snapshot_date = $d and scope = 'overall' "
+        "and dimension = 'merges'",
+        d=DAY3,
+    )
+    assert merges["numerator"].item() >= 1  # the KPI counts the steward's merge
     where = "where as_of_date = $d and golden_id = $g"
     golden = _sql(state, f"select email from golden.customers {where}", d=DAY3, g=kept_gid)
     assert golden["email"].item() == "steward@example.com"

@@ -113,7 +113,9 @@ def test_unmasked_when_the_config_says_so(report_history, tmp_path) -> None:
     )
     con = duckdb.connect(str(report_history.settings.warehouse_path), read_only=True)
     try:
-        html = render_report(con, settings, report_history.days[-1]).read_text(encoding="utf-8")
+        private = render_report(con, settings, report_history.days[-1], private_for="wang")
+        html = private.read_text(encoding="utf-8")
+        shared = render_report(con, settings, report_history.days[-1]).read_text(encoding="utf-8")
         shown = con.sql(
             "select f.field, s.mobile, s.email from quality.rule_failures f "
             "join staging.customers s using (record_key, snapshot_date) "
@@ -123,8 +125,14 @@ def test_unmasked_when_the_config_says_so(report_history, tmp_path) -> None:
     finally:
         con.close()
     assert "report.mask_pii = false" in html
+    assert (
+        private
+        == tmp_path / "private" / "wang" / "reports" / report_history.days[-1].isoformat() / "audit.html"
+    )
     raw = [m for m in shown["mobile"].drop_nulls().to_list() + shown["email"].drop_nulls().to_list()]
     assert raw and any(v in html for v in raw)
+    # the shared report ignores the unmasked policy: nobody's config can publish raw values there
+    assert "report.mask_pii = false" not in shared and not [v for v in raw if v in shared]
 
 
 def test_zh_cn_locale_formats_dates_and_numbers(report_history, tmp_path) -> None:

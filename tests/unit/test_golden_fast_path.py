@@ -84,7 +84,8 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     overrides = [(single, "email", "steward@example.com"), (single, "phone", None),
                  (multi, "name", "王芳"), (multi, "mobile", "+8613911112222")]  # fmt: skip
     for golden_id, field, value in overrides:
-        record_decision(con, "override_field", decided_by="t", golden_id=golden_id, field=field, value=value)
+        record_decision(con, "override_field", decided_by="t", golden_id=golden_id, field=field, value=value,
+                        decided_at=dt.datetime.combine(DAYS[0], dt.time(9)))  # fmt: skip
     yield con
     con.close()
 

@@ -92,4 +92,35 @@ def test_new_records_get_new_ids_and_join_existing_ids(con) -> None:
     first = _build(con, DAYS[0], ["ab", "c"])
     later = _build(con, DAYS[1], ["abg", "c", "h"])
     assert later["g"] == first["a"] and later["c"] == first["c"]
-    assert _changes(con, DAYS[1]) == {("new", later["h"], None, 1)}
+    # g joining a's entity changes its membership: recorded too (issue 22)
+    assert _changes(con, DAYS[1]) == {("new", later["h"], None, 1), ("members", first["a"], None, 1)}
+
+
+def _causes(con: duckdb.DuckDBPyConnection, day: dt.date) -> set[tuple]:
+    rows = con.execute(
+        "select change, golden_id, records, cause from matching.golden_id_changes where as_of_date = $d",
+        {"d": day},
+    ).fetchall()
+    return set(rows)
+
+
+def test_a_record_moving_between_two_kept_entities_is_recorded_with_its_cause(con) -> None:
+    """c moves from {c, d, e} to {a, b}: both IDs stay, neither merges nor splits, and both changes
+    of membership are logged, caused by new data; one a steward decision names is caused by it."""
+    first = _build(con, DAYS[0], ["ab", "cde", "f"])
+    _build(con, DAYS[1], ["abc", "de", "f"])
+    assert _causes(con, DAYS[1]) == {
+        ("members", first["a"], 1, "new_data"),
+        ("members", first["d"], 1, "new_data"),
+    }
+    con.execute(
+        "insert into matching.steward_decisions (decision_id, decided_at, decided_by, action, "
+        "record_key_l, record_key_r) values ('D1', $t, 'li', 'merge', 'crm:f', 'crm:a')",
+        {"t": dt.datetime.combine(DAYS[2], dt.time(9))},
+    )
+    merged = _build(con, DAYS[2], ["abcf", "de"])
+    survivor = merged["a"]
+    assert {c for c in _causes(con, DAYS[2])} == {
+        ("merge", survivor, 1, "steward_decision"),
+        ("retire", first["f"], 1, "steward_decision"),
+    }

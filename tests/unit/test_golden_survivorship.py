@@ -16,6 +16,7 @@ from dq_project.stewardship import ensure_tables, record_decision
 from dq_project.versioned import CLUSTERS, store_state
 
 DAY = dt.date(2026, 1, 1)
+MADE = dt.datetime(2026, 1, 1, 9)  # decisions apply from the date they were made
 # record, source, updated day, mobile (status), email (status), name, city
 RECORDS = [
     ("crm:1", "crm", 1, "+8613800000001", "ok", "old@qq.com", "ok", "张伟", "北京"),
@@ -93,10 +94,22 @@ def test_most_complete_prefers_the_record_with_most_valid_fields(con) -> None:
 
 def test_steward_override_wins_over_survivorship(con) -> None:
     record_decision(
-        con, "override_field", decided_by="li.steward", golden_id="G1", field="email", value="a@b.cn"
+        con,
+        "override_field",
+        decided_by="li.steward",
+        decided_at=MADE,
+        golden_id="G1",
+        field="email",
+        value="a@b.cn",
     )
     record_decision(
-        con, "override_field", decided_by="li.steward", golden_id="G1", field="email", value="z@b.cn"
+        con,
+        "override_field",
+        decided_by="li.steward",
+        decided_at=MADE + dt.timedelta(minutes=1),
+        golden_id="G1",
+        field="email",
+        value="z@b.cn",
     )
     value, decision, rule = _provenance(con)["email"]
     assert (value, rule) == ("z@b.cn", "steward_override") and decision.startswith("D")
@@ -117,14 +130,30 @@ def test_an_override_follows_its_golden_record_into_a_merge(con) -> None:
         "1 as cluster_size, 'crm:9' as component_key"
     ))  # fmt: skip
     record_decision(
-        con, "override_field", decided_by="li.steward", golden_id="G0", field="city", value="杭州"
+        con,
+        "override_field",
+        decided_by="li.steward",
+        decided_at=MADE,
+        golden_id="G0",
+        field="city",
+        value="杭州",
     )
     assert _provenance(con)["city"][2] != "steward_override"  # G0 still lives on its own
-    con.execute("insert into matching.golden_id_changes values ($d, 'G0', 'retire', 'G1', 1)", {"d": DAY})
+    con.execute(
+        "insert into matching.golden_id_changes by name select $d as as_of_date, 'G0' as golden_id, "
+        "'retire' as change, 'G1' as related_golden_id, 1 as records",
+        {"d": DAY},
+    )
     value, decision, rule = _provenance(con)["city"]
     assert (value, rule) == ("杭州", "steward_override") and decision.startswith("D")
     # A later override made on the surviving ID wins over the inherited one.
     record_decision(
-        con, "override_field", decided_by="li.steward", golden_id="G1", field="city", value="上海"
+        con,
+        "override_field",
+        decided_by="li.steward",
+        decided_at=MADE + dt.timedelta(hours=1),
+        golden_id="G1",
+        field="city",
+        value="上海",
     )
     assert _provenance(con)["city"][:1] == ("上海",)

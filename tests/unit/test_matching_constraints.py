@@ -95,3 +95,22 @@ def test_unmerge_makes_every_record_its_own_entity() -> None:
     edges = _edges(("a", "b", 9.0), ("b", "c", 8.0), ("a", "c", 7.0))
     result = apply_constraints(_clusters([["a", "b", "c"]]), edges, labels, forced)
     assert _groups(result) == {frozenset({"a"}), frozenset({"b"}), frozenset({"c"})}
+
+
+def test_merge_joins_two_entities_whole() -> None:
+    """A steward merge of a1 and b3 joins both entities: b3 is not pulled out of its four-record
+    entity, even when the merge-band edges at hand (an incremental run scores only changed records)
+    do not connect all of it."""
+    clusters = _clusters([["a1", "a2"], ["b1", "b2", "b3", "b4"], ["c"]])
+    edges = _edges(("a1", "a2", 9.0), ("b1", "b2", 9.0))
+    labels, forced = decision_constraints(_decisions(("merge", "a1", "b3", None)))
+    result = apply_constraints(clusters, edges, labels, forced)
+    assert _groups(result) == {frozenset({"a1", "a2", "b1", "b2", "b3", "b4"}), frozenset({"c"})}
+
+
+def test_merge_still_respects_a_keep_apart_inside_the_other_entity() -> None:
+    clusters = _clusters([["a"], ["b", "c"]])
+    decisions = _decisions(("keep_apart", "a", "c", None), ("merge", "a", "b", None))
+    labels, forced = decision_constraints(decisions)
+    result = apply_constraints(clusters, _edges(("b", "c", 9.0)), labels, forced)
+    assert _groups(result) == {frozenset({"a"}), frozenset({"b", "c"})}

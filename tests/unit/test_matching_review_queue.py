@@ -86,5 +86,36 @@ def test_an_incremental_queue_flags_its_scope_again_and_carries_the_rest_over(tm
     build_review_queue(con, day2, settings)
     full = set(con.execute(query, {"d": day2}).fetchall())
     con.close()
-    # b-c carried over (a, b, c untouched); c-d flagged again (d in scope); d-e merged now
-    assert incremental == full == {("oversized_cluster", "b", "c", True), ("id_conflict", "c", "d", False)}
+    # b-c carried over (a, b, c untouched); d-e merged now; c-d is no longer flagged: it joins
+    # {a, b, c} and {d, e}, two entities the steward's keep_apart(e, a) separates
+    assert incremental == full == {("oversized_cluster", "b", "c", True)}
+
+
+def _store(con, day: dt.date, clusters: list[tuple[str, str, int]], pairs: list[tuple]) -> None:
+    frame = pl.DataFrame(clusters, schema=["record_key", "cluster_key", "cluster_size"], orient="row")
+    store_state(con, CLUSTERS_TABLE, day, frame.with_columns(
+        customer_type=pl.lit("person"), golden_id="G" + pl.col("cluster_key"), component_key="cluster_key"
+    ).to_arrow())  # fmt: skip
+    columns = ["record_key_l", "record_key_r", "match_probability", "band"]
+    store_state(con, PAIRS_TABLE, day, pl.DataFrame(pairs, schema=columns, orient="row").with_columns(
+        customer_type=pl.lit("person"), match_weight=pl.lit(1.0), weights=pl.lit("{}")
+    ).to_arrow())  # fmt: skip
+
+
+def test_unmerge_and_keep_apart_raise_no_review_items_about_themselves(tmp_path: Path) -> None:
+    """An unmerged entity's merge-band pairs (identical IDs, probability 1.0) and the pairs across two
+    entities a keep-apart separates are the decisions at work: not queued as id_conflict."""
+    con = open_warehouse(tmp_path / "w.duckdb")
+    ensure_tables(con)
+    together = [("a", "a", 3), ("b", "a", 3), ("c", "a", 3), ("x", "x", 2), ("y", "x", 2), ("z", "z", 1)]
+    pairs = [("a", "b", 1.0, "merge"), ("b", "c", 1.0, "merge"), ("a", "c", 1.0, "merge"),
+             ("x", "y", 0.99, "merge"), ("y", "z", 0.99, "merge")]  # fmt: skip
+    _store(con, DAY, together, pairs)
+    record_decision(con, "unmerge", decided_by="li", golden_id="Ga")
+    record_decision(con, "keep_apart", decided_by="li", left="x", right="z")
+    apart = [("a", "a", 1), ("b", "b", 1), ("c", "c", 1), ("x", "x", 2), ("y", "x", 2), ("z", "z", 1)]
+    _store(con, DAY + dt.timedelta(days=1), apart, pairs)
+    build_review_queue(con, DAY + dt.timedelta(days=1), MatchSettings(max_cluster_size=5))
+    rows = con.execute("select reason, record_key_l, record_key_r from matching.review_queue").fetchall()
+    con.close()
+    assert rows == []

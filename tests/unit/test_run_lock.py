@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from dq_project.resources import WarehouseResource
@@ -51,3 +56,56 @@ def test_a_run_fails_before_any_asset_while_another_run_holds_the_home(tmp_path:
     assert failures and "another dq run holds the run lock" in str(failures[0].event_specific_data)
     assert not result.get_asset_materialization_events()
     assert not (home / "warehouse.duckdb").exists()
+
+
+def test_a_waiting_run_says_who_holds_the_lock(tmp_path: Path) -> None:
+    first = acquire_run_lock(tmp_path, 1, run="run-A")
+    told: list[str] = []
+    with pytest.raises(RunLockBusyError):
+        acquire_run_lock(tmp_path, 0.2, run="run-B", notify=told.append)
+    release_run_lock(tmp_path, first)
+    assert len(told) == 1 and told[0].startswith("waiting up to 0s for the run lock")
+    assert f"run run-A, process {os.getpid()}" in told[0]
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over_with_a_message(tmp_path: Path) -> None:
+    """kill -9 of the holder: its OS lock goes with it, its run.lock.json stays; the next run takes
+    the lock at once and says whose it was."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from dq_project.run_lock import acquire_run_lock; "
+         "acquire_run_lock(Path(sys.argv[1]), 5, run='run-K'); print('held', flush=True); time.sleep(60)",
+         str(tmp_path)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout.readline().strip() == "held"
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    assert (tmp_path / "run.lock.json").exists()
+    told: list[str] = []
+    lock = acquire_run_lock(tmp_path, 1, run="run-B", notify=told.append)
+    release_run_lock(tmp_path, lock)
+    assert len(told) == 1 and told[0].startswith("taking over the run lock")
+    assert f"run run-K, process {holder.pid}" in told[0]
+
+
+def test_a_pipeline_run_logs_the_takeover(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "run.lock.json").write_text('{"run": "run-K", "pid": 999999, "since": "x"}', encoding="utf-8")
+    warehouse = WarehouseResource(config_path=str(PROJECT_ROOT / "dq.toml"), home=str(home))
+    # a real run (dagster_run is set only inside one), of one asset that uses the warehouse
+    result = dg.materialize(
+        [_probe], resources={"warehouse": warehouse}, instance=dg.DagsterInstance.ephemeral()
+    )
+    assert result.success
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    rows = con.sql("select action, details from audit.log").fetchall()
+    con.close()
+    assert [a for a, _ in rows] == ["lock_takeover"] and "run-K" in rows[0][1]
+    assert not (home / "run.lock.json").exists()
+
+
+@dg.asset
+def _probe(warehouse: WarehouseResource) -> None:
+    """An asset that only needs the warehouse resource (so its run takes the run lock)."""

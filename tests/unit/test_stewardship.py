@@ -62,13 +62,15 @@ def test_decisions_are_validated_and_stored_with_who_and_when(con) -> None:
     with pytest.raises(DecisionError, match="unknown action"):
         record_decision(con, "delete", decided_by="li")
     with pytest.raises(DecisionError, match="decided_by"):
-        record_decision(con, "merge", decided_by="", left="a", right="b")
+        record_decision(con, "merge", decided_by="", left="crm:1", right="erp:2")
     with pytest.raises(DecisionError, match="unknown field"):
         record_decision(con, "override_field", decided_by="li", golden_id="G1", field="salary", value="1")
     record_decision(con, "keep_apart", decided_by="li", left="crm:1", right="erp:2", reason="siblings")
     decision = record_decision(con, "unmerge", decided_by="wang", golden_id="G1")
     stored = load_decisions(con)
     assert stored.height == 3
+    affected = con.sql("select distinct affected_golden_ids from matching.steward_decisions").fetchall()
+    assert affected == [(["G1"],)]
     assert stored.filter(stored["decision_id"] == decision)["record_key_l"].to_list() == ["crm:1", "erp:2"]
     assert stored["decided_at"].null_count() == 0 and set(stored["decided_by"]) == {"li", "wang"}
 
@@ -78,7 +80,7 @@ def test_csv_import_is_all_or_nothing(con, tmp_path: Path) -> None:
     good.write_text(
         "action,record_key_l,record_key_r,golden_id,field,value,reason,decided_by\n"
         "merge,crm:1,erp:2,,,,same person,\n"
-        "override_field,,,G1,mobile,+8613900000000,customer called,zhao\n",
+        "override_field,,,G1,mobile,+8613912345670,customer called,zhao\n",
         encoding="utf-8",
     )
     assert len(import_decisions(con, good, "li")) == 2
@@ -122,3 +124,52 @@ def test_review_cli_lists_decides_and_imports(con, tmp_path: Path) -> None:
     actions = check.sql("select action, decided_by from matching.steward_decisions order by all").fetchall()
     check.close()
     assert actions == [("keep_apart", "li"), ("unmerge", "wang"), ("unmerge", "wang")]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"action": "merge", "left": "crm:1", "right": "crm:NOPE"},
+            r"unknown record key\(s\) \['crm:NOPE'\]",
+        ),
+        ({"action": "keep_apart", "left": "x:1", "right": "erp:2"}, r"unknown record key\(s\) \['x:1'\]"),
+        ({"action": "unmerge", "golden_id": "GNOPE"}, "nothing to split"),
+        (
+            {"action": "override_field", "golden_id": "GNOPE", "field": "name", "value": "李"},
+            "unknown golden ID",
+        ),
+        (
+            {"action": "override_field", "golden_id": "G1", "field": "mobile", "value": "not a phone"},
+            "'not a phone' is not a valid mobile",
+        ),
+        (
+            {"action": "override_field", "golden_id": "G1", "field": "email", "value": "x@"},
+            "not a valid email",
+        ),
+        (
+            {"action": "override_field", "golden_id": "G1", "field": "birth_date", "value": "1990-02-30"},
+            "not a valid birth_date",
+        ),
+    ],
+)
+def test_decisions_naming_unknown_things_or_invalid_values_are_refused(
+    con, kwargs: dict, message: str
+) -> None:
+    action = kwargs.pop("action")
+    with pytest.raises(DecisionError, match=message):
+        record_decision(con, action, decided_by="li", phone_region="CN", **kwargs)
+    assert load_decisions(con).height == 0
+
+
+def test_override_values_are_stored_normalised(con) -> None:
+    record_decision(con, "override_field", decided_by="li", golden_id="G1", field="mobile",
+                    value="138 1234 5678", phone_region="CN")  # fmt: skip
+    record_decision(
+        con, "override_field", decided_by="li", golden_id="G1", field="mobile", value="+8613912345670"
+    )
+    with pytest.raises(DecisionError, match="country code"):
+        record_decision(
+            con, "override_field", decided_by="li", golden_id="G1", field="mobile", value="13912345670"
+        )
+    assert load_decisions(con)["value"].to_list() == ["+8613812345678", "+8613912345670"]
