@@ -89,7 +89,7 @@ class SourceSettings(_Strict):
         default=None, description="xlsx: sheet name or 0-based index; default first"
     )
     primary_key: str
-    # The mapping language (dq_project/mapping_spec.py; README "Mapping language"): canonical fields,
+    # The mapping language (dq_project/mapping_spec.py; docs/configuration.md, "Mapping language"): canonical fields,
     # and attributes kept beyond them; keep_unmapped keeps every column no mapping value names.
     mapping: dict[str, MappingValue]
     attributes: dict[Annotated[str, Field(pattern=r"^\w+$")], MappingValue] = Field(default_factory=dict)

@@ -118,7 +118,7 @@ def query_frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.
 # order (DuckDB then writes with every thread) and without dictionary or FSST compression of
 # strings, whose analysis dominates such writes: at 1M records the cache write 3.7 -> 1.9 s, and the
 # first build's clusters, pairs, golden records and provenance 4.0 -> 1.7 s, for 3-4x the disk of
-# those rows (README, "Bulk writes").
+# those rows (docs/asset-graph.md, "Bulk writes").
 BULK_WRITE_SETTINGS: dict[str, str | bool] = {
     "preserve_insertion_order": False,
     "disabled_compression_methods": "fsst,dictionary,dict_fsst",
