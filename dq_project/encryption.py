@@ -85,7 +85,7 @@ def _key_error(exc: duckdb.Error, path: Path) -> Exception:
     if "is not encrypted" in text:
         return WarehouseKeyError(
             f"the warehouse {path} is not encrypted, but a key was given: encrypt it with `dq rekey` "
-            "(README: Encryption at rest) or set [warehouse] encrypted = false and unset "
+            "(docs/security.md, 'Encryption at rest') or set [warehouse] encrypted = false and unset "
             f"{WAREHOUSE_KEY_ENV}"
         )
     return exc

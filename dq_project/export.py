@@ -8,7 +8,7 @@ round-trip into a CRM unchanged:
   apostrophe: one starting with =, @, tab or CR, or with + or - unless the whole value is a number
   (an E.164 phone `+8613812345678`, `-12.5`), which a spreadsheet reads as a number, not a formula.
   An importer gets every other value byte for byte; a value that starts with an apostrophe followed by
-  one of those characters had the apostrophe added (README "Exports").
+  one of those characters had the apostrophe added (docs/stewardship.md, "Exports").
 """
 
 from __future__ import annotations

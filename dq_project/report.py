@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -29,7 +30,8 @@ from dq_project.settings import Settings
 from dq_project.sql import query_sql
 from dq_project.stewardship import REVIEW_FIELDS, review_list
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "reports"
+# reports/ at the top of the repository, installed as the package dq_project.reportfiles (pyproject.toml).
+TEMPLATES_DIR = resources.files("dq_project.reportfiles")
 DIMENSIONS = ("completeness", "validity", "consistency", "uniqueness", "timeliness", "quality_score")
 COUNTS = (
     "records",
@@ -58,7 +60,7 @@ def locale_labels(locale: str) -> dict[str, str]:
 def template_environment(locale: str = "en") -> jinja2.Environment:
     """Jinja2 with autoescape, StrictUndefined and the locale's number and date filters."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )

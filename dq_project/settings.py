@@ -1,9 +1,10 @@
 """The single settings object: defaults, the project config file, environment overrides, validation.
 
 Precedence (lowest to highest): built-in defaults < the TOML file < environment variables.
-The file is `DQ_CONFIG` if set, else `dq.toml` in the working directory, else the `dq.toml` shipped
-at the project root. `DQ_HOME` overrides `home`; `DQ_USER` names the acting user. This is the only
-module that reads the environment.
+The file is `DQ_CONFIG` if set, else `dq.toml` in the working directory, else the default `dq.toml`
+shipped inside the package (package data; in a checkout, a link to the top-level dq.toml).
+`DQ_HOME` overrides `home`; `DQ_USER` names the acting user. This is the only module that reads the
+environment.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -89,7 +91,7 @@ class SourceSettings(_Strict):
         default=None, description="xlsx: sheet name or 0-based index; default first"
     )
     primary_key: str
-    # The mapping language (dq_project/mapping_spec.py; README "Mapping language"): canonical fields,
+    # The mapping language (dq_project/mapping_spec.py; docs/configuration.md): canonical fields,
     # and attributes kept beyond them; keep_unmapped keeps every column no mapping value names.
     mapping: dict[str, MappingValue]
     attributes: dict[Annotated[str, Field(pattern=r"^\w+$")], MappingValue] = Field(default_factory=dict)
@@ -362,12 +364,12 @@ class Settings(_Strict):
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
-    """The config file in force: DQ_CONFIG, ./dq.toml, or the project's own dq.toml."""
+    """The config file in force: DQ_CONFIG, ./dq.toml, or the default dq.toml shipped in the package."""
     env = os.environ if env is None else env
     if env.get("DQ_CONFIG"):
         return Path(env["DQ_CONFIG"])
     local = Path.cwd() / "dq.toml"
-    return local if local.exists() else PROJECT_ROOT / "dq.toml"
+    return local if local.exists() else Path(str(resources.files("dq_project") / "dq.toml"))
 
 
 def env_user(env: Mapping[str, str] | None = None) -> str | None:

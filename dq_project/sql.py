@@ -10,13 +10,15 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import duckdb
 import polars as pl
 
-SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
+# sql/ at the top of the repository, installed as the package dq_project.sqlfiles (see pyproject.toml):
+# read as package data, so a wheel installed anywhere finds it.
+SQL_DIR = resources.files("dq_project.sqlfiles")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
 _STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?\n")
@@ -25,7 +27,7 @@ _STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?\n")
 @cache
 def load_sql(name: str) -> str:
     """Text of sql/<name>.sql, e.g. load_sql("raw/customer_rows_insert")."""
-    path = SQL_DIR / f"{name}.sql"
+    path = SQL_DIR.joinpath(*f"{name}.sql".split("/"))
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file {path}")
     return path.read_text(encoding="utf-8")
@@ -118,7 +120,7 @@ def query_frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.
 # order (DuckDB then writes with every thread) and without dictionary or FSST compression of
 # strings, whose analysis dominates such writes: at 1M records the cache write 3.7 -> 1.9 s, and the
 # first build's clusters, pairs, golden records and provenance 4.0 -> 1.7 s, for 3-4x the disk of
-# those rows (README, "Bulk writes").
+# those rows (docs/asset-graph.md, "Bulk writes").
 BULK_WRITE_SETTINGS: dict[str, str | bool] = {
     "preserve_insertion_order": False,
     "disabled_compression_methods": "fsst,dictionary,dict_fsst",

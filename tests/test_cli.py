@@ -42,7 +42,7 @@ def test_missing_required_column_quarantines_the_file(home: Path, tmp_path: Path
     bad = tmp_path / "fake_2026-11-20.csv"
     bad.write_text("id,first_name\n1,Ann\n", encoding="utf-8")
     result = _invoke(home, "ingest", str(bad), "--source", "fake_1000", "--no-run")
-    # the file is quarantined whole (README "File quarantine"), with the reason and what to do
+    # the file is quarantined whole (docs/onboarding.md), with the reason and what to do
     assert result.exit_code == 1 and "file quarantined" in result.output
     assert "required column(s) ['unique_id'] missing" in result.output
     con = open_warehouse(settings.warehouse_path)

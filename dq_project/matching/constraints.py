@@ -1,6 +1,6 @@
 """Cannot-link and must-link constraints applied after Splink's clustering.
 
-Policy (documented in README "Clustering constraints"): a cluster holding two different *valid*
+Policy (documented in docs/matching.md, "Cannot-link and review"): a cluster holding two different *valid*
 resident IDs (or credit codes) is split along the ID, never sent to review unsplit. The records of
 such a cluster are re-clustered greedily over the same merge-band edges, strongest first, and two
 parts join only when they carry no conflicting label; records without an ID therefore join the part

@@ -1,5 +1,5 @@
 """`dq source check`: proposal accuracy on the export corpus (files no one on the team wrote the
-proposer against... see the README for how far that holds), determinism, masking, and a written
+proposer against... see docs/onboarding.md for how far that holds), determinism, masking, and a written
 block that really loads the file."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dq_project.sql import query_sql
 
 EXPORTS = PROJECT_ROOT / "tests" / "fixtures" / "exports"
 CORPUS = sorted(p for p in EXPORTS.iterdir() if p.suffix in (".csv", ".xlsx", ".jsonl"))
-# Fields proposed right per corpus file (README "dq source check"): a floor, so a change to the
+# Fields proposed right per corpus file (docs/onboarding.md "dq source check"): a floor, so a change to the
 # synonyms or scoring that loses a field fails here.
 FLOOR = {
     "febrl3_head.csv": 6, "fxiaoke_customers.xlsx": 13, "hubspot_contacts.csv": 12,

@@ -19,7 +19,7 @@ from dq_project.settings import PROJECT_ROOT
 
 HELDOUT = PROJECT_ROOT / "tests" / "fixtures" / "exports" / "heldout"
 FILES = sorted(p for p in HELDOUT.iterdir() if p.suffix in (".csv", ".xlsx", ".jsonl"))
-# Fields right per file after tuning (README "dq source check", held-out table).
+# Fields right per file after tuning (docs/onboarding.md "dq source check", held-out table).
 FLOOR = {
     "dynamics365_contacts.csv": 13, "mailchimp_audience.csv": 8, "neocrm_contacts.csv": 11,
     "odoo_partners.csv": 13, "pipedrive_persons.jsonl": 7, "sap_b1_business_partners.csv": 13,
