@@ -24,6 +24,14 @@ BACKFILL_POLICY = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
 WAREHOUSE_POOL = "dq_warehouse"
 OWNERS = ["team:data-quality"]
 
+CODE_VERSIONS = {"staging": "1", "quality": "1", "matching": "1", "golden": "1"}
+"""Dagster code versions of the assets whose code decides their results (normalization, the rule
+suite, linkage, survivorship): bump one when a change alters what its asset writes, and the UI marks
+its materialized partitions, and everything downstream, as stale. They mark code changes only; the
+hand-written fingerprints of incremental linkage (dq_project.matching.incremental) and golden builds
+(dq_project.matching.survivorship.golden_fingerprint) stay, since they cover what a code version
+cannot: the trained models, the config's settings and the SQL, read at run time."""
+
 
 def previous_partition(key: dg.AssetKey) -> dg.AssetDep:
     """A dependency of `key` on its own partition of the day before."""

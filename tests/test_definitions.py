@@ -94,3 +94,18 @@ def test_kpi_drop_check_exists() -> None:
 def test_todays_partition_exists() -> None:
     job = defs.resolve_job_def("daily_pipeline")
     assert dt.date.today().isoformat() in job.partitions_def.get_partition_keys()
+
+
+def test_result_deciding_assets_carry_a_code_version() -> None:
+    graph = defs.resolve_asset_graph()
+    versioned = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).code_version}
+    assert versioned == {
+        "staging/customers",
+        "quality/rule_results",
+        "quality/rule_failures",
+        "matching/pairs",
+        "matching/clusters",
+        "matching/review_queue",
+        "golden/customers",
+        "golden/provenance",
+    }

@@ -4,7 +4,7 @@ import dagster as dg
 
 from dq_project.assets.matching import CLUSTERS
 from dq_project.matching.survivorship import build_golden_incrementally, survivorship_rules
-from dq_project.partitions import OWNERS, declaration, previous_partition
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, previous_partition
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql
 from dq_project.stewardship import ensure_tables
@@ -39,6 +39,7 @@ class GoldenRunConfig(dg.Config):
             owners=OWNERS,
         ),
     ],
+    code_version=CODE_VERSIONS["golden"],
     **declaration(),
 )
 def golden_customers(

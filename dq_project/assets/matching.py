@@ -6,7 +6,7 @@ from dq_project.assets.quality import RULE_RESULTS, STAGED_CUSTOMERS
 from dq_project.matching import MatchSettings
 from dq_project.matching.health import model_health
 from dq_project.matching.snapshot import link_snapshot
-from dq_project.partitions import OWNERS, declaration, previous_partition
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, previous_partition
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql
 from dq_project.stewardship import ensure_tables
@@ -53,6 +53,7 @@ class MatchingRunConfig(dg.Config):
             owners=OWNERS,
         ),
     ],
+    code_version=CODE_VERSIONS["matching"],
     **declaration(),
 )
 def entity_resolution(

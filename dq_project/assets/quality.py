@@ -14,7 +14,7 @@ import dagster as dg
 import polars as pl
 
 from dq_project.expectations import Rule, all_rule_ids, build_suite, load_rules, run_rules
-from dq_project.partitions import OWNERS, declaration
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
 from dq_project.resources import WarehouseResource
 from dq_project.settings import Settings
 from dq_project.sql import query_sql, run_sql
@@ -98,6 +98,7 @@ def _with_row_locator(staged: pl.DataFrame) -> pl.DataFrame:
             "and rules the config promotes to ERROR.",
         ),
     ],
+    code_version=CODE_VERSIONS["quality"],
     **declaration(),
 )
 def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource):

@@ -8,7 +8,7 @@ import polars as pl
 from dq_project.assets.raw import CUSTOMER_ROWS
 from dq_project.mapping import to_canonical
 from dq_project.normalize import normalize_frame
-from dq_project.partitions import OWNERS, declaration
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql, run_sql
 
@@ -23,6 +23,7 @@ STATUS_FIELDS = ("mobile", "email", "id_number", "credit_code", "birth_date", "n
     "dates, names), each with a status and reason per field.",
     kinds={"duckdb", "polars"},
     owners=OWNERS,
+    code_version=CODE_VERSIONS["staging"],
     **declaration(),
 )
 def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
