@@ -78,9 +78,15 @@ def _dagster_backfill(
         location_name="dq",
     )
     logger = logging.getLogger("dq.test.backfill")
+    linked_per_pass: list[set[str]] = [set()]
     with create_test_daemon_workspace_context(target, instance) as workspace:
         for _ in range(30):
             list(execute_backfill_iteration(workspace, logger))
+            linked = {r.partition_key for r in instance.fetch_materializations(CLUSTERS, limit=10).records}
+            # The daemon never links a date in the same pass as the date before it (the launcher
+            # runs each launched run to the end inside the pass): at most one new date per pass.
+            assert len(linked) - len(linked_per_pass[-1]) <= 1, linked
+            linked_per_pass.append(linked)
             if instance.get_backfill("dqtest").status != BulkActionStatus.REQUESTED:
                 break
     assert instance.get_backfill("dqtest").status == BulkActionStatus.COMPLETED_SUCCESS
