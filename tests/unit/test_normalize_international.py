@@ -3,9 +3,8 @@ given and family names, a configurable birth-date range, and warehouses made bef
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 
 import duckdb
 import polars as pl
