@@ -35,9 +35,7 @@ cannot: the trained models, the config's settings and the SQL, read at run time.
 
 def previous_partition(key: dg.AssetKey) -> dg.AssetDep:
     """A dependency of `key` on its own partition of the day before."""
-    return dg.AssetDep(
-        key, partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
-    )
+    return dg.AssetDep(key, partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1))
 
 
 def declaration() -> dict:

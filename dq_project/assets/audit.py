@@ -72,8 +72,7 @@ def kpi_history(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     key=["audit", "report"],
     deps=[KPI_HISTORY],
     group_name="audit",
-    description="The HTML audit report of the snapshot (PII masked by default) and the run's "
-    "audit-log row.",
+    description="The HTML audit report of the snapshot (PII masked by default) and the run's audit-log row.",
     kinds={"html", "jinja"},
     owners=OWNERS,
     **declaration(),

@@ -49,9 +49,7 @@ def _state(home: Path) -> tuple[list, list]:
     return clusters, golden
 
 
-def _dagster_backfill(
-    home: Path, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
-) -> list[str]:
+def _dagster_backfill(home: Path, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Submit an asset backfill of every asset for OUT_OF_ORDER (what the UI's "Materialize
     selected" over partitions does) and let the backfill daemon run it; returns the partitions
     of matching/clusters in the order they were materialized."""
