@@ -43,8 +43,7 @@ def test_output_columns_and_types(normalized: pl.DataFrame) -> None:
     status_columns = [f"{f}_status" for f in STATUS_FIELDS]
     reason_columns = [f"{f}_reason" for f in STATUS_FIELDS]
     derived = ["id_birth_date", "id_gender", "id_region_known", "email_suggestion"]
-    # canonical fields absent here: added as null
-    international = ["given_name", "family_name", "postcode", "identifier", "country"]
+    international = ["given_name", "family_name", "postcode", "identifier", "country"]  # absent here: added as null
     assert normalized.columns == [*ROWS, *international, *derived, *status_columns, *reason_columns]
     assert normalized.height == 3
     types = normalized.schema

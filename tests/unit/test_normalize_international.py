@@ -3,8 +3,9 @@ given and family names, a configurable birth-date range, and warehouses made bef
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+
+import datetime as dt
 
 import duckdb
 import polars as pl
