@@ -12,4 +12,7 @@ defs = dg.Definitions(
     schedules=[daily_schedule],
     sensors=[landing_sensor],
     resources={"warehouse": WarehouseResource()},
+    # Also the executor of the asset jobs Dagster builds itself (a UI or `dagster asset backfill`
+    # launch): one process, since every step writes the one DuckDB file anyway (pool dq_warehouse).
+    executor=dg.in_process_executor,
 )

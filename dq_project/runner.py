@@ -15,9 +15,12 @@ from dq_project.schedules import daily_pipeline
 DAGSTER_YAML = """\
 # Written by dq: the local Dagster instance of this data home.
 # One run at a time: DuckDB allows a single writer per warehouse file.
+# Every dq asset is in the pool dq_warehouse (dq_project.partitions): one at a time as well.
 concurrency:
   runs:
     max_concurrent_runs: 1
+  pools:
+    default_limit: 1
 telemetry:
   enabled: false
 """

@@ -6,9 +6,18 @@ import datetime as dt
 
 import dagster as dg
 
+from dq_project.assets.golden import GOLDEN_CUSTOMERS
+from dq_project.assets.matching import CLUSTERS
 from dq_project.assets.quality import ADDITIONAL_CHECK
 from dq_project.definitions import defs
-from dq_project.expectations import all_rule_ids
+from dq_project.expectations import all_rule_ids, load_rules
+from dq_project.partitions import (
+    BACKFILL_POLICY,
+    OWNERS,
+    PARTITIONS_START,
+    WAREHOUSE_POOL,
+    daily_snapshots,
+)
 
 
 def test_definitions_resolve() -> None:
@@ -35,7 +44,7 @@ def test_definitions_resolve() -> None:
     }
 
 
-def test_every_rule_is_a_blocking_asset_check() -> None:
+def test_every_rule_is_an_asset_check_blocking_only_when_error() -> None:
     specs = {
         s.name: s
         for a in defs.resolve_asset_graph().assets_defs
@@ -43,7 +52,38 @@ def test_every_rule_is_a_blocking_asset_check() -> None:
         if s.asset_key.to_user_string() == "quality/rule_results"
     }
     assert set(specs) == {*all_rule_ids(), ADDITIONAL_CHECK}
-    assert all(spec.blocking for spec in specs.values())
+    severity = {rule.id: rule.severity for rule in load_rules()}
+    blocking = {name for name, spec in specs.items() if spec.blocking}
+    assert blocking == {r for r, sev in severity.items() if sev == "ERROR"} | {ADDITIONAL_CHECK}
+    assert severity["person_name_present"] == "WARN" and "person_name_present" not in blocking
+
+
+def test_matching_and_golden_depend_on_their_previous_partition() -> None:
+    graph = defs.resolve_asset_graph()
+    day = "2026-03-02"
+    for key in (CLUSTERS, GOLDEN_CUSTOMERS):
+        node = graph.get(key)
+        assert key in node.parent_keys
+        mapping = graph.get_partition_mapping(key, key)
+        parent = mapping.get_upstream_mapped_partitions_result_for_partitions(
+            daily_snapshots.subset_with_partition_keys([day]), daily_snapshots, daily_snapshots
+        ).partitions_subset
+        assert list(parent.get_partition_keys()) == ["2026-03-01"]
+        first = mapping.get_upstream_mapped_partitions_result_for_partitions(
+            daily_snapshots.subset_with_partition_keys([PARTITIONS_START]), daily_snapshots, daily_snapshots
+        ).partitions_subset
+        assert list(first.get_partition_keys()) == []  # the first date has no previous one and still runs
+
+
+def test_every_asset_is_described_owned_pooled_and_ordered() -> None:
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.description, key
+        assert node.owners == OWNERS, key
+        assert node.kinds, key
+        assert node.backfill_policy == BACKFILL_POLICY, key
+        assert node.pools == {WAREHOUSE_POOL}, key
 
 
 def test_kpi_drop_check_exists() -> None:
@@ -54,3 +94,18 @@ def test_kpi_drop_check_exists() -> None:
 def test_todays_partition_exists() -> None:
     job = defs.resolve_job_def("daily_pipeline")
     assert dt.date.today().isoformat() in job.partitions_def.get_partition_keys()
+
+
+def test_result_deciding_assets_carry_a_code_version() -> None:
+    graph = defs.resolve_asset_graph()
+    versioned = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).code_version}
+    assert versioned == {
+        "staging/customers",
+        "quality/rule_results",
+        "quality/rule_failures",
+        "matching/pairs",
+        "matching/clusters",
+        "matching/review_queue",
+        "golden/customers",
+        "golden/provenance",
+    }

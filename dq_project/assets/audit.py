@@ -8,7 +8,7 @@ import polars as pl
 from dq_project.assets.golden import GOLDEN_CUSTOMERS
 from dq_project.assets.quality import RULE_RESULTS
 from dq_project.audit_log import log_event
-from dq_project.partitions import daily_snapshots
+from dq_project.partitions import OWNERS, declaration
 from dq_project.report import kpi_drops, render_report
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql, run_sql
@@ -19,8 +19,12 @@ KPI_HISTORY = dg.AssetKey(["quality", "kpi_history"])
 @dg.asset(
     key=KPI_HISTORY,
     deps=[RULE_RESULTS, GOLDEN_CUSTOMERS],
-    partitions_def=daily_snapshots,
     group_name="quality",
+    description="Quality KPIs per snapshot, overall and per source (dimension scores, duplicate "
+    "rate, golden records), the series the report and the drop check compare against.",
+    kinds={"duckdb", "sql"},
+    owners=OWNERS,
+    **declaration(),
     check_specs=[
         dg.AssetCheckSpec(
             "kpis_within_drop_threshold",
@@ -64,7 +68,15 @@ def kpi_history(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     )
 
 
-@dg.asset(key=["audit", "report"], deps=[KPI_HISTORY], partitions_def=daily_snapshots, group_name="audit")
+@dg.asset(
+    key=["audit", "report"],
+    deps=[KPI_HISTORY],
+    group_name="audit",
+    description="The HTML audit report of the snapshot (PII masked by default) and the run's audit-log row.",
+    kinds={"html", "jinja"},
+    owners=OWNERS,
+    **declaration(),
+)
 def report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The HTML audit report of the snapshot: <home>/reports/<date>/audit.html (+ index.html)."""
     settings = warehouse.settings()

@@ -4,7 +4,7 @@ import dagster as dg
 
 from dq_project.assets.matching import CLUSTERS
 from dq_project.matching.survivorship import build_golden_incrementally, survivorship_rules
-from dq_project.partitions import daily_snapshots
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, previous_partition
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql
 from dq_project.stewardship import ensure_tables
@@ -22,9 +22,12 @@ class GoldenRunConfig(dg.Config):
     specs=[
         dg.AssetSpec(
             GOLDEN_CUSTOMERS,
-            deps=[CLUSTERS],
+            # Incremental builds keep the previous date's rows of unchanged entities.
+            deps=[CLUSTERS, previous_partition(GOLDEN_CUSTOMERS)],
             group_name="golden",
             description="One row per entity, survivorship applied.",
+            kinds={"duckdb", "sql"},
+            owners=OWNERS,
         ),
         dg.AssetSpec(
             PROVENANCE,
@@ -32,9 +35,12 @@ class GoldenRunConfig(dg.Config):
             group_name="golden",
             description="Per golden field: the winning source record and rule (survivorship per "
             "field, or a steward override).",
+            kinds={"duckdb", "sql"},
+            owners=OWNERS,
         ),
     ],
-    partitions_def=daily_snapshots,
+    code_version=CODE_VERSIONS["golden"],
+    **declaration(),
 )
 def golden_customers(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: GoldenRunConfig

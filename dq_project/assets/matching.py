@@ -6,7 +6,7 @@ from dq_project.assets.quality import RULE_RESULTS, STAGED_CUSTOMERS
 from dq_project.matching import MatchSettings
 from dq_project.matching.health import model_health
 from dq_project.matching.snapshot import link_snapshot
-from dq_project.partitions import daily_snapshots
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, previous_partition
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql
 from dq_project.stewardship import ensure_tables
@@ -30,22 +30,31 @@ class MatchingRunConfig(dg.Config):
             deps=[STAGED_CUSTOMERS, RULE_RESULTS],
             group_name="matching",
             description="Splink pairwise predictions above the floor, with match weights.",
+            kinds={"duckdb", "splink"},
+            owners=OWNERS,
         ),
         dg.AssetSpec(
             CLUSTERS,
-            deps=[STAGED_CUSTOMERS, RULE_RESULTS],
+            # Golden IDs carry over from the previous date's clusters: a date runs after the one before.
+            deps=[STAGED_CUSTOMERS, RULE_RESULTS, previous_partition(CLUSTERS)],
             group_name="matching",
-            description="Record -> entity (cluster_key, stable golden_id; lineage in "
-            "matching.golden_id_changes) and its merge-band component (component_key).",
+            description="Record -> entity (cluster_key, stable golden_id carried over from the "
+            "previous date; lineage in matching.golden_id_changes) and its merge-band component "
+            "(component_key).",
+            kinds={"duckdb", "splink"},
+            owners=OWNERS,
         ),
         dg.AssetSpec(
             REVIEW_QUEUE,
             deps=[STAGED_CUSTOMERS, RULE_RESULTS],
             group_name="matching",
             description="Uncertain pairs for a data steward.",
+            kinds={"duckdb", "splink"},
+            owners=OWNERS,
         ),
     ],
-    partitions_def=daily_snapshots,
+    code_version=CODE_VERSIONS["matching"],
+    **declaration(),
 )
 def entity_resolution(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: MatchingRunConfig

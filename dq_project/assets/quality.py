@@ -1,7 +1,11 @@
 """quality.rule_results / quality.rule_failures: the Great Expectations suite over a staged partition.
 
-Every rule of the catalog is also a Dagster asset check on quality/rule_results; a failing ERROR rule
-(failed ratio above its threshold) is a blocking check, so matching and golden records do not run.
+Every rule of the catalog is also a Dagster asset check on quality/rule_results. Only the shipped
+suite's ERROR rules are declared blocking (a failed ratio above their threshold stops matching and
+golden records); WARN rules are reported, not blocking, so the UI no longer labels them as gates.
+A rule the config promotes to ERROR (`[rules.<id>] severity = "ERROR"`) cannot change its declared
+flag (checks are fixed when the code location loads), so its failure also fails the blocking
+`additional_expectations` check and still stops the run.
 """
 
 import datetime as dt
@@ -10,7 +14,7 @@ import dagster as dg
 import polars as pl
 
 from dq_project.expectations import Rule, all_rule_ids, build_suite, load_rules, run_rules
-from dq_project.partitions import daily_snapshots
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
 from dq_project.resources import WarehouseResource
 from dq_project.settings import Settings
 from dq_project.sql import query_sql, run_sql
@@ -30,6 +34,10 @@ def configured_rules(settings: Settings) -> list[Rule]:
     }
     scopes = {source.name: source.rules.model_dump() for source in settings.sources}
     return load_rules(overrides, suites=settings.validation.suites, scopes=scopes)
+
+
+BLOCKING_RULES = frozenset(rule.id for rule in load_rules() if rule.severity == "ERROR")
+"""The shipped suite's ERROR rules: the checks declared blocking."""
 
 
 def _check_result(row: dict, samples: list[str]) -> dg.AssetCheckResult:
@@ -65,24 +73,33 @@ def _with_row_locator(staged: pl.DataFrame) -> pl.DataFrame:
             deps=[STAGED_CUSTOMERS],
             group_name="quality",
             description="One row per rule per snapshot: evaluated, failed, ratio, passed.",
+            kinds={"duckdb", "great_expectations"},
+            owners=OWNERS,
         ),
         dg.AssetSpec(
             RULE_FAILURES,
             deps=[STAGED_CUSTOMERS],
             group_name="quality",
             description="One row per failing record x rule, values masked.",
+            kinds={"duckdb", "great_expectations"},
+            owners=OWNERS,
         ),
     ],
     check_specs=[
-        *(dg.AssetCheckSpec(rule_id, asset=RULE_RESULTS, blocking=True) for rule_id in all_rule_ids()),
+        *(
+            dg.AssetCheckSpec(rule_id, asset=RULE_RESULTS, blocking=rule_id in BLOCKING_RULES)
+            for rule_id in all_rule_ids()
+        ),
         dg.AssetCheckSpec(
             ADDITIONAL_CHECK,
             asset=RULE_RESULTS,
             blocking=True,
-            description="Expectations from the config's suite files and sources' required fields.",
+            description="Expectations from the config's suite files and sources' required fields, "
+            "and rules the config promotes to ERROR.",
         ),
     ],
-    partitions_def=daily_snapshots,
+    code_version=CODE_VERSIONS["quality"],
+    **declaration(),
 )
 def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Run the rule suite on the staged partition (grain: snapshot_date x rule; failures x record)."""
@@ -127,7 +144,8 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                 settings.report.failure_samples
             )
             yield _check_result(row, samples["value_masked"].cast(pl.String).to_list())
-    yield _additional_check(run.results.filter(~pl.col("rule_id").is_in(list(declared))))
+    promoted = pl.col("rule_id").is_in(list(BLOCKING_RULES)).not_() & (pl.col("severity") == "ERROR")
+    yield _additional_check(run.results.filter(~pl.col("rule_id").is_in(list(declared)) | promoted))
     configured = {rule.id for rule in rules}
     for rule_id in sorted(declared - configured):
         yield dg.AssetCheckResult(
@@ -137,7 +155,8 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
 
 def _additional_check(results: pl.DataFrame) -> dg.AssetCheckResult:
     """One check for the expectations not declared up front (asset checks are fixed when the code
-    location loads, before the config names its suite files): passed when all of them pass, each
+    location loads, before the config names its suite files) and for rules the config promotes to
+    ERROR (declared non-blocking): passed when all of them pass, each
     rule's counts in the metadata, ERROR severity when a failing one is ERROR."""
     failing = results.filter(~pl.col("passed"))
     blocking = failing.filter(pl.col("severity") == "ERROR").height > 0

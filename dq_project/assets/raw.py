@@ -5,7 +5,7 @@ import datetime as dt
 import dagster as dg
 
 from dq_project.ingest import files_for_partition, load_file
-from dq_project.partitions import daily_snapshots
+from dq_project.partitions import OWNERS, declaration
 from dq_project.resources import WarehouseResource
 
 CUSTOMER_ROWS = dg.AssetKey(["raw", "customer_rows"])
@@ -15,13 +15,21 @@ QUARANTINE = dg.AssetKey(["raw", "quarantine"])
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            CUSTOMER_ROWS, description="Every input row as received (JSON of text values).", group_name="raw"
+            CUSTOMER_ROWS,
+            description="Every input row as received (JSON of text values).",
+            group_name="raw",
+            kinds={"duckdb", "python"},
+            owners=OWNERS,
         ),
         dg.AssetSpec(
-            QUARANTINE, description="Rows that could not be read, with reason and raw text.", group_name="raw"
+            QUARANTINE,
+            description="Rows that could not be read, with reason and raw text.",
+            group_name="raw",
+            kinds={"duckdb", "python"},
+            owners=OWNERS,
         ),
     ],
-    partitions_def=daily_snapshots,
+    **declaration(),
 )
 def customer_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Load the partition's landed files (grain: one row per input row; key: load_id, row_number)."""

@@ -8,7 +8,7 @@ import polars as pl
 from dq_project.assets.raw import CUSTOMER_ROWS
 from dq_project.mapping import to_canonical
 from dq_project.normalize import normalize_frame
-from dq_project.partitions import daily_snapshots
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql, run_sql
 
@@ -18,8 +18,13 @@ STATUS_FIELDS = ("mobile", "email", "id_number", "credit_code", "birth_date", "n
 @dg.asset(
     key=["staging", "customers"],
     deps=[CUSTOMER_ROWS],
-    partitions_def=daily_snapshots,
     group_name="staging",
+    description="Raw rows mapped onto the canonical schema and normalized (mobile, email, IDs, "
+    "dates, names), each with a status and reason per field.",
+    kinds={"duckdb", "polars"},
+    owners=OWNERS,
+    code_version=CODE_VERSIONS["staging"],
+    **declaration(),
 )
 def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Canonical, normalized customers (grain: one row per raw row; key: snapshot_date, record_key)."""

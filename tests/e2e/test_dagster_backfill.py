@@ -1,0 +1,133 @@
+"""A backfill launched the way the UI launches one (an asset backfill run by Dagster's backfill
+daemon), over three dates requested out of order, gives the same clusters and golden IDs as
+`dq backfill`: the self-dependency of matching and golden records makes Dagster run them in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.execution.backfill import BulkActionStatus, PartitionBackfill
+from dagster._core.test_utils import create_test_daemon_workspace_context
+from dagster._core.workspace.load_target import ModuleTarget
+from dagster._daemon.backfill import execute_backfill_iteration
+from typer.testing import CliRunner
+
+from dq_project.assets.matching import CLUSTERS
+from dq_project.cli import app
+from dq_project.definitions import defs
+from dq_project.generator import generate
+from dq_project.resources import connect_warehouse
+from dq_project.settings import PROJECT_ROOT, load_settings
+
+DAYS = [dt.date(2026, 3, 1) + dt.timedelta(days=i) for i in range(3)]
+OUT_OF_ORDER = [DAYS[2].isoformat(), DAYS[0].isoformat(), DAYS[1].isoformat()]
+CONFIG = PROJECT_ROOT / "dq.toml"
+
+
+def _land(home: Path, exports: Path) -> None:
+    files = sorted(str(p) for p in exports.glob("*/crm/*.csv"))
+    landed = CliRunner().invoke(
+        app, ["ingest", *files, "--source", "crm", "--no-run", "--config", str(CONFIG), "--home", str(home)]
+    )
+    assert landed.exit_code == 0, landed.output
+
+
+def _state(home: Path) -> tuple[list, list]:
+    con = connect_warehouse(load_settings(CONFIG, home=home, env={}), read_only=True)
+    try:
+        clusters = con.sql(
+            "select as_of_date, record_key, golden_id from matching.clusters order by all"
+        ).fetchall()
+        golden = con.sql("select as_of_date, golden_id from golden.customers order by all").fetchall()
+    finally:
+        con.close()
+    return clusters, golden
+
+
+def _dagster_backfill(home: Path, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Submit an asset backfill of every asset for OUT_OF_ORDER (what the UI's "Materialize
+    selected" over partitions does) and let the backfill daemon run it; returns the partitions
+    of matching/clusters in the order they were materialized."""
+    monkeypatch.setenv("DQ_CONFIG", str(CONFIG))
+    monkeypatch.setenv("DQ_HOME", str(home))
+    backfill = PartitionBackfill.from_asset_partitions(
+        backfill_id="dqtest",
+        asset_graph=defs.resolve_asset_graph(),
+        partition_names=OUT_OF_ORDER,
+        asset_selection=list(defs.resolve_all_asset_keys()),
+        backfill_timestamp=time.time(),
+        tags={"dq/trigger": "test-backfill"},
+        dynamic_partitions_store=instance,
+        all_partitions=False,
+        title=None,
+        description=None,
+        run_config=None,
+    )
+    instance.add_backfill(backfill)
+    target = ModuleTarget(
+        module_name="dq_project.definitions",
+        attribute="defs",
+        working_directory=str(PROJECT_ROOT),
+        location_name="dq",
+    )
+    logger = logging.getLogger("dq.test.backfill")
+    linked_per_pass: list[set[str]] = [set()]
+    with create_test_daemon_workspace_context(target, instance) as workspace:
+        for _ in range(30):
+            list(execute_backfill_iteration(workspace, logger))
+            linked = {r.partition_key for r in instance.fetch_materializations(CLUSTERS, limit=10).records}
+            # The daemon never links a date in the same pass as the date before it (the launcher
+            # runs each launched run to the end inside the pass): at most one new date per pass.
+            assert len(linked) - len(linked_per_pass[-1]) <= 1, linked
+            linked_per_pass.append(linked)
+            if instance.get_backfill("dqtest").status != BulkActionStatus.REQUESTED:
+                break
+    assert instance.get_backfill("dqtest").status == BulkActionStatus.COMPLETED_SUCCESS
+    runs = instance.get_runs()
+    # The daemon launches each date's assets as their parents complete, one date per run.
+    assert len(runs) >= len(OUT_OF_ORDER)
+    assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
+    assert all(run.tags.get("dq/trigger") == "test-backfill" for run in runs)
+    records = instance.fetch_materializations(CLUSTERS, limit=10).records
+    return [r.partition_key for r in sorted(records, key=lambda r: r.storage_id)]
+
+
+def test_dagster_backfill_out_of_order_matches_dq_backfill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exports = tmp_path / "exports"
+    for day in DAYS:
+        generate(300, 5, exports / day.isoformat(), day)
+    cli_home, dagster_home = tmp_path / "cli", tmp_path / "dagster"
+    _land(cli_home, exports)
+    _land(dagster_home, exports)
+
+    result = CliRunner().invoke(
+        app,
+        ["backfill", "--from", DAYS[0].isoformat(), "--to", DAYS[-1].isoformat(),
+         "--config", str(CONFIG), "--home", str(cli_home)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+    (tmp_path / "dagster_home").mkdir()
+    # A persistent instance (the daemon needs one) with dq's pool limit; each launched run executes
+    # in this process as soon as the daemon submits it.
+    with dg.instance_for_test(
+        overrides={"concurrency": {"pools": {"default_limit": 1}}},
+        temp_dir=str(tmp_path / "dagster_home"),
+        synchronous_run_coordinator=True,
+        synchronous_run_launcher=True,
+    ) as instance:
+        launched = _dagster_backfill(dagster_home, instance, monkeypatch)
+    # Requested out of order, linked in date order: the self-dependency held each date back.
+    assert launched == [day.isoformat() for day in DAYS]
+    cli_clusters, cli_golden = _state(cli_home)
+    dagster_clusters, dagster_golden = _state(dagster_home)
+    assert {row[0] for row in dagster_golden} == set(DAYS)
+    assert dagster_clusters == cli_clusters
+    assert dagster_golden == cli_golden
