@@ -24,7 +24,7 @@ from dq_project.expectations import load_rules, run_rules
 from dq_project.expectations.accuracy import MEASURES
 from dq_project.ingest import LandedFile, load_file
 from dq_project.mapping import to_canonical
-from dq_project.normalize import normalize_frame
+from dq_project.normalize import normalize_source_frame
 from dq_project.resources import open_warehouse
 from dq_project.settings import Settings, SourceSettings
 from dq_project.sql import query_sql
@@ -44,15 +44,7 @@ def stage_export(folder: Path, source: SourceSettings, workdir: Path) -> pl.Data
         ).pl()
     finally:
         con.close()
-    staged = normalize_frame(
-        to_canonical(rows, source),
-        default_region=source.phone_region,
-        date_order=source.date_order,
-        today=DAY,
-        identifier_scheme=source.identifier_scheme,
-        birth_date_min=source.birth_date_min,
-        default_country=source.default_country,
-    )
+    staged = normalize_source_frame(to_canonical(rows, source), source, DAY)
     return staged.with_columns(record_key=pl.format("{}:{}", "source", "source_record_id"))
 
 

@@ -7,7 +7,7 @@ import polars as pl
 
 from dq_project.assets.raw import CUSTOMER_ROWS
 from dq_project.mapping import to_canonical
-from dq_project.normalize import normalize_frame
+from dq_project.normalize import normalize_source_frame
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
 from dq_project.resources import WarehouseResource
 from dq_project.sql import query_sql, run_sql
@@ -39,15 +39,8 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
             if rows.is_empty():
                 continue
             canonical = to_canonical(rows, source)
-            normalized = normalize_frame(
-                canonical,
-                default_region=source.phone_region,
-                date_order=source.date_order,
-                today=snapshot_date,  # birth dates after the snapshot are invalid, on re-runs too
-                identifier_scheme=source.identifier_scheme,
-                birth_date_min=source.birth_date_min,
-                default_country=source.default_country,
-            )
+            # today = the snapshot date: birth dates after it are invalid, on re-runs too
+            normalized = normalize_source_frame(canonical, source, snapshot_date)
             frames.append(normalized.with_columns(pl.lit(snapshot_date).alias("snapshot_date")))
         staged_frame = pl.concat(frames, how="diagonal_relaxed") if frames else None
         con.begin()

@@ -14,7 +14,7 @@ from dq_project.normalize.cn_ids import (
 )
 from dq_project.normalize.dates import normalize_date, normalize_datetime, parse_date, parse_datetime
 from dq_project.normalize.email import email_is_valid, normalize_email
-from dq_project.normalize.frame import STATUS_FIELDS, normalize_frame
+from dq_project.normalize.frame import STATUS_FIELDS, normalize_frame, normalize_source_frame
 from dq_project.normalize.phone import normalize_mobile, normalize_phone
 from dq_project.normalize.text import (
     clean_text,
@@ -35,6 +35,7 @@ __all__ = [
     "normalize_datetime",
     "normalize_email",
     "normalize_frame",
+    "normalize_source_frame",
     "normalize_gender",
     "normalize_mobile",
     "normalize_phone",

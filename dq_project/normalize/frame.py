@@ -17,7 +17,7 @@ from dq_project.normalize.names import derive_name
 from dq_project.normalize.phone import normalize_mobile, normalize_phone
 from dq_project.normalize.text import NAME_PART_PLACEHOLDERS, STATUS_MISSING, plan_tags, plan_text
 from dq_project.settings import CANONICAL_FIELDS as SOURCE_FIELDS
-from dq_project.settings import DEFAULT_BIRTH_DATE_MIN
+from dq_project.settings import DEFAULT_BIRTH_DATE_MIN, SourceSettings
 
 CANONICAL_FIELDS: tuple[str, ...] = ("source", *SOURCE_FIELDS)
 UNSTATUSED_FIELDS: tuple[str, ...] = ("source", "source_record_id", "tags")
@@ -122,3 +122,17 @@ def normalize_frame(
     statuses = tuple(f"{f}_status" for f in STATUS_FIELDS)
     extras = [columns[c] for c in (*DERIVED_COLUMNS, *statuses, *REASON_COLUMNS)]
     return df.with_columns(*values, *extras)
+
+
+def normalize_source_frame(df: pl.DataFrame, source: SourceSettings, today: dt.date) -> pl.DataFrame:
+    """normalize_frame with the source's own settings (phone region, date order, identifier scheme,
+    birth-date floor, country): the one place staging, its tests and benchmarks read them from."""
+    return normalize_frame(
+        df,
+        default_region=source.phone_region,
+        date_order=source.date_order,
+        today=today,
+        identifier_scheme=source.identifier_scheme,
+        birth_date_min=source.birth_date_min,
+        default_country=source.default_country,
+    )

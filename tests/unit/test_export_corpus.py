@@ -14,7 +14,7 @@ import pytest
 
 from dq_project.ingest import LandedFile, load_file
 from dq_project.mapping import to_canonical
-from dq_project.normalize import normalize_frame
+from dq_project.normalize import normalize_source_frame
 from dq_project.resources import open_warehouse
 from dq_project.settings import Settings, SourceSettings
 from dq_project.sql import query_sql
@@ -67,15 +67,7 @@ def test_export_onboards_by_configuration(name: str, tmp_path: Path) -> None:
     assert outcome.missing_columns == [], "every mapped column of the source block is in its export"
 
     canonical = to_canonical(rows, source)
-    staged = normalize_frame(
-        canonical,
-        default_region=source.phone_region,
-        date_order=source.date_order,
-        today=DAY,
-        identifier_scheme=source.identifier_scheme,
-        birth_date_min=source.birth_date_min,
-        default_country=source.default_country,
-    )
+    staged = normalize_source_frame(canonical, source, DAY)
     assert staged.height == rows.height
     assert staged.filter(pl.col("source_record_id").is_null()).is_empty()
     mapped = {row["source_record_id"]: row for row in canonical.iter_rows(named=True)}
