@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+from dq_generator import generate
 
 from bench import (
     encryption,
@@ -30,11 +31,10 @@ from bench import (
 )
 from bench.linkage import main as bench_linkage
 from bench.matching import main as bench_matching
-from dq_project.evaluation import pairwise_score
-from dq_project.generator import generate
-from dq_project.resources import WarehouseResource, connect_warehouse
+from dq_project.matching.evaluation import pairwise_score
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
+from dq_project.warehouse.resource import WarehouseResource, connect_warehouse
 
 DAY = dt.date(2026, 11, 20)
 

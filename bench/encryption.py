@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 import dagster as dg
+from dq_generator import generate
 
-from dq_project.generator import generate
-from dq_project.rekey import rekey_warehouse
-from dq_project.resources import WarehouseResource
+from dq_project.governance.rekey import rekey_warehouse
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
+from dq_project.warehouse.resource import WarehouseResource
 
 DAY = dt.date(2026, 11, 20)
 KEY, NEW_KEY = "bench key, sixteen chars or more", "bench rotated key, also long"

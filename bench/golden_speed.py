@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 from bench.matching_speed import CONFIG, DAY1, DAY2, _load_day, stage_persons
-from dq_project.matching.survivorship import build_golden
-from dq_project.resources import connect_warehouse
+from dq_project.golden.survivorship import build_golden
 from dq_project.settings import load_settings
-from dq_project.stewardship import ensure_tables
-from dq_project.versioned import CLUSTERS, store_state
+from dq_project.stewardship.decisions import ensure_tables
+from dq_project.warehouse.resource import connect_warehouse
+from dq_project.warehouse.versioned import CLUSTERS, store_state
 
 FAKE_CLUSTERS = """
 select record_key, customer_type, entity as cluster_key, 'g-' || md5(entity) as golden_id,

@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 import duckdb
+from dq_generator import generate
 
-from dq_project.generator import generate
-from dq_project.ingest import LandedFile, load_file
-from dq_project.resources import open_warehouse
 from dq_project.settings import PROJECT_ROOT, load_settings
+from dq_project.sources.ingest import LandedFile, load_file
+from dq_project.warehouse.resource import open_warehouse
 
 DAY = dt.date(2026, 11, 20)
 

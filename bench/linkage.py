@@ -18,16 +18,16 @@ import dagster as dg
 import duckdb
 import polars as pl
 import splink.comparison_library as cl
+from dq_generator import generate
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from bench.hard_negatives import hard_negative_rates, same_code_recall
 from bench.matching import FAKE_1000, PLAIN_BLOCKING, _plain_splink
-from dq_project.evaluation import PairwiseScore, pairwise_score
-from dq_project.generator import generate
-from dq_project.ingest import land
-from dq_project.resources import WarehouseResource
+from dq_project.matching.evaluation import PairwiseScore, pairwise_score
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
+from dq_project.sources.ingest import land
+from dq_project.warehouse.resource import WarehouseResource
 
 DAY = dt.date(2026, 11, 20)
 PLAIN_THRESHOLD = 0.95  # the tutorials' clustering threshold

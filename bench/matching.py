@@ -15,14 +15,14 @@ import dagster as dg
 import duckdb
 import polars as pl
 import splink.comparison_library as cl
+from dq_generator import generate
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from dq_project.evaluation import pairwise_score
-from dq_project.generator import generate
-from dq_project.ingest import land
-from dq_project.resources import WarehouseResource, connect_warehouse
+from dq_project.matching.evaluation import pairwise_score
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
+from dq_project.sources.ingest import land
+from dq_project.warehouse.resource import WarehouseResource, connect_warehouse
 
 DAY = dt.date(2026, 11, 20)
 # /work/shared next to the main checkout, or next to the folder of worktrees

@@ -27,19 +27,18 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import splink.comparison_library as cl
+from dq_generator.accuracy import stage_generated
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from dq_project.evaluation import pairwise_score
-from dq_project.expectations.accuracy import stage_generated
-from dq_project.matching import MatchSettings
+from dq_project.golden.survivorship import build_golden_incrementally
+from dq_project.matching.evaluation import pairwise_score
 from dq_project.matching.model import train_model_with_labels
 from dq_project.matching.model_meta import save_meta
 from dq_project.matching.resolve import model_path
 from dq_project.matching.snapshot import link_snapshot
-from dq_project.matching.survivorship import build_golden_incrementally
-from dq_project.resources import connect_warehouse
-from dq_project.settings import PROJECT_ROOT, load_settings
-from dq_project.stewardship import ensure_tables
+from dq_project.settings import PROJECT_ROOT, MatchingSettings, load_settings
+from dq_project.stewardship.decisions import ensure_tables
+from dq_project.warehouse.resource import connect_warehouse
 
 DAY1, DAY2 = dt.date(2026, 11, 20), dt.date(2026, 11, 21)
 CONFIG = PROJECT_ROOT / "dq.toml"
@@ -120,7 +119,7 @@ def dq_train(path: Path, workdir: Path) -> dict:
     """dq's retraining (`dq model train`): features and training of the person model."""
     records = pl.read_parquet(path)
     started = time.perf_counter()
-    trained = train_model_with_labels(records, "person", MatchSettings(), None)
+    trained = train_model_with_labels(records, "person", MatchingSettings(), None)
     seconds = time.perf_counter() - started
     target = model_path(workdir / "models", "person")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +158,7 @@ def _dq_run(workdir: Path, day: dt.date, full: bool, load: bool) -> dict:
             _load_day(con, workdir / "persons.parquet", day, "day1" if day == DAY1 else "day2")
     started = time.perf_counter()
     with closing(connect_warehouse(settings)) as con:
-        outcome = link_snapshot(con, day.isoformat(), workdir / "models", MatchSettings(), full=full)
+        outcome = link_snapshot(con, day.isoformat(), workdir / "models", MatchingSettings(), full=full)
     linked = time.perf_counter()
     with closing(connect_warehouse(settings)) as con:
         _golden(con, day.isoformat(), full)

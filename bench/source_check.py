@@ -12,10 +12,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from dq_project.onboarding.accuracy import Score, score
-from dq_project.onboarding.propose import propose
-from dq_project.onboarding.sample import read_sample
 from dq_project.settings import PROJECT_ROOT
+from dq_project.sources.onboarding.accuracy import Score, score
+from dq_project.sources.onboarding.propose import propose
+from dq_project.sources.onboarding.sample import read_sample
 
 EXPORTS = PROJECT_ROOT / "tests" / "fixtures" / "exports"
 HELDOUT = EXPORTS / "heldout"

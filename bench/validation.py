@@ -19,9 +19,9 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+from dq_generator.accuracy import accuracy, false_flag_rate, stage_generated
 
 from dq_project.expectations import load_rules, run_rules, suite_parameters
-from dq_project.expectations.accuracy import accuracy, false_flag_rate, stage_generated
 from dq_project.expectations.custom.content import DIRTY_NAME, DUMMY_MOBILE
 from dq_project.expectations.custom.relations import division_pairs
 from dq_project.expectations.runner import prepare

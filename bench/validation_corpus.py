@@ -19,15 +19,15 @@ import tomllib
 from pathlib import Path
 
 import polars as pl
+from dq_generator.accuracy import MEASURES
 
 from dq_project.expectations import load_rules, run_rules
-from dq_project.expectations.accuracy import MEASURES
-from dq_project.ingest import LandedFile, load_file
-from dq_project.mapping import to_canonical
 from dq_project.normalize import normalize_source_frame
-from dq_project.resources import open_warehouse
 from dq_project.settings import Settings, SourceSettings
-from dq_project.sql import query_sql
+from dq_project.sources.ingest import LandedFile, load_file
+from dq_project.sources.mapping import to_canonical
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.sql import query_sql
 
 DAY = dt.date(2026, 11, 20)
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "exports"

@@ -2,9 +2,19 @@
 
 import dagster as dg
 
-from dq_project.assets import ALL_ASSETS
-from dq_project.resources import WarehouseResource
+from dq_project.assets import audit, golden, matching, quality, raw, staging
 from dq_project.schedules import daily_pipeline, daily_schedule, landing_sensor
+from dq_project.warehouse.resource import WarehouseResource
+
+ALL_ASSETS = [
+    raw.customer_rows,
+    staging.customers,
+    quality.rule_results,
+    matching.entity_resolution,
+    golden.golden_customers,
+    audit.kpi_history,
+    audit.report,
+]
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,

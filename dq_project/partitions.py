@@ -29,7 +29,7 @@ CODE_VERSIONS = {"staging": "1", "quality": "1", "matching": "1", "golden": "1"}
 suite, linkage, survivorship): bump one when a change alters what its asset writes, and the UI marks
 its materialized partitions, and everything downstream, as stale. They mark code changes only; the
 hand-written fingerprints of incremental linkage (dq_project.matching.incremental) and golden builds
-(dq_project.matching.survivorship.golden_fingerprint) stay, since they cover what a code version
+(dq_project.golden.survivorship.golden_fingerprint) stay, since they cover what a code version
 cannot: the trained models, the config's settings and the SQL, read at run time."""
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from dq_project.assets import ALL_ASSETS
-from dq_project.resources import WarehouseResource
+from dq_project.definitions import ALL_ASSETS
 from dq_project.schedules import daily_pipeline
+from dq_project.warehouse.resource import WarehouseResource
 
 DAGSTER_YAML = """\
 # Written by dq: the local Dagster instance of this data home.
@@ -57,7 +57,7 @@ def run_daily(
     """Materialize every asset (and run every check) for the snapshot date's partition.
 
     Matching and golden records are incremental when they can be (dq_project.matching.snapshot,
-    dq_project.matching.survivorship); `full_recompute` forces a full re-link (as `retrain` does)
+    dq_project.golden.survivorship); `full_recompute` forces a full re-link (as `retrain` does)
     and a full golden rebuild."""
     run_config = {
         "ops": {

@@ -5,8 +5,8 @@ import json
 
 import dagster as dg
 
-from dq_project.ingest import discover
-from dq_project.resources import WarehouseResource
+from dq_project.sources.ingest import discover
+from dq_project.warehouse.resource import WarehouseResource
 
 daily_pipeline = dg.define_asset_job(
     "daily_pipeline",

@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from dq_project.mapping_spec import UNION_TAGS, MappingValue, references
+from dq_project.sources.mapping_spec import UNION_TAGS, MappingValue, references
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BIRTH_DATE_MIN = dt.date(1900, 1, 1)  # a source's birth_date_min unless it says otherwise
@@ -91,7 +91,7 @@ class SourceSettings(_Strict):
         default=None, description="xlsx: sheet name or 0-based index; default first"
     )
     primary_key: str
-    # The mapping language (dq_project/mapping_spec.py; docs/configuration.md): canonical fields,
+    # The mapping language (dq_project/sources/mapping_spec.py; docs/configuration.md): canonical fields,
     # and attributes kept beyond them; keep_unmapped keeps every column no mapping value names.
     mapping: dict[str, MappingValue]
     attributes: dict[Annotated[str, Field(pattern=r"^\w+$")], MappingValue] = Field(default_factory=dict)
@@ -161,7 +161,7 @@ class SourceSettings(_Strict):
 
     @property
     def source_columns(self) -> list[str]:
-        """Every column the mapping and the attributes name (as written; see dq_project.headers)."""
+        """Every column the mapping and the attributes name (as written; see dq_project.sources.headers)."""
         values = [*self.mapping.values(), *self.attributes.values()]
         return sorted({c for value in values for c in references(value)})
 
@@ -186,7 +186,8 @@ class SourceSettings(_Strict):
 
 
 class MatchingSettings(_Strict):
-    """Splink bands and training knobs (see dq_project/matching)."""
+    """Splink bands and training knobs: the `[matching]` section, and the one object dq_project/matching
+    takes (plain pydantic, no dagster)."""
 
     # None: chosen per model from its scores when it is trained (dq_project/matching/thresholds.py)
     merge_threshold: float | None = Field(default=None, gt=0, lt=1)
@@ -195,6 +196,15 @@ class MatchingSettings(_Strict):
     seed: int = 42
     max_pairs_u: float = 2e6
     max_cluster_size: int = Field(default=8, ge=2, description="larger clusters go to review")
+    prior_recall: float = Field(
+        default=0.8, gt=0, le=1, description="assumed recall of the rules that estimate the prior"
+    )
+    min_training_records: int = Field(
+        default=50, ge=2, description="fewer records of a type (and no saved model): no linkage"
+    )
+    max_prior_records: int = Field(
+        default=200_000, ge=1, description="the prior's EM step scores the pairs of at most this many records"
+    )
     min_label_pairs: int = Field(default=20, ge=1, description="steward merge labels needed to refine m")
     label_prior_pairs: float = Field(default=100.0, gt=0, description="EM's m weight, in labelled pairs")
     retrain: Literal["missing", "stale", "never"] = Field(

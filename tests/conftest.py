@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dq_project.resources import WarehouseResource
 from dq_project.settings import PROJECT_ROOT, Settings, load_settings
+from dq_project.warehouse.resource import WarehouseResource
 
 CONFIG = PROJECT_ROOT / "dq.toml"
 

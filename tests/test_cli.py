@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dq_project.cli import app
-from dq_project.resources import open_warehouse
+from dq_project.cli.app import app
 from dq_project.settings import PROJECT_ROOT, Settings
+from dq_project.warehouse.resource import open_warehouse
 
 runner = CliRunner()
 CONFIG = str(PROJECT_ROOT / "dq.toml")

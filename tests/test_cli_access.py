@@ -10,11 +10,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from dq_project.access import PERMISSIONS, AccessDenied, acting_user, authorize, required_role
-from dq_project.cli import app
-from dq_project.cli_access import DENIED_EXIT_CODE
-from dq_project.resources import open_warehouse
+from dq_project.cli.access import DENIED_EXIT_CODE
+from dq_project.cli.app import app
+from dq_project.governance.access import PERMISSIONS, AccessDenied, acting_user, authorize, required_role
 from dq_project.settings import PROJECT_ROOT, SettingsError, load_settings
+from dq_project.warehouse.resource import open_warehouse
 
 ACCESS = '[access]\ndefault_role = "viewer"\nusers = { wang = "steward", li = "engineer", dpo = "admin" }\n'
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from dq_project.cli import app
-from dq_project.cli_model import archive_name
+from dq_project.cli.app import app
+from dq_project.cli.model import archive_name
 from dq_project.settings import PROJECT_ROOT
 
 
@@ -32,10 +32,10 @@ def test_show_explains_a_model(home: Path) -> None:
 
     import polars as pl
 
-    from dq_project.matching.model import MatchSettings, UntrainedLevelWarning
+    from dq_project.matching.model import UntrainedLevelWarning
     from dq_project.matching.resolve import resolve_entities
     from dq_project.normalize import normalize_frame
-    from dq_project.settings import load_settings
+    from dq_project.settings import MatchingSettings, load_settings
 
     rows = [
         {"source_record_id": f"{e}-{k}", "name": f"Anna{e} Smith{e % 7}",
@@ -47,7 +47,9 @@ def test_show_explains_a_model(home: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UntrainedLevelWarning)
         resolve_entities(
-            staged.with_columns(record_key=pl.col("source_record_id")), settings.models_dir, MatchSettings()
+            staged.with_columns(record_key=pl.col("source_record_id")),
+            settings.models_dir,
+            MatchingSettings(),
         )
     result = CliRunner().invoke(
         app, ["model", "show", "--config", str(PROJECT_ROOT / "dq.toml"), "--home", str(home)]

@@ -6,8 +6,7 @@ import datetime as dt
 
 import dagster as dg
 
-from dq_project.assets.golden import GOLDEN_CUSTOMERS
-from dq_project.assets.matching import CLUSTERS
+from dq_project.assets.keys import CLUSTERS, GOLDEN_CUSTOMERS
 from dq_project.assets.quality import ADDITIONAL_CHECK
 from dq_project.definitions import defs
 from dq_project.expectations import all_rule_ids, load_rules

@@ -8,9 +8,9 @@ import os
 import dagster as dg
 
 from dq_project.definitions import defs
-from dq_project.resources import WarehouseResource
 from dq_project.schedules import landing_sensor
 from dq_project.settings import Settings
+from dq_project.warehouse.resource import WarehouseResource
 
 
 def _evaluate(warehouse: WarehouseResource, cursor: str | None):

@@ -5,15 +5,12 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from dq_project.assets.golden import GOLDEN_CUSTOMERS
-from dq_project.assets.quality import RULE_RESULTS
-from dq_project.audit_log import log_event
+from dq_project.assets.keys import GOLDEN_CUSTOMERS, KPI_HISTORY, RULE_RESULTS
+from dq_project.governance.audit_log import log_event
 from dq_project.partitions import OWNERS, declaration
-from dq_project.report import kpi_drops, render_report
-from dq_project.resources import WarehouseResource
-from dq_project.sql import query_sql, run_sql
-
-KPI_HISTORY = dg.AssetKey(["quality", "kpi_history"])
+from dq_project.reporting.report import kpi_drops, render_report
+from dq_project.warehouse.resource import WarehouseResource
+from dq_project.warehouse.sql import query_sql, run_sql
 
 
 @dg.asset(

@@ -2,15 +2,12 @@
 
 import dagster as dg
 
-from dq_project.assets.matching import CLUSTERS
-from dq_project.matching.survivorship import build_golden_incrementally, survivorship_rules
+from dq_project.assets.keys import CLUSTERS, GOLDEN_CUSTOMERS, PROVENANCE
+from dq_project.golden.survivorship import build_golden_incrementally, survivorship_rules
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, previous_partition
-from dq_project.resources import WarehouseResource
-from dq_project.sql import query_sql
-from dq_project.stewardship import ensure_tables
-
-GOLDEN_CUSTOMERS = dg.AssetKey(["golden", "customers"])
-PROVENANCE = dg.AssetKey(["golden", "provenance"])
+from dq_project.stewardship.decisions import ensure_tables
+from dq_project.warehouse.resource import WarehouseResource
+from dq_project.warehouse.sql import query_sql
 
 
 class GoldenRunConfig(dg.Config):
@@ -47,7 +44,7 @@ def golden_customers(
 ):
     """Merge each entity's records (grain: as_of_date x golden_id; provenance x field).
 
-    Survivorship follows each field's rule (dq_project.matching.survivorship); a steward's
+    Survivorship follows each field's rule (dq_project.golden.survivorship); a steward's
     override_field decision wins over it. After a build under the same settings only the entities
     that can have changed since are rebuilt (the others keep their stored rows), unless the run
     asks for a full rebuild (`dq run --full`).

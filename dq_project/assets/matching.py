@@ -2,18 +2,13 @@
 
 import dagster as dg
 
-from dq_project.assets.quality import RULE_RESULTS, STAGED_CUSTOMERS
-from dq_project.matching import MatchSettings
+from dq_project.assets.keys import CLUSTERS, PAIRS, REVIEW_QUEUE, RULE_RESULTS, STAGED_CUSTOMERS
 from dq_project.matching.health import model_health
 from dq_project.matching.snapshot import link_snapshot
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, previous_partition
-from dq_project.resources import WarehouseResource
-from dq_project.sql import query_sql
-from dq_project.stewardship import ensure_tables
-
-PAIRS = dg.AssetKey(["matching", "pairs"])
-CLUSTERS = dg.AssetKey(["matching", "clusters"])
-REVIEW_QUEUE = dg.AssetKey(["matching", "review_queue"])
+from dq_project.stewardship.decisions import ensure_tables
+from dq_project.warehouse.resource import WarehouseResource
+from dq_project.warehouse.sql import query_sql
 
 
 class MatchingRunConfig(dg.Config):
@@ -67,7 +62,7 @@ def entity_resolution(
     """
     settings = warehouse.settings()
     as_of = context.partition_key
-    match_settings = MatchSettings(**settings.matching.model_dump())
+    match_settings = settings.matching
     with warehouse.connect() as con:
         ensure_tables(con)
         outcome = link_snapshot(

@@ -13,15 +13,13 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
+from dq_project.assets.keys import RULE_FAILURES, RULE_RESULTS, STAGED_CUSTOMERS
 from dq_project.expectations import Rule, all_rule_ids, build_suite, load_rules, run_rules
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
-from dq_project.resources import WarehouseResource
 from dq_project.settings import Settings
-from dq_project.sql import query_sql, run_sql
+from dq_project.warehouse.resource import WarehouseResource
+from dq_project.warehouse.sql import query_sql, run_sql
 
-RULE_RESULTS = dg.AssetKey(["quality", "rule_results"])
-RULE_FAILURES = dg.AssetKey(["quality", "rule_failures"])
-STAGED_CUSTOMERS = dg.AssetKey(["staging", "customers"])
 ADDITIONAL_CHECK = "additional_expectations"
 DATA_DOCS_DIR = "gx"
 

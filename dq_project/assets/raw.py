@@ -4,12 +4,10 @@ import datetime as dt
 
 import dagster as dg
 
-from dq_project.ingest import files_for_partition, load_file
+from dq_project.assets.keys import CUSTOMER_ROWS, QUARANTINE
 from dq_project.partitions import OWNERS, declaration
-from dq_project.resources import WarehouseResource
-
-CUSTOMER_ROWS = dg.AssetKey(["raw", "customer_rows"])
-QUARANTINE = dg.AssetKey(["raw", "quarantine"])
+from dq_project.sources.ingest import files_for_partition, load_file
+from dq_project.warehouse.resource import WarehouseResource
 
 
 @dg.multi_asset(

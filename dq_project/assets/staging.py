@@ -5,12 +5,12 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from dq_project.assets.raw import CUSTOMER_ROWS
-from dq_project.mapping import to_canonical
+from dq_project.assets.keys import CUSTOMER_ROWS
 from dq_project.normalize import normalize_source_frame
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
-from dq_project.resources import WarehouseResource
-from dq_project.sql import query_sql, run_sql
+from dq_project.sources.mapping import to_canonical
+from dq_project.warehouse.resource import WarehouseResource
+from dq_project.warehouse.sql import query_sql, run_sql
 
 STATUS_FIELDS = ("mobile", "email", "id_number", "credit_code", "birth_date", "name")
 

@@ -28,8 +28,8 @@ import dq_project.expectations.custom  # noqa: F401 (registers dq's expectations
 from dq_project.expectations.reasons import failure_reason
 from dq_project.expectations.rowfilter import failing_mask
 from dq_project.expectations.suite import SUITE_NAME, Rule, columns_used, suite_parameters
-from dq_project.masking import mask_values
-from dq_project.matching.features import with_comparable_names
+from dq_project.governance.masking import mask_values
+from dq_project.normalize.comparable import with_comparable_names
 
 logger = logging.getLogger(__name__)
 KEY = "record_key"

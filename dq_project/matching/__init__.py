@@ -6,7 +6,6 @@
 from dq_project.matching.features import prepare_features
 from dq_project.matching.model import (
     CUSTOMER_TYPES,
-    MatchSettings,
     ModelTrainingError,
     UntrainedLevelWarning,
     model_settings,
@@ -17,7 +16,6 @@ from dq_project.matching.resolve import MatchResult, model_path, resolve_entitie
 __all__ = [
     "CUSTOMER_TYPES",
     "MatchResult",
-    "MatchSettings",
     "ModelTrainingError",
     "UntrainedLevelWarning",
     "model_path",

@@ -6,9 +6,9 @@ right shape but a wrong check character are kept: they are usually one typo away
 code, and the models give them only the weak "near miss" level against the correct one.
 Python-only work (pinyin) runs once per distinct name character, everything else is polars. Each
 column is computed once (eager polars does not share sub-expressions), and slow string work runs
-only on the rows that can change (matching.text): already-clean text skips cleaning, an address
-form's regex runs only where its literal occurs. Name keys live in matching.names, company and
-address features in matching.places.
+only on the rows that can change (normalize.clean): already-clean text skips cleaning, an address
+form's regex runs only where its literal occurs. Name keys live in normalize.name_keys, company and
+address features in normalize.places.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from dq_project.matching import places
-from dq_project.matching.names import name_keys
-from dq_project.matching.text import blank_to_null, clean_text, on_rows, per_value
+from dq_project.normalize import places
+from dq_project.normalize.clean import blank_to_null, clean_text, on_rows, per_value
+from dq_project.normalize.name_keys import name_keys
 from dq_project.normalize.names import joined_name
 
 # fmt: off
@@ -194,23 +194,3 @@ def _email_parts(email: pl.Series) -> list[pl.Series]:
     domain = blank_to_null(domain)
     public = domain.is_in(pl.Series(sorted(PUBLIC_MAIL_DOMAINS)).implode()).fill_null(False)
     return [local.alias("email_local"), domain.set(public, None).alias("email_domain")]
-
-
-def with_comparable_names(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add name_key (pinyin key: 张伟, 张玮 and "Zhang Wei" agree) and company_key (the company name
-    without legal suffix and region prefix), so rules can tell a differently written name from a
-    different customer. Absent input columns count as null; no other column is added."""
-
-    def text(column: str) -> pl.Series:
-        if column not in frame.columns:
-            return pl.Series(column, [None] * frame.height, pl.String)
-        return clean_text(frame[column])
-
-    cleaned = text("name").alias("name_clean")
-    keys = name_keys(cleaned.unique().drop_nulls()).select("name_clean", "name_key")
-    company = places.company_core(text("company_name"), text("city"), text("province")).alias("company_key")
-    return (
-        frame.with_columns(cleaned, company)
-        .join(keys, on="name_clean", how="left", maintain_order="left")
-        .drop("name_clean")
-    )

@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from dq_project.matching.model import CUSTOMER_TYPES, MatchSettings
+from dq_project.matching.model import CUSTOMER_TYPES
 from dq_project.matching.model_meta import load_meta
+from dq_project.settings import MatchingSettings
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def _path(model_dir: Path, customer_type: str) -> Path:
     return Path(model_dir) / f"splink_{customer_type}.json"
 
 
-def model_health(model_dir: Path, counts: dict[str, int], settings: MatchSettings) -> list[HealthIssue]:
+def model_health(model_dir: Path, counts: dict[str, int], settings: MatchingSettings) -> list[HealthIssue]:
     """The health issues of each type's model, given the type's record `counts` now."""
     issues = []
     for customer_type in CUSTOMER_TYPES:
@@ -78,7 +79,7 @@ def model_health(model_dir: Path, counts: dict[str, int], settings: MatchSetting
     return issues
 
 
-def needs_training(model_dir: Path, customer_type: str, records: int, settings: MatchSettings) -> bool:
+def needs_training(model_dir: Path, customer_type: str, records: int, settings: MatchingSettings) -> bool:
     """Whether the retrain policy trains this type now (without an explicit retrain)."""
     if records < settings.min_training_records or settings.retrain == "never":
         return False

@@ -35,14 +35,10 @@ from dq_project.matching import comparisons as comparisons_module
 from dq_project.matching import derive as derive_module
 from dq_project.matching import features as features_module
 from dq_project.matching import model as model_module
-from dq_project.matching import names as names_module
-from dq_project.matching import places as places_module
-from dq_project.matching import text as text_module
 from dq_project.matching.features import prepare_features
 from dq_project.matching.health import needs_training
 from dq_project.matching.model import (
     CUSTOMER_TYPES,
-    MatchSettings,
     candidate_rule_groups,
     prediction_linker,
     saved_model,
@@ -59,10 +55,14 @@ from dq_project.matching.resolve import (
     type_thresholds,
     with_thresholds,
 )
-from dq_project.sql import query_frame, query_template, query_template_union
+from dq_project.normalize import clean as text_module
+from dq_project.normalize import name_keys as names_module
+from dq_project.normalize import places as places_module
+from dq_project.settings import MatchingSettings
+from dq_project.warehouse.sql import query_frame, query_template, query_template_union
 
 
-def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
+def fingerprint(model_dir: Path, settings: MatchingSettings) -> str:
     """A digest of what makes stored pairs reusable: each type's saved model JSON and metadata
     (derivation: comparisons and blocking rules; chosen thresholds) or their absence, the pair
     floor and the thresholds in force, and the feature, comparison, derivation and model code (its
@@ -82,7 +82,7 @@ def fingerprint(model_dir: Path, settings: MatchSettings) -> str:
     return digest.hexdigest()
 
 
-def would_train(counts: dict[str, int], model_dir: Path, settings: MatchSettings) -> bool:
+def would_train(counts: dict[str, int], model_dir: Path, settings: MatchingSettings) -> bool:
     """Whether a run without --retrain would train a model (the retrain policy,
     health.needs_training, with `counts` per type): then the run is a full one."""
     return any(needs_training(model_dir, t, counts.get(t, 0), settings) for t in CUSTOMER_TYPES)
@@ -94,7 +94,7 @@ def resolve_increment(
     previous_date: object,
     changed: pl.Series,
     model_dir: Path,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     decisions: pl.DataFrame | None = None,
 ) -> MatchResult:
     """Score the pairs touching `changed` records (new or changed since `previous_date`, the last
@@ -146,7 +146,11 @@ def _oriented(pairs: pl.DataFrame) -> pl.DataFrame:
 
 
 def _score_changed(
-    con: duckdb.DuckDBPyConnection, new: pl.DataFrame, customer_type: str, path: Path, settings: MatchSettings
+    con: duckdb.DuckDBPyConnection,
+    new: pl.DataFrame,
+    customer_type: str,
+    path: Path,
+    settings: MatchingSettings,
 ) -> pl.DataFrame:
     """Pairs (above the floor) between changed records and the cached others, and among the changed."""
     con.register("new_features", new.to_arrow())

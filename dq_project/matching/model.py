@@ -37,6 +37,7 @@ from dq_project.matching.labels import (
 )
 from dq_project.matching.model_meta import load_derivation
 from dq_project.matching.thresholds import choose_thresholds
+from dq_project.settings import MatchingSettings
 
 logger = logging.getLogger(__name__)
 
@@ -44,27 +45,6 @@ CUSTOMER_TYPES = ("person", "company")
 # m given to a level that EM never saw among matches (see complete_parameters).
 UNOBSERVED_M = 1e-3
 _NUDGE = 1e-6
-
-
-@dataclass(frozen=True)
-class MatchSettings:
-    """Thresholds and training knobs (the `[matching]` section of dq.toml)."""
-
-    # match_probability at/above which records are clustered together; None: chosen per model
-    # from its scores (dq_project.matching.thresholds), and the effective value is set per type
-    merge_threshold: float | None = None
-    review_threshold: float | None = None  # [review, merge) goes to the steward review queue
-    pair_floor: float = 0.3  # pairs below this are not kept
-    seed: int = 42
-    max_pairs_u: float = 2e6  # u estimation sample size
-    prior_recall: float = 0.8  # assumed recall of the deterministic rules that estimate the prior
-    min_training_records: int = 50  # fewer records of a type (and no saved model): no linkage
-    max_prior_records: int = 200_000  # the prior's EM step scores the pairs of at most this many records
-    max_cluster_size: int = 8  # larger entities are flagged into the review queue
-    min_label_pairs: int = 20  # fewer steward merge labels of a type: they do not touch m
-    label_prior_pairs: float = 100.0  # EM's m counts as this many labelled pairs in the blend
-    retrain: str = "missing"  # missing | stale | never (dq_project.matching.health)
-    retrain_ratio: float = 0.5  # stale: a model trained on fewer than this share of today's records
 
 
 class ModelTrainingError(RuntimeError):
@@ -147,14 +127,17 @@ def splink_session(frame: pl.DataFrame) -> Iterator[SplinkDataFrame]:
 
 
 def train_model(
-    records: pl.DataFrame, customer_type: str, settings: MatchSettings, decisions: pl.DataFrame | None = None
+    records: pl.DataFrame,
+    customer_type: str,
+    settings: MatchingSettings,
+    decisions: pl.DataFrame | None = None,
 ) -> dict:
     """Train the Splink model for one customer type on staged records; returns the settings dict."""
     return train_with_labels(_of_type(records, customer_type), customer_type, settings, decisions)[0]
 
 
 def train_model_with_labels(
-    records: pl.DataFrame, customer_type: str, settings: MatchSettings, decisions: pl.DataFrame | None
+    records: pl.DataFrame, customer_type: str, settings: MatchingSettings, decisions: pl.DataFrame | None
 ) -> TrainedModel:
     """train_full on the staged records of one type: the model, its label report and metadata."""
     return train_full(_of_type(records, customer_type), customer_type, settings, decisions)
@@ -167,7 +150,7 @@ def _of_type(records: pl.DataFrame, customer_type: str) -> pl.DataFrame:
 def train_on_features(
     features: pl.DataFrame,
     customer_type: str,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     decisions: pl.DataFrame | None = None,
 ) -> dict:
     """The model of train_with_labels, without its label report."""
@@ -177,7 +160,7 @@ def train_on_features(
 def train_with_labels(
     features: pl.DataFrame,
     customer_type: str,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     decisions: pl.DataFrame | None = None,
 ) -> tuple[dict, LabelReport]:
     """The model and label report of train_full."""
@@ -198,7 +181,7 @@ class TrainedModel:
 def train_full(
     features: pl.DataFrame,
     customer_type: str,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     decisions: pl.DataFrame | None = None,
 ) -> TrainedModel:
     """Derive the model from the data's profile (dq_project.matching.derive), then: prior from
@@ -273,7 +256,9 @@ def unmix_u(model: dict, floor: float) -> None:
                 level["u_probability"] = max(unmixed, floor)
 
 
-def estimate_prior(features: pl.DataFrame, model: dict, settings: MatchSettings) -> tuple[float, pl.Series]:
+def estimate_prior(
+    features: pl.DataFrame, model: dict, settings: MatchingSettings
+) -> tuple[float, pl.Series]:
     """The share of record pairs that match, by EM on the prior alone with m and u held fixed: the
     mean match probability over all pairs (blocked pairs scored, the others taken as non-matches),
     repeated until stable. Starts from the deterministic rules' estimate, whose assumed recall is a

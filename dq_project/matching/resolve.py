@@ -17,7 +17,6 @@ from dq_project.matching.health import needs_training
 from dq_project.matching.labels import save_label_report
 from dq_project.matching.model import (
     CUSTOMER_TYPES,
-    MatchSettings,
     prediction_linker,
     saved_model,
     splink_session,
@@ -25,6 +24,7 @@ from dq_project.matching.model import (
 )
 from dq_project.matching.model_meta import load_meta, save_meta
 from dq_project.matching.thresholds import FALLBACK
+from dq_project.settings import MatchingSettings
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class MatchResult:
     thresholds: dict[str, tuple[float, float]] | None = None  # type -> (merge, review) in force
 
 
-def type_thresholds(settings: MatchSettings, meta: dict | None) -> tuple[float, float]:
+def type_thresholds(settings: MatchingSettings, meta: dict | None) -> tuple[float, float]:
     """(merge, review) threshold of one type: the configured ones win, else those chosen when its
     model was trained (saved in its metadata), else thresholds.FALLBACK."""
     chosen = (meta or {}).get("thresholds") or {}
@@ -74,7 +74,7 @@ def with_thresholds(pairs: pl.DataFrame, thresholds: dict[str, tuple[float, floa
     )
 
 
-def all_thresholds(model_dir: Path, settings: MatchSettings) -> dict[str, tuple[float, float]]:
+def all_thresholds(model_dir: Path, settings: MatchingSettings) -> dict[str, tuple[float, float]]:
     """type_thresholds of every type's saved model."""
     return {t: type_thresholds(settings, load_meta(model_path(model_dir, t))) for t in CUSTOMER_TYPES}
 
@@ -87,7 +87,7 @@ def model_path(model_dir: Path, customer_type: str) -> Path:
 def resolve_entities(
     records: pl.DataFrame,
     model_dir: Path,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     retrain: bool = False,
     decisions: pl.DataFrame | None = None,
 ) -> MatchResult:
@@ -172,7 +172,7 @@ def _model_for(
     frame: pl.DataFrame,
     customer_type: str,
     path: Path,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     retrain: bool,
     decisions: pl.DataFrame | None = None,
 ) -> tuple[dict | None, dict | None, bool]:
@@ -197,7 +197,7 @@ def _predict_and_cluster(
     customer_type: str,
     model: dict,
     save_to: Path | None,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     merge_threshold: float,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Score the blocked pairs (kept from pair_floor up) and cluster at `merge_threshold`; a

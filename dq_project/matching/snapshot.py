@@ -17,11 +17,11 @@ import duckdb
 import polars as pl
 
 from dq_project.matching.incremental import fingerprint, resolve_increment, would_train
-from dq_project.matching.model import MatchSettings
 from dq_project.matching.resolve import MatchResult, resolve_entities, with_thresholds
-from dq_project.sql import BULK_WRITE_SETTINGS, query_frame, query_sql, run_sql, session_settings
-from dq_project.stewardship import load_decisions
-from dq_project.versioned import CLUSTERS, PAIRS, replace_state
+from dq_project.settings import MatchingSettings
+from dq_project.stewardship.decisions import load_decisions
+from dq_project.warehouse.sql import BULK_WRITE_SETTINGS, query_frame, query_sql, run_sql, session_settings
+from dq_project.warehouse.versioned import CLUSTERS, PAIRS, replace_state
 
 
 @dataclass
@@ -53,7 +53,7 @@ def plan_run(
     con: duckdb.DuckDBPyConnection,
     as_of: str,
     model_dir: Path,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     *,
     retrain: bool = False,
     full: bool = False,
@@ -91,7 +91,7 @@ def link_snapshot(
     con: duckdb.DuckDBPyConnection,
     as_of: str,
     model_dir: Path,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     *,
     retrain: bool = False,
     full: bool = False,
@@ -140,7 +140,7 @@ def _write(
     as_of: str,
     result: MatchResult,
     records: pl.DataFrame,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     plan: RunPlan,
 ) -> None:
     """matching.pairs, clusters (stable golden IDs) and review_queue of the date, in one transaction.
@@ -169,7 +169,7 @@ def _write(
 def build_review_queue(
     con: duckdb.DuckDBPyConnection,
     as_of: str,
-    settings: MatchSettings,
+    settings: MatchingSettings,
     scope: pl.DataFrame | None = None,
     previous_date: object = None,
 ) -> None:

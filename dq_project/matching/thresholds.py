@@ -42,7 +42,7 @@ def _label_f1(scored: pl.DataFrame, t: float) -> float:
 
 def choose_thresholds(scores: pl.Series, scored_labels: pl.DataFrame | None, settings: object) -> dict:
     """{"merge_threshold", "review_threshold", "reason", "expected_f1"} for a model whose blocked
-    pairs scored `scores`; `settings` (MatchSettings) may fix either threshold (then it wins)."""
+    pairs scored `scores`; `settings` (MatchingSettings) may fix either threshold (then it wins)."""
     configured_merge = getattr(settings, "merge_threshold", None)
     configured_review = getattr(settings, "review_threshold", None)
     floor = getattr(settings, "pair_floor", 0.3)

@@ -1,5 +1,5 @@
 -- Survivorship of attributes (staging.customers.attributes, the JSON object of a record's values
--- beyond the canonical fields; dq_project/mapping.py), per entity of golden_members and attribute
+-- beyond the canonical fields; dq_project/sources/mapping.py), per entity of golden_members and attribute
 -- key. Candidates are the members' non-blank values of the key; the rule is the `field_rules` row
 -- of 'attributes.<key>', else of 'attributes', else most_recent (custom fields change over time):
 --   most_recent: the most recently updated record; most_trusted_source: the highest trust;

@@ -7,7 +7,7 @@
 -- is implicit (not stored, see build_provenance.sql): implicit_record_id names the record for the
 -- golden.provenance view; any other golden record has none.
 -- The rows go to temp table customers_new; sql/golden/take_customers.sql makes them the
--- state_new of dq_project.versioned.replace_state once the provenance is stored.
+-- state_new of dq_project.warehouse.versioned.replace_state once the provenance is stored.
 create or replace temp table customers_new as
 with ranked_entities as (
     select

@@ -1,7 +1,7 @@
 -- Survivorship, per entity and field, among the members' non-missing values (temp table
 -- golden_members, sql/golden/build_members.sql):
 --   1. a valid value (status ok/normalized) beats an invalid one;
---   2. then the field's rule (`field_rules`, see dq_project/matching/survivorship.py):
+--   2. then the field's rule (`field_rules`, see dq_project/golden/survivorship.py):
 --      most_trusted_source, most_recent, most_complete (record with most valid fields),
 --      most_frequent (value held by most records);
 --   3. then trust (`source_trust`), recency, and the smallest record key (deterministic).
@@ -18,7 +18,7 @@
 -- implicit: all its values valid and no override (golden_members.all_valid, golden_overrides);
 -- build_customers.sql then marks its golden record, and the golden.provenance view derives them.
 -- golden_members holds only the entities of `golden_scope` in a scoped build (dq erase,
--- incremental runs). The rows go to temp table state_new for dq_project.versioned.replace_state.
+-- incremental runs). The rows go to temp table state_new for dq_project.warehouse.versioned.replace_state.
 -- The overrides of the entities built, with the number of candidates of their field (their own
 -- small table, so that the big statement below joins them on the right side; build_customers.sql
 -- reads it too, then drops it).

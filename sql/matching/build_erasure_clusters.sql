@@ -3,7 +3,7 @@
 -- of the records whose component it was the key of (component_key: the smallest key left; the
 -- component may have fallen apart without it, and an incremental run then re-clusters the pieces
 -- together, which a full run clusters alike), as state_new and state_scope for
--- dq_project.versioned.replace_state.
+-- dq_project.warehouse.versioned.replace_state.
 create or replace temp table state_new as
 with
 scope as (

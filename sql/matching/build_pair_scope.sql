@@ -1,4 +1,4 @@
--- An incremental run's pair scope (state_scope for dq_project.versioned.replace_state): the pairs
+-- An incremental run's pair scope (state_scope for dq_project.warehouse.versioned.replace_state): the pairs
 -- the date shows that touch a record new or changed since the previous run (`changed_frame`), and
 -- every newly scored pair; the other pairs stay as they are.
 create or replace temp table state_scope as

@@ -1,5 +1,5 @@
 -- The new state of the scored pairs (`pairs_frame`, from Splink via dq_project.matching) as temp
--- table state_new for dq_project.versioned.replace_state; bands follow each pair's type's thresholds
+-- table state_new for dq_project.warehouse.versioned.replace_state; bands follow each pair's type's thresholds
 -- (columns merge_threshold, review_threshold: configured, or chosen with the type's model).
 create or replace temp table state_new as
 select

@@ -1,4 +1,4 @@
--- Steward decisions, append-only, honored by every later run (dq_project.stewardship).
+-- Steward decisions, append-only, honored by every later run (dq_project.stewardship.decisions).
 -- action: merge / keep_apart (record_key_l, record_key_r), unmerge (one row per record of the
 -- golden record split, sharing decision_id and golden_id), override_field (golden_id, field, value).
 create table if not exists matching.steward_decisions (

@@ -1,4 +1,4 @@
--- What a load could not map, said aloud (dq_project/mapping_check.py): a mapped column absent from
+-- What a load could not map, said aloud (dq_project/sources/mapping_check.py): a mapped column absent from
 -- the file or null in every row, a JSON path no record has, a header matched only loosely.
 -- Column names and messages only, never values. Append-only, one row per load and finding.
 create table if not exists raw.mapping_warnings (

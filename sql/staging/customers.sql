@@ -82,7 +82,7 @@ create table if not exists staging.customers (
     country_reason         varchar
 );
 -- Values beyond the canonical fields ([sources.attributes], keep_unmapped): one JSON object per
--- record, blank values left out (dq_project/mapping.py). Added to warehouses created before it.
+-- record, blank values left out (dq_project/sources/mapping.py). Added to warehouses created before it.
 alter table staging.customers add column if not exists attributes json;
 -- warehouses created before the international fields (issue 20)
 alter table staging.customers add column if not exists given_name varchar;

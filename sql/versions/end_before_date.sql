@@ -1,4 +1,4 @@
--- Template (dq_project.versioned.replace_state): a changed version that started before the date
+-- Template (dq_project.warehouse.versioned.replace_state): a changed version that started before the date
 -- stays valid up to it. Ended in place, not deleted and inserted again: in DuckDB 1.4 a row group
 -- with deleted rows is rewritten by the first checkpoint of every later connection (0.9 s per
 -- writing asset at 1M records after a few daily runs), and the UPDATE writes one column.

@@ -1,4 +1,4 @@
--- Template (dq_project.versioned.replace_state): a changed version that reached past the next
+-- Template (dq_project.warehouse.versioned.replace_state): a changed version that reached past the next
 -- computed date stays valid from that date on.
 insert into {versions} by name
 select * exclude (version_row, valid_from), (select next_date from state_next) as valid_from

@@ -1,4 +1,4 @@
--- Template (dq_project.versioned): move the rows of a warehouse written before versioned storage
+-- Template (dq_project.warehouse.versioned): move the rows of a warehouse written before versioned storage
 -- (one full copy per as_of_date in table {view}) into {versions}: each date's rows become versions
 -- valid until the next date of the table, and the table gives way to the view.
 insert into {dates} by name

@@ -1,4 +1,4 @@
--- Template (dq_project.versioned.replace_state): versions/prepare_state for replacing the whole
+-- Template (dq_project.warehouse.versioned.replace_state): versions/prepare_state for replacing the whole
 -- state at a date: the versions covering the date are read from {versions} itself, not copied
 -- into a scope first (state_new and copies made in the caller's transaction scan far slower
 -- than the stored table).

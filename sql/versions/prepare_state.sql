@@ -1,4 +1,4 @@
--- Template (dq_project.versioned.replace_state): what replacing the state of a versioned table at
+-- Template (dq_project.warehouse.versioned.replace_state): what replacing the state of a versioned table at
 -- one date changes, for the keys in temp table state_scope (the key columns, or the leading ones {scope}) given the new rows in
 -- temp table state_new (key and value columns). {versions} holds one row per version of a key's
 -- values with valid_from / valid_to (null = still valid); its view shows the state at every date

@@ -1,4 +1,4 @@
--- Template (dq_project.versioned.replace_state): how many versions are stored at a date, and how
+-- Template (dq_project.warehouse.versioned.replace_state): how many versions are stored at a date, and how
 -- many rows temp table state_new holds.
 select
     (select count(*) from {versions}

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import dagster as dg
 import pytest
+from dq_generator import generate
 
-from dq_project.generator import generate
-from dq_project.resources import WarehouseResource
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT, Settings
+from dq_project.warehouse.resource import WarehouseResource
 
 REPORT_DAYS = [dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 5, 3)]
 

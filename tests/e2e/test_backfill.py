@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from dq_generator import generate
 from typer.testing import CliRunner
 
-from dq_project.cli import app
-from dq_project.generator import generate
-from dq_project.resources import connect_warehouse
+from dq_project.cli.app import app
 from dq_project.settings import PROJECT_ROOT, Settings
+from dq_project.warehouse.resource import connect_warehouse
 
 DAYS = [dt.date(2026, 3, 1) + dt.timedelta(days=i) for i in range(3)]
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dq_generator import generate
 
-from dq_project.generator import generate
-from dq_project.resources import WarehouseResource, connect_warehouse
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
+from dq_project.warehouse.resource import WarehouseResource, connect_warehouse
 
 pytestmark = pytest.mark.e2e
 CLEAN, BROKEN = dt.date(2026, 6, 1), dt.date(2026, 6, 2)

@@ -15,14 +15,14 @@ from dagster._core.execution.backfill import BulkActionStatus, PartitionBackfill
 from dagster._core.test_utils import create_test_daemon_workspace_context
 from dagster._core.workspace.load_target import ModuleTarget
 from dagster._daemon.backfill import execute_backfill_iteration
+from dq_generator import generate
 from typer.testing import CliRunner
 
-from dq_project.assets.matching import CLUSTERS
-from dq_project.cli import app
+from dq_project.assets.keys import CLUSTERS
+from dq_project.cli.app import app
 from dq_project.definitions import defs
-from dq_project.generator import generate
-from dq_project.resources import connect_warehouse
 from dq_project.settings import PROJECT_ROOT, load_settings
+from dq_project.warehouse.resource import connect_warehouse
 
 DAYS = [dt.date(2026, 3, 1) + dt.timedelta(days=i) for i in range(3)]
 OUT_OF_ORDER = [DAYS[2].isoformat(), DAYS[0].isoformat(), DAYS[1].isoformat()]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dq_generator import generate
 
-from dq_project.generator import generate
 from dq_project.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e

@@ -8,12 +8,12 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 import pytest
+from dq_generator import generate
 
-from dq_project.encryption import WarehouseKeyError
-from dq_project.generator import generate
-from dq_project.resources import WarehouseResource, connect_warehouse
+from dq_project.governance.encryption import WarehouseKeyError
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT, load_settings
+from dq_project.warehouse.resource import WarehouseResource, connect_warehouse
 
 pytestmark = pytest.mark.e2e
 DAY = dt.date(2026, 7, 1)

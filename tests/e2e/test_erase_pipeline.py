@@ -16,13 +16,13 @@ import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+from dq_generator import generate
 from typer.testing import CliRunner
 
-from dq_project.cli import app
-from dq_project.generator import generate
-from dq_project.resources import WarehouseResource
+from dq_project.cli.app import app
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
+from dq_project.warehouse.resource import WarehouseResource
 
 pytestmark = pytest.mark.e2e
 

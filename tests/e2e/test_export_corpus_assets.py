@@ -12,8 +12,8 @@ import pytest
 
 from dq_project.assets.raw import customer_rows
 from dq_project.assets.staging import customers
-from dq_project.resources import WarehouseResource, open_warehouse
 from dq_project.settings import load_settings
+from dq_project.warehouse.resource import WarehouseResource, open_warehouse
 
 pytestmark = pytest.mark.e2e
 

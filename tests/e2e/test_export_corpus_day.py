@@ -13,9 +13,9 @@ import dagster as dg
 import pytest
 from stdnum.cn import ric
 
-from dq_project.resources import WarehouseResource, open_warehouse
 from dq_project.runner import run_daily
 from dq_project.settings import load_settings
+from dq_project.warehouse.resource import WarehouseResource, open_warehouse
 
 pytestmark = pytest.mark.e2e
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from dq_generator import generate
 
-import dq_project.sql
-from dq_project.generator import generate
+import dq_project.warehouse.sql
 from dq_project.matching.model import comparable_model
-from dq_project.resources import WarehouseResource
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
+from dq_project.warehouse.resource import WarehouseResource
 
 pytestmark = pytest.mark.e2e
 CONFIG = PROJECT_ROOT / "dq.toml"
@@ -47,7 +47,7 @@ RUN_SPECIFIC = {
 ROW_FILTER = {"audit.log": "action not in ('run', 'lock_takeover')"}
 
 # Where each asset of the daily job is made to fail, after some of its work: (SQL file, occurrence).
-# run_sql/query_sql load every statement through dq_project.sql.statements, so failing there stops
+# run_sql/query_sql load every statement through dq_project.warehouse.sql.statements, so failing there stops
 # the asset right before that file runs -- inside its transaction when it is a write.
 FAULT_POINTS = {
     "raw/customer_rows": ("raw/insert_load", 2),  # crm committed, erp's rows inserted, then dies
@@ -68,7 +68,7 @@ class InjectedFault(RuntimeError):
 
 def inject_fault(monkeypatch: pytest.MonkeyPatch, sql_name: str, occurrence: int, action: Callable) -> None:
     """Call `action` instead of running sql/<sql_name>.sql the `occurrence`-th time."""
-    real, seen = dq_project.sql.statements, {"n": 0}
+    real, seen = dq_project.warehouse.sql.statements, {"n": 0}
 
     def statements(name: str) -> list[str]:
         if name == sql_name:
@@ -77,7 +77,7 @@ def inject_fault(monkeypatch: pytest.MonkeyPatch, sql_name: str, occurrence: int
                 action()
         return real(name)
 
-    monkeypatch.setattr(dq_project.sql, "statements", statements)
+    monkeypatch.setattr(dq_project.warehouse.sql, "statements", statements)
 
 
 def _raise() -> None:
@@ -148,18 +148,18 @@ def assert_same_as_reference(home: Path, reference: dict) -> None:
 KILL_SCRIPT = textwrap.dedent(
     """
     import datetime as dt, os, signal, sys
-    import dq_project.sql
-    from dq_project.resources import WarehouseResource
+    import dq_project.warehouse.sql
+    from dq_project.warehouse.resource import WarehouseResource
     from dq_project.runner import run_daily
     config, home, sql_name, occurrence, day = sys.argv[1:]
-    real, seen = dq_project.sql.statements, [0]
+    real, seen = dq_project.warehouse.sql.statements, [0]
     def statements(name):
         if name == sql_name:
             seen[0] += 1
             if seen[0] == int(occurrence):
                 os.kill(os.getpid(), signal.SIGKILL)
         return real(name)
-    dq_project.sql.statements = statements
+    dq_project.warehouse.sql.statements = statements
     run_daily(WarehouseResource(config_path=config, home=home), dt.date.fromisoformat(day), log_level="ERROR")
     """
 )

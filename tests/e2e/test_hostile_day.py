@@ -12,11 +12,11 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dq_generator import generate
 
-from dq_project.generator import generate
-from dq_project.resources import WarehouseResource
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
+from dq_project.warehouse.resource import WarehouseResource
 
 pytestmark = pytest.mark.e2e
 HOSTILE = PROJECT_ROOT / "tests" / "fixtures" / "hostile"

@@ -12,11 +12,11 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 import pytest
+from dq_generator import generate
 
-from dq_project.generator import generate
-from dq_project.resources import WarehouseResource, connect_warehouse
 from dq_project.runner import run_daily
-from dq_project.stewardship import record_decision
+from dq_project.stewardship.decisions import record_decision
+from dq_project.warehouse.resource import WarehouseResource, connect_warehouse
 
 pytestmark = pytest.mark.e2e
 

@@ -10,12 +10,12 @@ import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+from dq_generator import generate
+from dq_generator.accuracy import DEFECT_RULES
 
-from dq_project.evaluation import pairwise_score
-from dq_project.expectations.accuracy import DEFECT_RULES
-from dq_project.generator import generate
-from dq_project.resources import WarehouseResource, connect_warehouse
+from dq_project.matching.evaluation import pairwise_score
 from dq_project.runner import run_daily
+from dq_project.warehouse.resource import WarehouseResource, connect_warehouse
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from dq_project.report import locale_filters, render_report
+from dq_project.reporting.report import locale_filters, render_report
 from dq_project.settings import ReportSettings
 
 pytestmark = pytest.mark.e2e

@@ -32,10 +32,12 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv outside the repository with the freshly built dq wheel installed in it."""
+    """A fresh venv outside the repository with the freshly built dq and dq-generator wheels in it."""
     base = tmp_path_factory.mktemp("wheel")
-    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", base / "dist", ROOT, cwd=base)
-    (wheel,) = (base / "dist").glob("dq-*.whl")
+    for project in (ROOT, ROOT / "generator"):
+        _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", base / "dist", project, cwd=base)
+    (wheel,) = (base / "dist").glob("dq-0*.whl")
+    (generator,) = (base / "dist").glob("dq_generator-*.whl")
     venv = base / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=base)
     python = venv / "bin" / "python"
@@ -43,7 +45,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=base).strip()
     )
     (site / "checkout_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    _run(python, "-m", "pip", "install", "--no-deps", "-q", wheel, cwd=base)
+    # The sample-data generator is its own distribution (a dev tool); `dq run` uses it on an empty
+    # landing folder, so it is installed beside dq here.
+    _run(python, "-m", "pip", "install", "--no-deps", "-q", wheel, generator, cwd=base)
     return venv
 
 
@@ -53,7 +57,7 @@ def test_the_wheel_carries_its_files_and_runs_outside_the_checkout(installed: Pa
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DQ_", "DAGSTER_"))}
     probe = (
-        "import dq_project, dq_project.sql as s, dq_project.report as r; "
+        "import dq_project, dq_project.warehouse.sql as s, dq_project.reporting.report as r; "
         "from dq_project.settings import config_path; "
         "print(dq_project.__file__); print(s.SQL_DIR); print(r.TEMPLATES_DIR); print(config_path())"
     )

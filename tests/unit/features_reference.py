@@ -11,7 +11,9 @@ from functools import cache
 import polars as pl
 from pypinyin import lazy_pinyin
 
-from dq_project.matching import features, names, places
+from dq_project.matching import features
+from dq_project.normalize import name_keys as names
+from dq_project.normalize import places
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PINYIN = re.compile(names.PINYIN)

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from dq_project.audit_log import log_event
-from dq_project.ingest import LandedFile, load_file
-from dq_project.resources import open_warehouse
+from dq_project.governance.audit_log import log_event
 from dq_project.settings import Settings
+from dq_project.sources.ingest import LandedFile, load_file
+from dq_project.warehouse.resource import open_warehouse
 
 
 def test_a_load_is_logged_once_with_counts(settings: Settings) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dq_project.backup import BackupError, verify_backup
-from dq_project.cli import app
-from dq_project.encryption import table_fingerprints
-from dq_project.ingest import LandedFile, load_file
-from dq_project.resources import open_warehouse
+from dq_project.cli.app import app
+from dq_project.governance.backup import BackupError, verify_backup
+from dq_project.governance.encryption import table_fingerprints
 from dq_project.settings import PROJECT_ROOT, Settings
+from dq_project.sources.ingest import LandedFile, load_file
+from dq_project.warehouse.resource import open_warehouse
 
 
 def _table_digests(settings: Settings) -> dict[str, tuple]:

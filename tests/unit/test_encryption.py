@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dq_project import cli, encryption, rekey
-from dq_project.backup import BackupError, restore_backup
-from dq_project.cli import app
-from dq_project.encryption import WarehouseKeyError, table_fingerprints
-from dq_project.ingest import LandedFile, load_file
-from dq_project.rekey import RekeyError, rekey_warehouse
-from dq_project.resources import connect_warehouse, open_warehouse
+from dq_project.cli import app as cli
+from dq_project.cli.app import app
+from dq_project.governance import encryption, rekey
+from dq_project.governance.backup import BackupError, restore_backup
+from dq_project.governance.encryption import WarehouseKeyError, table_fingerprints
+from dq_project.governance.rekey import RekeyError, rekey_warehouse
 from dq_project.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+from dq_project.sources.ingest import LandedFile, load_file
+from dq_project.warehouse.resource import connect_warehouse, open_warehouse
 
 KEY = "correct horse battery staple"
 OTHER_KEY = "another key of sufficient length"

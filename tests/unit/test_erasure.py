@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from dq_project.erasure import erase_record, json_pointer, skip_erased_rows
-from dq_project.resources import open_warehouse
+from dq_project.governance.erasure import erase_record
+from dq_project.governance.tombstones import skip_erased_rows
 from dq_project.settings import Settings
+from dq_project.sources.mapping_spec import json_pointer
+from dq_project.warehouse.resource import open_warehouse
 
 KEYS = [" C1 ", "\u3000C1\u00a0", "\tC1\n", "C 1", "C1", "", "  "]
 

@@ -1,7 +1,7 @@
 import polars as pl
 import pytest
 
-from dq_project.evaluation import pairwise_score
+from dq_project.matching.evaluation import pairwise_score
 
 
 def test_pairwise_score_counts_pairs() -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from dq_generator.accuracy import accuracy, false_flag_rate, stage_generated
+from dq_generator.defects import KINDS
 
 from dq_project.expectations import load_rules, run_rules
-from dq_project.expectations.accuracy import accuracy, false_flag_rate, stage_generated
-from dq_project.generator.defects import KINDS
 
 DAY = dt.date(2026, 11, 20)
 CONFIG = Path(__file__).parents[2] / "dq.toml"

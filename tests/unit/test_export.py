@@ -9,9 +9,9 @@ import openpyxl
 import polars as pl
 import pytest
 
-from dq_project.export import export, neutralize_formulas
-from dq_project.resources import open_warehouse
+from dq_project.golden.export import export, neutralize_formulas
 from dq_project.settings import Settings
+from dq_project.warehouse.resource import open_warehouse
 
 
 def test_formulas_are_neutralized() -> None:

@@ -12,12 +12,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dq_project.ingest import LandedFile, load_file
-from dq_project.mapping import to_canonical
 from dq_project.normalize import normalize_source_frame
-from dq_project.resources import open_warehouse
 from dq_project.settings import Settings, SourceSettings
-from dq_project.sql import query_sql
+from dq_project.sources.ingest import LandedFile, load_file
+from dq_project.sources.mapping import to_canonical
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.sql import query_sql
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))

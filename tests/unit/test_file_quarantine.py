@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dq_project.cli import app
-from dq_project.file_quarantine import ReleaseError, bounded, listing, release, shown
-from dq_project.ingest import discover, files_for_partition, land, load_file
-from dq_project.resources import open_warehouse
+from dq_project.cli.app import app
 from dq_project.settings import PROJECT_ROOT, Settings
+from dq_project.sources.file_quarantine import ReleaseError, bounded, listing, release, shown
+from dq_project.sources.ingest import discover, files_for_partition, land, load_file
+from dq_project.warehouse.resource import open_warehouse
 
 DAY = dt.date(2026, 1, 2)
 HEADER = "customer_id,full_name,mobile\n"

@@ -11,16 +11,16 @@ import numpy as np
 import phonenumbers
 import polars as pl
 import pytest
+from dq_generator import GeneratedSnapshot, duplicates, generate
+from dq_generator.defects import KINDS, PLACEHOLDERS
+from dq_generator.divisions import divisions
+from dq_generator.entities import build_entities
+from dq_generator.names import SURNAMES
+from dq_generator.writer import HEADERS
 from pypinyin import lazy_pinyin
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum
 
-from dq_project.generator import GeneratedSnapshot, duplicates, generate
-from dq_project.generator.defects import KINDS, PLACEHOLDERS
-from dq_project.generator.divisions import divisions
-from dq_project.generator.entities import build_entities
-from dq_project.generator.names import SURNAMES
-from dq_project.generator.writer import HEADERS
 from dq_project.settings import CANONICAL_FIELDS
 
 SNAPSHOT = dt.date(2025, 6, 30)

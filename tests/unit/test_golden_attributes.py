@@ -11,12 +11,12 @@ import duckdb
 import polars as pl
 import pytest
 
-from dq_project.export import export
-from dq_project.matching.survivorship import build_golden
-from dq_project.resources import open_warehouse
+from dq_project.golden.export import export
+from dq_project.golden.survivorship import build_golden
 from dq_project.settings import GoldenSettings, Settings, SourceSettings
-from dq_project.stewardship import ensure_tables
-from dq_project.versioned import CLUSTERS, store_state
+from dq_project.stewardship.decisions import ensure_tables
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.versioned import CLUSTERS, store_state
 
 DAY = dt.date(2026, 1, 1)
 # record, source, updated day, golden id, attributes
@@ -102,7 +102,7 @@ def test_attribute_rules_are_configurable_per_key_or_for_all(con, tmp_path: Path
 
 
 def test_unknown_survivorship_fields_are_still_refused(tmp_path: Path) -> None:
-    from dq_project.matching.survivorship import survivorship_rules
+    from dq_project.golden.survivorship import survivorship_rules
 
     with pytest.raises(ValueError, match="unknown fields \\['tier'\\]"):
         survivorship_rules({"tier": "most_recent"})

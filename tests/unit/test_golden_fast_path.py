@@ -8,14 +8,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dq_generator.accuracy import stage_generated
 
-from dq_project.expectations.accuracy import stage_generated
-from dq_project.matching.survivorship import build_golden
-from dq_project.resources import open_warehouse
+from dq_project.golden.survivorship import build_golden
 from dq_project.settings import PROJECT_ROOT, load_settings
-from dq_project.stewardship import ensure_tables, record_decision
-from dq_project.versioned import CLUSTERS as CLUSTERS_TABLE
-from dq_project.versioned import store_state
+from dq_project.stewardship.decisions import ensure_tables, record_decision
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.versioned import CLUSTERS as CLUSTERS_TABLE
+from dq_project.warehouse.versioned import store_state
 
 CONFIG = PROJECT_ROOT / "dq.toml"
 DAYS = [dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 5, 3)]

@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from dq_project.matching.snapshot import assign_golden_ids, store_clusters
-from dq_project.resources import open_warehouse
-from dq_project.stewardship import ensure_tables
+from dq_project.stewardship.decisions import ensure_tables
+from dq_project.warehouse.resource import open_warehouse
 
 DAYS = [dt.date(2026, 1, d) for d in (1, 2, 3, 4)]
 

@@ -9,11 +9,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from dq_project.matching.survivorship import DEFAULT_RULES, survivorship_rules
-from dq_project.resources import open_warehouse
-from dq_project.sql import run_sql
-from dq_project.stewardship import ensure_tables, record_decision
-from dq_project.versioned import CLUSTERS, store_state
+from dq_project.golden.survivorship import DEFAULT_RULES, survivorship_rules
+from dq_project.stewardship.decisions import ensure_tables, record_decision
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.sql import run_sql
+from dq_project.warehouse.versioned import CLUSTERS, store_state
 
 DAY = dt.date(2026, 1, 1)
 MADE = dt.datetime(2026, 1, 1, 9)  # decisions apply from the date they were made
@@ -69,7 +69,7 @@ def _provenance(con: duckdb.DuckDBPyConnection, rules: dict[str, str] | None = N
     con.register("golden_scope", pl.DataFrame(schema={"golden_id": pl.String}).to_arrow())
     run_sql(con, "golden/build_members", as_of_date=DAY, scoped=False)
     run_sql(con, "golden/build_provenance", as_of_date=DAY, single_fast_path=True)
-    # The computed provenance rows, before they are stored (dq_project.versioned).
+    # The computed provenance rows, before they are stored (dq_project.warehouse.versioned).
     rows = con.execute("select field, value, source_record_id, rule from state_new").fetchall()
     return {field: (value, record, rule) for field, value, record, rule in rows}
 

@@ -13,16 +13,16 @@ import duckdb
 import polars as pl
 import pytest
 
-from dq_project.export import PLAIN_NUMBER, export
-from dq_project.file_quarantine import REASON_CHARS
-from dq_project.ingest import LandedFile, LoadOutcome, file_sha256, load_file
-from dq_project.landing import name_date
-from dq_project.mapping import to_canonical
+from dq_project.golden.export import PLAIN_NUMBER, export
 from dq_project.normalize import normalize_frame
-from dq_project.resources import open_warehouse
 from dq_project.settings import Settings, SourceSettings
-from dq_project.sql import query_sql
-from dq_project.versioned import GOLDEN, store_state
+from dq_project.sources.file_quarantine import REASON_CHARS
+from dq_project.sources.ingest import LandedFile, LoadOutcome, file_sha256, load_file
+from dq_project.sources.landing import name_date
+from dq_project.sources.mapping import to_canonical
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.sql import query_sql
+from dq_project.warehouse.versioned import GOLDEN, store_state
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 MANIFEST = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dq_project.ingest import LandedFile, discover, files_for_partition, load_file
-from dq_project.resources import open_warehouse
 from dq_project.settings import Settings
+from dq_project.sources.ingest import LandedFile, discover, files_for_partition, load_file
+from dq_project.warehouse.resource import open_warehouse
 
 HEADER = "customer_id,type,full_name,mobile\n"
 

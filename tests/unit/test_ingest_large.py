@@ -7,9 +7,9 @@ import datetime as dt
 import duckdb
 import pytest
 
-from dq_project.ingest import LandedFile, load_file
-from dq_project.resources import open_warehouse
 from dq_project.settings import Settings
+from dq_project.sources.ingest import LandedFile, load_file
+from dq_project.warehouse.resource import open_warehouse
 
 pytestmark = pytest.mark.slow
 

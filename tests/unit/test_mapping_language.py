@@ -1,4 +1,4 @@
-"""The mapping language (dq_project/mapping_spec.py, mapping.py, headers.py): each construct on raw
+"""The mapping language (dq_project/sources/mapping_spec.py, mapping.py, headers.py): each construct on raw
 records as the readers store them, and the validation errors that name the source and the key."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dq_project.mapping import record_columns, to_canonical
 from dq_project.settings import SettingsError, SourceSettings, load_settings
+from dq_project.sources.mapping import record_columns, to_canonical
 
 
 def _rows(*records: dict) -> pl.DataFrame:

@@ -1,4 +1,4 @@
-"""Loud about what could not be mapped (dq_project/mapping_check.py): absent or all-blank mapped
+"""Loud about what could not be mapped (dq_project/sources/mapping_check.py): absent or all-blank mapped
 columns and JSON paths no record has are warnings (load outcome, raw.mapping_warnings, `dq ingest`,
 the audit report), errors for required columns; loose header matches are reported; `header_row`
 skips a title row."""
@@ -10,12 +10,12 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from dq_project.cli import app
-from dq_project.ingest import LandedFile, load_file
-from dq_project.report import render_report
-from dq_project.resources import open_warehouse
+from dq_project.cli.app import app
+from dq_project.reporting.report import render_report
 from dq_project.settings import Settings, SourceSettings
-from dq_project.sql import query_sql
+from dq_project.sources.ingest import LandedFile, load_file
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.sql import query_sql
 
 DAY = dt.date(2026, 1, 2)
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dq_project.masking import mask_text, mask_values
+from dq_project.governance.masking import mask_text, mask_values
 
 
 @pytest.mark.parametrize(

@@ -10,15 +10,15 @@ import polars as pl
 import pytest
 from pypinyin import lazy_pinyin
 
-from dq_project.evaluation import pairwise_score
 from dq_project.matching import (
-    MatchSettings,
     ModelTrainingError,
     UntrainedLevelWarning,
     prepare_features,
     resolve_entities,
 )
+from dq_project.matching.evaluation import pairwise_score
 from dq_project.matching.model import UNOBSERVED_M, complete_parameters, unmix_u
+from dq_project.settings import MatchingSettings
 
 # fmt: off
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐"
@@ -30,7 +30,7 @@ TRADES = ["华为", "腾讯", "恒达", "鑫源", "宏图", "盛世", "天成", 
           "瑞丰", "海纳", "中科", "东方", "新程", "万通", "汇丰", "德信", "正元"]
 INDUSTRIES = ["科技", "贸易", "实业", "物流", "建设", "咨询"]
 # fmt: on
-SETTINGS = MatchSettings(max_pairs_u=2e5, min_training_records=20)
+SETTINGS = MatchingSettings(max_pairs_u=2e5, min_training_records=20)
 
 
 def _pinyin(name: str, reverse: bool) -> str:

@@ -10,14 +10,15 @@ import warnings
 import polars as pl
 import pytest
 
-from dq_project.evaluation import pairwise_score
 from dq_project.matching import derive as derive_module
 from dq_project.matching.derive import InsufficientFieldsError, derive, legacy_derivation
+from dq_project.matching.evaluation import pairwise_score
 from dq_project.matching.features import prepare_features
-from dq_project.matching.model import MatchSettings, UntrainedLevelWarning
+from dq_project.matching.model import UntrainedLevelWarning
 from dq_project.matching.model_meta import load_derivation, load_meta
 from dq_project.matching.resolve import model_path, resolve_entities
 from dq_project.normalize import normalize_frame
+from dq_project.settings import MatchingSettings
 
 
 def _features(columns: dict[str, list], customer_type: str = "person") -> pl.DataFrame:
@@ -150,7 +151,7 @@ def test_name_birth_date_and_postcode_alone_train_and_link(tmp_path) -> None:
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UntrainedLevelWarning)
-        result = resolve_entities(staged, tmp_path, MatchSettings(max_pairs_u=1e5))
+        result = resolve_entities(staged, tmp_path, MatchingSettings(max_pairs_u=1e5))
     score = pairwise_score(result.clusters, truth)
     assert score.precision >= 0.97 and score.recall >= 0.9, score
     path = model_path(tmp_path, "person")

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dq_project.matching import names, text
-from dq_project.matching.features import prepare_features, with_comparable_names
+from dq_project.matching.features import prepare_features
+from dq_project.normalize import clean as text
+from dq_project.normalize import name_keys as names
+from dq_project.normalize.comparable import with_comparable_names
 
 NAMES = [
     "张伟明", "欧阳娜", "尉迟恭", "万俟卨", "长孙无忌", "单田芳", "曾", "区", "欧阳", "司马 懿", "张·伟",

@@ -12,32 +12,31 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from dq_generator.accuracy import stage_generated
 
-from dq_project.evaluation import pairwise_score
-from dq_project.expectations.accuracy import stage_generated
-from dq_project.matching import MatchSettings
+from dq_project.golden.survivorship import build_golden_incrementally
 from dq_project.matching.derive import legacy_derivation
+from dq_project.matching.evaluation import pairwise_score
 from dq_project.matching.incremental import fingerprint
 from dq_project.matching.model import CUSTOMER_TYPES, candidate_rule_groups, prediction_rules
 from dq_project.matching.snapshot import build_review_queue, link_snapshot, plan_run
-from dq_project.matching.survivorship import build_golden_incrementally
-from dq_project.resources import open_warehouse
-from dq_project.settings import load_settings
-from dq_project.sql import query_frame
-from dq_project.stewardship import ensure_tables
-from dq_project.versioned import CLUSTERS, store_state
+from dq_project.settings import MatchingSettings, load_settings
+from dq_project.stewardship.decisions import ensure_tables
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.sql import query_frame
+from dq_project.warehouse.versioned import CLUSTERS, store_state
 
 CONFIG = Path(__file__).parents[2] / "dq.toml"
 DAY1, DAY2 = dt.date(2026, 11, 20), dt.date(2026, 11, 21)
 # max_cluster_size 2: every entity of 3+ records is in the review queue (a fuller queue to compare)
-SETTINGS = MatchSettings(max_pairs_u=2e5, min_training_records=20, max_cluster_size=2)
+SETTINGS = MatchingSettings(max_pairs_u=2e5, min_training_records=20, max_cluster_size=2)
 
 
 def test_fingerprint_follows_the_saved_model(tmp_path: Path) -> None:
     before = fingerprint(tmp_path, SETTINGS)
     (tmp_path / "splink_person.json").write_text(json.dumps({"comparisons": []}), encoding="utf-8")
     assert fingerprint(tmp_path, SETTINGS) != before
-    assert fingerprint(tmp_path, MatchSettings(pair_floor=0.5)) != fingerprint(tmp_path, SETTINGS)
+    assert fingerprint(tmp_path, MatchingSettings(pair_floor=0.5)) != fingerprint(tmp_path, SETTINGS)
 
 
 def test_candidate_groups_hold_every_prediction_rule_once_by_leading_key() -> None:

@@ -10,14 +10,15 @@ import numpy as np
 import polars as pl
 import pytest
 
-from dq_project.matching import MatchSettings, prepare_features, resolve_entities
+from dq_project.matching import prepare_features, resolve_entities
 from dq_project.matching.labels import label_report_path
 from dq_project.matching.model import UntrainedLevelWarning, comparable_model, train_with_labels
+from dq_project.settings import MatchingSettings
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀英华平刚桂兰建国志文海东晓红玉梅"
 CITIES = ["北京市", "上海市", "广州市", "深圳市", "杭州市"]
-SETTINGS = MatchSettings(max_pairs_u=2e5, min_training_records=20, min_label_pairs=20)
+SETTINGS = MatchingSettings(max_pairs_u=2e5, min_training_records=20, min_label_pairs=20)
 TYPO_PAIRS = 40  # entities whose second record has its birth date one digit off
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import polars as pl
 
-from dq_project.matching.model import MatchSettings
 from dq_project.matching.snapshot import build_review_queue
-from dq_project.resources import open_warehouse
-from dq_project.stewardship import ensure_tables, record_decision
-from dq_project.versioned import CLUSTERS as CLUSTERS_TABLE
-from dq_project.versioned import PAIRS as PAIRS_TABLE
-from dq_project.versioned import store_state
+from dq_project.settings import MatchingSettings
+from dq_project.stewardship.decisions import ensure_tables, record_decision
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.versioned import CLUSTERS as CLUSTERS_TABLE
+from dq_project.warehouse.versioned import PAIRS as PAIRS_TABLE
+from dq_project.warehouse.versioned import store_state
 
 DAY = dt.date(2026, 1, 1)
 # Final clusters: {a, b, c} (oversized at limit 2), {d}, {e}; pairs with their bands.
@@ -40,7 +40,7 @@ def test_reasons_and_decided_pairs(tmp_path: Path) -> None:
         customer_type=pl.lit("person"), match_weight=pl.lit(1.0), weights=pl.lit("{}")
     ).to_arrow())  # fmt: skip
     record_decision(con, "keep_apart", decided_by="li", left="e", right="a")
-    build_review_queue(con, DAY, MatchSettings(max_cluster_size=2))
+    build_review_queue(con, DAY, MatchingSettings(max_cluster_size=2))
     rows = set(con.execute("select reason, record_key_l, record_key_r from matching.review_queue").fetchall())
     con.close()
     assert rows == {
@@ -68,7 +68,7 @@ def test_an_incremental_queue_flags_its_scope_again_and_carries_the_rest_over(tm
     extra = {"match_weight": pl.lit(1.0), "weights": pl.lit("{}")}
     store_state(con, PAIRS_TABLE, DAY, pairs.with_columns(**person, **extra))
     record_decision(con, "keep_apart", decided_by="li", left="e", right="a")
-    settings = MatchSettings(max_cluster_size=2)
+    settings = MatchingSettings(max_cluster_size=2)
     build_review_queue(con, DAY, settings)
     # the next day d and e became one entity: only they are re-clustered (the scope)
     day2 = DAY + dt.timedelta(days=1)
@@ -115,7 +115,7 @@ def test_unmerge_and_keep_apart_raise_no_review_items_about_themselves(tmp_path:
     record_decision(con, "keep_apart", decided_by="li", left="x", right="z")
     apart = [("a", "a", 1), ("b", "b", 1), ("c", "c", 1), ("x", "x", 2), ("y", "x", 2), ("z", "z", 1)]
     _store(con, DAY + dt.timedelta(days=1), apart, pairs)
-    build_review_queue(con, DAY + dt.timedelta(days=1), MatchSettings(max_cluster_size=5))
+    build_review_queue(con, DAY + dt.timedelta(days=1), MatchingSettings(max_cluster_size=5))
     rows = con.execute("select reason, record_key_l, record_key_r from matching.review_queue").fetchall()
     con.close()
     assert rows == []

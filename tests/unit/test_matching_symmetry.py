@@ -12,8 +12,8 @@ import tomllib
 import duckdb
 import polars as pl
 import pytest
+from dq_generator.accuracy import stage_generated
 
-from dq_project.expectations.accuracy import stage_generated
 from dq_project.matching.features import prepare_features
 from dq_project.matching.model import CUSTOMER_TYPES, model_settings
 from dq_project.settings import PROJECT_ROOT

@@ -12,8 +12,8 @@ import pytest
 
 from dq_project.normalize import normalize_date, normalize_frame
 from dq_project.normalize.identifier import plan_identifier
-from dq_project.resources import open_warehouse
 from dq_project.settings import PROJECT_ROOT
+from dq_project.warehouse.resource import open_warehouse
 
 
 def _identifier(values: list[str | None], scheme: str) -> list[tuple]:

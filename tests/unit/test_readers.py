@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from dq_project.ingest import LandedFile, LoadOutcome, load_file
-from dq_project.readers.encoding import detect_encoding
-from dq_project.resources import open_warehouse
 from dq_project.settings import Settings, SourceSettings
+from dq_project.sources.ingest import LandedFile, LoadOutcome, load_file
+from dq_project.sources.readers.encoding import detect_encoding
+from dq_project.warehouse.resource import open_warehouse
 
 INPUTS = Path(__file__).resolve().parents[1] / "fixtures" / "inputs"
 GBK_TEXT = "客户编号,姓名,城市\nK1,张三,北京\nK2,李四,广州\n"

@@ -1,6 +1,6 @@
 """Every report label exists in every locale."""
 
-from dq_project.report import TEMPLATES_DIR, locale_labels
+from dq_project.reporting.report import TEMPLATES_DIR, locale_labels
 
 
 def test_locales_have_the_same_keys() -> None:
@@ -13,7 +13,7 @@ def test_locales_have_the_same_keys() -> None:
 def test_numbers_and_dates_follow_the_locale() -> None:
     import datetime as dt
 
-    from dq_project.report import locale_filters
+    from dq_project.reporting.report import locale_filters
 
     en, zh = locale_filters("en"), locale_filters("zh-CN")
     assert (en["pct"](0.95349), en["thousands"](1234567), en["signed_pct"](-0.0123)) == (

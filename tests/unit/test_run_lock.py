@@ -15,10 +15,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dq_project.resources import WarehouseResource
-from dq_project.run_lock import RunLockBusyError, acquire_run_lock, release_run_lock
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
+from dq_project.warehouse.lock import RunLockBusyError, acquire_run_lock, release_run_lock
+from dq_project.warehouse.resource import WarehouseResource
 
 
 def test_a_second_holder_waits_then_fails_naming_the_first(tmp_path: Path) -> None:
@@ -73,7 +73,8 @@ def test_a_lock_left_by_a_killed_run_is_taken_over_with_a_message(tmp_path: Path
     the lock at once and says whose it was."""
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from dq_project.run_lock import acquire_run_lock; "
+         "import sys, time; from pathlib import Path; "
+         "from dq_project.warehouse.lock import acquire_run_lock; "
          "acquire_run_lock(Path(sys.argv[1]), 5, run='run-K'); print('held', flush=True); time.sleep(60)",
          str(tmp_path)],
         stdout=subprocess.PIPE, text=True,

@@ -76,7 +76,7 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
 
 
 def test_warehouse_connections_get_the_configured_memory_limit(tmp_path: Path) -> None:
-    from dq_project.resources import connect_warehouse
+    from dq_project.warehouse.resource import connect_warehouse
 
     text = (PROJECT_ROOT / "dq.toml").read_text(encoding="utf-8") + '\n[warehouse]\nmemory_limit = "1GB"\n'
     config = tmp_path / "dq.toml"

@@ -13,16 +13,16 @@ import pytest
 from typer.testing import CliRunner
 
 from dq_project import settings as dq_settings
-from dq_project.cli import app
-from dq_project.ingest import LandedFile, load_file
-from dq_project.mapping import to_canonical
-from dq_project.onboarding.accuracy import score
-from dq_project.onboarding.block import pattern_for, profile, source_block, source_settings
-from dq_project.onboarding.propose import propose
-from dq_project.onboarding.sample import read_sample
-from dq_project.resources import open_warehouse
+from dq_project.cli.app import app
 from dq_project.settings import PROJECT_ROOT, load_settings
-from dq_project.sql import query_sql
+from dq_project.sources.ingest import LandedFile, load_file
+from dq_project.sources.mapping import to_canonical
+from dq_project.sources.onboarding.accuracy import score
+from dq_project.sources.onboarding.block import pattern_for, profile, source_block, source_settings
+from dq_project.sources.onboarding.propose import propose
+from dq_project.sources.onboarding.sample import read_sample
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.sql import query_sql
 
 EXPORTS = PROJECT_ROOT / "tests" / "fixtures" / "exports"
 CORPUS = sorted(p for p in EXPORTS.iterdir() if p.suffix in (".csv", ".xlsx", ".jsonl"))

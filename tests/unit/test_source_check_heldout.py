@@ -12,10 +12,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dq_project.onboarding.accuracy import score
-from dq_project.onboarding.propose import propose
-from dq_project.onboarding.sample import read_sample
 from dq_project.settings import PROJECT_ROOT
+from dq_project.sources.onboarding.accuracy import score
+from dq_project.sources.onboarding.propose import propose
+from dq_project.sources.onboarding.sample import read_sample
 
 HELDOUT = PROJECT_ROOT / "tests" / "fixtures" / "exports" / "heldout"
 FILES = sorted(p for p in HELDOUT.iterdir() if p.suffix in (".csv", ".xlsx", ".jsonl"))

@@ -8,10 +8,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from dq_project import sql as sql_module
-from dq_project.resources import TABLES, open_warehouse
 from dq_project.settings import PROJECT_ROOT
-from dq_project.sql import (
+from dq_project.warehouse import sql as sql_module
+from dq_project.warehouse.resource import TABLES, open_warehouse
+from dq_project.warehouse.sql import (
     SQL_DIR,
     load_sql,
     query_frame,

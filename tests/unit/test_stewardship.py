@@ -10,17 +10,17 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from dq_project.cli_review import review_app
-from dq_project.resources import open_warehouse
+from dq_project.cli.review import review_app
 from dq_project.settings import PROJECT_ROOT
-from dq_project.stewardship import (
+from dq_project.stewardship.decisions import (
     DecisionError,
     import_decisions,
     load_decisions,
     record_decision,
     review_list,
 )
-from dq_project.versioned import CLUSTERS, store_state
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.versioned import CLUSTERS, store_state
 
 DAY = dt.date(2026, 1, 1)
 

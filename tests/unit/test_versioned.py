@@ -1,4 +1,4 @@
-"""Versioned storage (dq_project.versioned): each date shows its own state, whatever the order in
+"""Versioned storage (dq_project.warehouse.versioned): each date shows its own state, whatever the order in
 which dates are written, and only changed rows are stored."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from dq_project.resources import open_warehouse
-from dq_project.sql import run_template
-from dq_project.versioned import CLUSTERS, PROVENANCE, replace_state, store_state
+from dq_project.warehouse.resource import open_warehouse
+from dq_project.warehouse.sql import run_template
+from dq_project.warehouse.versioned import CLUSTERS, PROVENANCE, replace_state, store_state
 
 D1, D2, D3 = "2026-01-01", "2026-01-02", "2026-01-03"
 

@@ -1,0 +1,1 @@
+"""The `dq` command: app.py holds the Typer app; one module per command group."""

@@ -1,0 +1,1 @@
+"""Golden records: survivorship (one record per entity, field-level provenance) and exports."""

@@ -1,0 +1,1 @@
+"""The audit report: KPI cards, trends, alerts, masked samples (templates in reports/)."""
