@@ -10,6 +10,7 @@ every dq file the run reads must come from the wheel.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,6 +21,7 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+_NOT_SOURCES = (".git", ".venv", "build", "var", "*.egg-info", "__pycache__", "test-artifacts", ".ruff_cache")
 
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -34,7 +36,10 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv outside the repository with the freshly built dq and dq-generator wheels in it."""
     base = tmp_path_factory.mktemp("wheel")
-    for project in (ROOT, ROOT / "generator"):
+    # Built from a copy, so the build leaves nothing (build/, *.egg-info) in the checkout.
+    source = base / "src"
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(*_NOT_SOURCES))
+    for project in (source, source / "generator"):
         _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", base / "dist", project, cwd=base)
     (wheel,) = (base / "dist").glob("dq-0*.whl")
     (generator,) = (base / "dist").glob("dq_generator-*.whl")
