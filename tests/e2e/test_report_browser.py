@@ -1,8 +1,8 @@
 """The audit report and the index in a real browser (headless Debian Chromium via Selenium), in en
 and zh-CN: no console errors, the trend charts are drawn with their axes, the review explanations
-are drawn; screenshots of each go to test-artifacts/ (audit_report_<locale>.png,
-index_<locale>.png, review_explanation_<locale>.png). .ci/run installs chromium and chromium-driver; elsewhere the test skips
-with a message saying what to install."""
+are drawn; screenshots of each go to test-artifacts/
+(audit_report_<locale>.png, index_<locale>.png, review_explanation_<locale>.png). .ci/run installs
+chromium and chromium-driver; elsewhere the test skips with a message saying what to install."""
 
 from __future__ import annotations
 

@@ -177,7 +177,9 @@ def test_kpis_describe_the_customer_base_and_this_load_is_shown_as_such(report_h
     html = (report_history.settings.reports_dir / day.isoformat() / "audit.html").read_text(encoding="utf-8")
     load = html.split('id="this-load"')[1].split("</section>")[0]
     shown = dict(re.findall(r'data-load-dimension="(\w+)"><div>[^<]*</div><div class="value">([^<]*)<', load))
-    for dimension, measure in kpis.filter(pl.col("scope") == "load").select("dimension", "measure").iter_rows():
+    for dimension, measure in (
+        kpis.filter(pl.col("scope") == "load").select("dimension", "measure").iter_rows()
+    ):
         assert shown[dimension] == fmt["pct"](measure), dimension
     assert re.search(rf'data-count="load_records">.*?class="value">{fmt["thousands"](staged)}<', load, re.S)
 
@@ -197,7 +199,9 @@ def test_owner_scorecard_counts_no_placeholder_as_a_person(report_history) -> No
     html = (report_history.settings.reports_dir / day.isoformat() / "audit.html").read_text(encoding="utf-8")
     rows = {
         m.group(1): m.group(2)
-        for m in re.finditer(r'<tr><td>([^<]*)</td><td class="num">([\d,]+)</td>', html.split("Owner scorecards")[1])
+        for m in re.finditer(
+            r'<tr><td>([^<]*)</td><td class="num">([\d,]+)</td>', html.split("Owner scorecards")[1]
+        )
     }
     assert not set(placeholders) & set(rows)
     assert rows["(owner missing or a placeholder)"] == f"{missing:,}"
@@ -254,7 +258,10 @@ def test_review_explanations_add_up_to_the_pair_probability(report_history, zh_r
         total = float(bars["total"])
         assert math.isclose(total, float(bars["prior"]) + sum(expected.values()), abs_tol=1e-6)
         probability = 2**total / (1 + 2**total)
-        assert math.isclose(probability, stored[(left, right)]["match_probability"], abs_tol=2e-3), (left, right)
+        assert math.isclose(probability, stored[(left, right)]["match_probability"], abs_tol=2e-3), (
+            left,
+            right,
+        )
         assert "<title>" in row and "<svg" in row
     zh = zh_reports.report.read_text(encoding="utf-8")
     assert "先验" in zh and "完全一致" in zh

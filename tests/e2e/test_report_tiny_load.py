@@ -37,7 +37,9 @@ def test_a_four_row_day_moves_the_base_kpis_by_little_and_raises_no_alert(report
             params={"a": last, "b": day},
         ).fetchall()
         drops = kpi_drops(con, settings, day)
-        current = con.sql("select count(*) from staging.current_customers($d)", params={"d": day}).fetchone()[0]
+        current = con.sql("select count(*) from staging.current_customers($d)", params={"d": day}).fetchone()[
+            0
+        ]
     finally:
         con.close()
     kpi = {(d, s, m): (v, n) for d, s, m, v, n in rows}
