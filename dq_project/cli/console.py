@@ -180,10 +180,10 @@ class Progress:
 
     def _running(self, started: float) -> str:
         try:
-            runs = self.instance.get_runs(limit=1)
-            if not runs or (runs[0].start_time or started) < started - 5:
+            records = self.instance.get_run_records(limit=1)
+            if not records or records[0].create_timestamp.timestamp() < started - 5:
                 return "starting"
-            steps = self.instance.get_run_step_stats(runs[0].run_id)
+            steps = self.instance.get_run_step_stats(records[0].dagster_run.run_id)
         except Exception:  # the instance is busy being written: show the time only
             return "running"
         done = sum(1 for s in steps if s.end_time)
