@@ -8,6 +8,7 @@ import polars as pl
 from dq_project.assets.keys import GOLDEN_CUSTOMERS, KPI_HISTORY, RULE_RESULTS
 from dq_project.governance.audit_log import log_event
 from dq_project.partitions import OWNERS, declaration
+from dq_project.reporting.kpis import kpi_tables
 from dq_project.reporting.report import kpi_drops, render_report
 from dq_project.warehouse.resource import WarehouseResource
 from dq_project.warehouse.sql import query_sql, run_sql
@@ -31,17 +32,18 @@ from dq_project.warehouse.sql import query_sql, run_sql
     ],
 )
 def kpi_history(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Quality KPIs of the snapshot (grain: snapshot_date x scope x metric)."""
+    """Quality KPIs of the snapshot (grain: snapshot_date x scope x metric): the customer base as of
+    the date (every record's latest version), plus scope 'load' for the records staged on the date."""
     settings = warehouse.settings()
     day = context.partition_key
-    weights = pl.DataFrame(
-        {"dimension": list(settings.kpis.weights), "weight": list(settings.kpis.weights.values())}
-    )
+    tables = kpi_tables(settings)
     with warehouse.connect() as con:
         con.begin()
-        con.register("kpi_weights", weights.to_arrow())
+        for name, table in tables.items():
+            con.register(name, table.to_arrow())
         run_sql(con, "quality/build_kpi_history", snapshot_date=day, run_id=context.run_id)
-        con.unregister("kpi_weights")
+        for name in tables:
+            con.unregister(name)
         con.commit()
         kpis = query_sql(con, "quality/select_kpis", snapshot_date=day).pl()
         drops = kpi_drops(con, settings, dt.date.fromisoformat(day))

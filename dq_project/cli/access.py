@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from dq_project.governance.access import AccessDenied, acting_user, authorize
-from dq_project.governance.audit_log import log_event, set_acting_user
-from dq_project.settings import Settings
-from dq_project.warehouse.resource import WarehouseBusyError, connect_warehouse
+if TYPE_CHECKING:
+    from dq_project.governance.access import AccessDenied
+    from dq_project.settings import Settings
 
 DENIED_EXIT_CODE = 3
 
@@ -23,13 +24,19 @@ def begin(user: str | None) -> None:
 
 def end() -> None:
     """Forget the invocation's users (the root command calls it when the command is done)."""
+    import sys
+
     begin(None)
-    set_acting_user(None)
+    if "dq_project.governance.audit_log" in sys.modules:  # nothing to forget if nothing was logged
+        sys.modules["dq_project.governance.audit_log"].set_acting_user(None)
 
 
 def guard(settings: Settings, command: str, user: str | None = None) -> str:
     """Check that the acting user may run `command`; returns the user, who is then recorded as the
     actor of every audit-log row the command writes. A denial is logged and exits with code 3."""
+    from dq_project.governance.access import AccessDenied, acting_user, authorize
+    from dq_project.governance.audit_log import set_acting_user
+
     given = _given_user
     if user and given and user != given:
         raise typer.BadParameter(f"--by {user!r} and --user {given!r} name different users")
@@ -45,6 +52,9 @@ def guard(settings: Settings, command: str, user: str | None = None) -> str:
 
 
 def _log_denied(settings: Settings, denied: AccessDenied) -> None:
+    from dq_project.governance.audit_log import log_event
+    from dq_project.warehouse.resource import WarehouseBusyError, connect_warehouse
+
     try:
         con = connect_warehouse(settings, wait_seconds=5)
     except WarehouseBusyError:

@@ -3,13 +3,14 @@ sub-command modules), and the entry point that turns expected failures into mess
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dq_project.cli import access as cli_access
-from dq_project.cli import governance, options, outputs, pipeline
+from dq_project.cli import console, errors, governance, options, outputs, pipeline
 from dq_project.cli.doctor import doctor
 from dq_project.cli.model import model_app
 from dq_project.cli.quarantine import quarantine_app
@@ -43,29 +44,33 @@ def acting_user(
     user: Annotated[
         str | None, typer.Option("--user", help="acting user (default: DQ_USER, else your login name)")
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="only warnings, errors and the result")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="tracebacks and Dagster's own log")] = False,
 ) -> None:
     """dq: data quality for customer records. Commands check the acting user's role ([access])."""
+    console.style.quiet, console.style.debug = quiet, debug
     cli_access.begin(user)
     ctx.call_on_close(cli_access.end)
 
 
 def main() -> None:
-    """The `dq` entry point: warehouse errors (busy, key) end with their message, not a traceback."""
-    from dq_project.governance.encryption import WarehouseKeyError
-    from dq_project.warehouse.faults import explain
-    from dq_project.warehouse.resource import WarehouseBusyError
-
+    """The `dq` entry point: an expected failure ends with one message (what happened, where, what
+    to do) and a non-zero exit code; the traceback only with `dq --debug`."""
+    debug = "--debug" in sys.argv[1:]
+    console.style.debug = debug
+    errors.capture_warnings()
     try:
         app()
-    except (WarehouseKeyError, WarehouseBusyError) as exc:
-        typer.secho(str(exc), fg="red", err=True)
-        raise SystemExit(2) from exc
-    except Exception as exc:  # a full disk or a damaged warehouse: what to do, not a traceback
-        explained = explain(exc, options.homes[-1] if options.homes else Path("the data home"))
-        if explained is None:
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if debug:
             raise
-        typer.secho(explained[0], fg="red", err=True)
-        raise SystemExit(explained[1]) from exc
+        message, code = errors.explain(exc, options.homes[-1] if options.homes else Path("the data home"))
+        typer.secho(message, fg="red", err=True)
+        raise SystemExit(code) from None
 
 
 if __name__ == "__main__":

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dq_project.cli.access import guard
-from dq_project.settings import Settings
+
+if TYPE_CHECKING:
+    from dq_project.settings import Settings
 
 
 def doctor(

@@ -9,7 +9,6 @@ import typer
 
 from dq_project.cli.access import guard
 from dq_project.cli.options import ConfigOption, HomeOption, settings_from
-from dq_project.settings import SettingsError
 
 
 def backup(
@@ -75,6 +74,8 @@ def erase(
 
     settings = settings_from(config, home)
     guard(settings, "erase")
+    from dq_project.settings import SettingsError
+
     try:
         settings.source(source)
     except SettingsError as exc:

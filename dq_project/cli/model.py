@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 
 from dq_project.cli.access import guard
-from dq_project.settings import SettingsError, load_settings
 
 model_app = typer.Typer(
     help="Manage the Splink models (saved as JSON under <home>/models).", no_args_is_help=True
@@ -38,6 +37,7 @@ def train(
     from dq_project.matching.labels import save_label_report
     from dq_project.matching.model import train_model_with_labels
     from dq_project.matching.model_meta import save_meta
+    from dq_project.settings import SettingsError, load_settings
     from dq_project.stewardship.decisions import load_decisions
     from dq_project.warehouse.resource import connect_warehouse
     from dq_project.warehouse.sql import query_sql
@@ -117,6 +117,7 @@ def show(
     blocking rules derived from the data, every level's m and u, and levels never observed."""
     from dq_project.matching import CUSTOMER_TYPES, model_path
     from dq_project.matching.model_meta import describe
+    from dq_project.settings import SettingsError, load_settings
 
     try:
         settings = load_settings(config, home=home)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dq_project.settings import Settings, SettingsError, load_settings
+if TYPE_CHECKING:
+    from dq_project.settings import Settings
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="project config (default: dq.toml)")]
 HomeOption = Annotated[Path | None, typer.Option("--home", help="data home (default: config / DQ_HOME)")]
@@ -18,6 +19,10 @@ homes: list[Path] = []  # the data home of this invocation, for main()'s message
 
 
 def settings_from(config: Path | None, home: Path | None) -> Settings:
+    """The settings, or a config error as one message and exit code 2 (settings load lazily: `dq
+    --help` does not pay for pydantic and polars)."""
+    from dq_project.settings import SettingsError, load_settings
+
     try:
         settings = load_settings(config, home=home)
     except SettingsError as exc:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from dq_project.cli import console
 from dq_project.cli.access import guard
 from dq_project.cli.options import ConfigOption, DateOption, HomeOption, parse_date, settings_from
 
@@ -25,6 +26,7 @@ def export_command(
     from dq_project.golden.export import export, latest_date
     from dq_project.governance.audit_log import log_event
     from dq_project.warehouse.resource import connect_warehouse
+    from dq_project.warehouse.sql import query_sql
 
     settings = settings_from(config, home)
     guard(settings, f"export {what}")
@@ -32,8 +34,15 @@ def export_command(
     try:
         as_of = parse_date(date) if date else latest_date(con)
         if as_of is None:
-            typer.secho("nothing to export yet: run the pipeline first", fg="red", err=True)
-            raise typer.Exit(1)
+            raise console.fail("nothing to export yet: no date has a successful run", todo="run `dq run`")
+        if not query_sql(con, "golden/select_built_date", as_of_date=as_of.isoformat()).fetchone()[0]:
+            latest = latest_date(con)
+            raise console.fail(
+                f"{as_of} has no successful run: its golden records were never built",
+                where=f"warehouse {settings.warehouse_path}",
+                todo=f"fix that date's run and run `dq run --date {as_of}` again"
+                + (f", or export the latest successful date, {latest}" if latest else ""),
+            )
         try:
             rows = export(con, what, out, as_of)
         except ValueError as exc:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 
+from dq_project.cli import console
 from dq_project.cli.access import guard
 from dq_project.cli.options import ConfigOption, DateOption, HomeOption, parse_date, settings_from
-from dq_project.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from dq_project.settings import Settings
 
 
 def _sample_generator(why: str = "dq generate needs the sample-data generator"):
@@ -34,12 +36,18 @@ def generate(
     rows: Annotated[int, typer.Option(min=10, help="records across all sources")] = 2000,
     seed: Annotated[int, typer.Option(help="random seed (same seed, same files)")] = 1,
     out: Annotated[
-        Path, typer.Option(help="landing folder to write <source>/ files and _truth/ into")
-    ] = Path("var/landing"),
+        Path | None,
+        typer.Option(help="landing folder to write <source>/ files and _truth/ into (default: the home's)"),
+    ] = None,
     date: DateOption = None,
+    config: ConfigOption = None,
+    home: HomeOption = None,
 ) -> None:
-    """Write a realistic CRM + ERP export with ground truth (entities, planted defects)."""
+    """Write a realistic CRM + ERP export with ground truth (entities, planted defects) into the data
+    home's landing folder (--home, DQ_HOME or the config's), or --out."""
     generate_snapshot = _sample_generator()
+    if out is None:
+        out = settings_from(config, home).landing_dir
 
     started = time.perf_counter()
     with typer.progressbar(length=1, label=f"generating {rows:,} rows") as bar:
@@ -64,10 +72,10 @@ def run(
     home: HomeOption = None,
 ) -> None:
     """Run the whole pipeline for one snapshot date (sample data is generated if nothing has landed)."""
+    settings = settings_from(config, home)  # a config error answers before the pipeline's libraries load
+    guard(settings, "run")
     from dq_project.sources.ingest import discover
 
-    settings = settings_from(config, home)
-    guard(settings, "run")
     day = parse_date(date)
     if not discover(settings):
         generate_snapshot = _sample_generator(f"landing folder {settings.landing_dir} is empty")
@@ -95,19 +103,22 @@ def _run_one(
     # A missing or wrong key, or a damaged file, stops here (main() explains it), not inside an asset.
     connect_warehouse(settings).close()
     warehouse = WarehouseResource(config_path=str(config) if config else None, home=str(settings.home))
-    typer.echo(f"running the pipeline for {day} (warehouse {settings.warehouse_path})")
+    console.say(f"running the pipeline for {day} (warehouse {settings.warehouse_path})")
     started = time.perf_counter()
-    result = run_daily(
-        warehouse,
-        day,
-        instance=local_instance(settings.dagster_home),
-        retrain=retrain,
-        full_recompute=full,
-        log_level="WARNING" if quiet else "INFO",
-    )
+    instance = local_instance(settings.dagster_home)
+    with console.Progress(instance, f"running {day}"):
+        result = run_daily(
+            warehouse,
+            day,
+            instance=instance,
+            retrain=retrain,
+            full_recompute=full,
+            log_level=console.dagster_log_level(),
+        )
     elapsed = time.perf_counter() - started
+    console.report_run(instance, result.run_id)
     if not result.success:
-        typer.secho(f"{day}: run failed after {elapsed:.0f}s; see the Dagster event log", fg="red", err=True)
+        typer.secho(f"{day}: run failed after {elapsed:.0f}s", fg="red", err=True)
         _explain_failure(result, settings.home)
         return False
     _print_summary(settings, day, elapsed)
@@ -123,14 +134,22 @@ def _explain_failure(result, home: Path) -> None:
         if error is None:
             continue
         text = error.to_string()
-        typer.secho(f"  {event.step_key} failed: {text.strip().splitlines()[0][:300]}", fg="red", err=True)
+        typer.secho(f"  failing step: {event.step_key}: {console.error_line(error)}", fg="red", err=True)
         explained = explain_text(text, home)
-        if explained:
-            typer.secho(f"  {explained[0]}", fg="red", err=True)
+        rerun = f"fix the cause above and run `dq run --date {_partition(result)}` again"
+        todo = explained[0] if explained else f"{rerun}; `dq ui` shows the run's full event log"
+        typer.secho(f"  to do: {todo}", err=True)
         return
 
 
+def _partition(result) -> str:
+    tags = getattr(getattr(result, "dagster_run", None), "tags", None) or {}
+    return tags.get("dagster/partition", "<date>")
+
+
 def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
+    import polars as pl
+
     from dq_project.sources.file_quarantine import issues_of_date
     from dq_project.warehouse.resource import connect_warehouse
     from dq_project.warehouse.sql import query_sql
@@ -150,10 +169,10 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
         & (pl.col("scope") == "overall")
         & pl.col("kind").is_in(["dimension", "score"])
     )
-    typer.echo(f"\nrun finished in {elapsed:.0f}s")
+    console.say(f"run finished in {elapsed:.0f}s; quality of the customer base as of {day}:")
     for row in today.iter_rows(named=True):
-        typer.echo(f"  {row['dimension']:<14} {row['measure'] * 100:6.1f}%")
-    typer.echo(f"  {records:,} current records -> {golden:,} golden records ({merged:,} merged entities)")
+        console.say(f"  {row['dimension']:<14} {row['measure'] * 100:6.1f}%")
+    console.say(f"  {records:,} current records -> {golden:,} golden records ({merged:,} merged entities)")
     if held:
         typer.secho(
             f"  {len(held)} file(s) quarantined, not loaded (`dq quarantine list --date {day}`):", fg="yellow"
@@ -161,7 +180,7 @@ def _print_summary(settings: Settings, day: dt.date, elapsed: float) -> None:
         for entry in held:
             typer.echo(f"    {entry['source']}/{entry['file_name']} [{entry['kind']}]: {entry['reason']}")
     for source, file_name, _kind, _reference, message in warnings:
-        typer.secho(f"  warning: {source}/{file_name}: {message}", fg="yellow")
+        console.warn(f"{source}/{file_name}: {message}")
     typer.echo(f"audit report: {settings.reports_dir / day.isoformat() / 'audit.html'}")
 
 
@@ -174,6 +193,7 @@ def ingest(
     home: HomeOption = None,
 ) -> None:
     """Land files for a source (copied into its landing folder), load them into raw, run their dates."""
+    from dq_project.settings import SettingsError
     from dq_project.sources.file_quarantine import shown
     from dq_project.sources.ingest import land, load_file
     from dq_project.warehouse.resource import connect_warehouse

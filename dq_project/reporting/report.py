@@ -11,27 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import duckdb
-import jinja2
 import polars as pl
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal, format_percent
 
 from dq_project.reporting.charts import Chart, line_chart, sparkline
+from dq_project.reporting.explain import explanations
+from dq_project.reporting.index import index_context
+from dq_project.reporting.locale import locale_labels, template_environment
+from dq_project.reporting.oplog import readable_log
 from dq_project.settings import Settings
 from dq_project.sources.file_quarantine import issues_of_date
 from dq_project.stewardship.decisions import REVIEW_FIELDS, review_list
 from dq_project.warehouse.sql import query_sql
 
-# reports/ at the top of the repository, installed as the package dq_project.reportfiles (pyproject.toml).
-TEMPLATES_DIR = resources.files("dq_project.reportfiles")
 DIMENSIONS = ("completeness", "validity", "consistency", "uniqueness", "timeliness", "quality_score")
 COUNTS = (
     "records",
@@ -51,54 +46,6 @@ class Headline:
     change: float | None
 
 
-@cache
-def locale_labels(locale: str) -> dict[str, str]:
-    """The report's words in one locale (reports/locales/<locale>.toml)."""
-    return tomllib.loads((TEMPLATES_DIR / "locales" / f"{locale}.toml").read_text(encoding="utf-8"))
-
-
-def template_environment(locale: str = "en") -> jinja2.Environment:
-    """Jinja2 with autoescape, StrictUndefined and the locale's number and date filters."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters.update(locale_filters(locale))
-    return env
-
-
-def locale_filters(locale: str) -> dict[str, Callable]:
-    """pct (95.3%), signed_pct (+1.2 pt), thousands (1,234), date and datetime, for one locale."""
-    babel_locale = locale.replace("-", "_")
-    points = locale_labels(locale)["percentage_points"]
-
-    def signed_pct(value: float | None) -> str:
-        if value is None:
-            return ""
-        return f"{format_decimal(value * 100, '+#,##0.0;-#,##0.0', locale=babel_locale)} {points}"
-
-    def date(value: dt.date | str | None) -> str:
-        if value is None:
-            return "–"
-        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-        return format_date(day, "medium", locale=babel_locale)
-
-    def datetime(value: dt.datetime | None) -> str:
-        if value is None:
-            return "–"
-        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-        return format_datetime(moment, "medium", tzinfo=dt.UTC, locale=babel_locale) + " UTC"
-
-    return {
-        "pct": lambda v: "–" if v is None else format_percent(v, "#,##0.0%", locale=babel_locale),
-        "signed_pct": signed_pct,
-        "thousands": lambda v: "–" if v is None else format_decimal(int(v), "#,##0", locale=babel_locale),
-        "date": date,
-        "datetime": datetime,
-    }
-
-
 def headlines(kpis: pl.DataFrame, snapshot_date: dt.date, scope: str = "overall") -> list[Headline]:
     """Each dimension's measure on the date and its change since the previous date with KPIs."""
     scoped = kpis.filter(pl.col("scope") == scope)
@@ -114,10 +61,12 @@ def headlines(kpis: pl.DataFrame, snapshot_date: dt.date, scope: str = "overall"
 
 
 def trend_charts(kpis: pl.DataFrame, labels: dict[str, str]) -> list[Chart]:
-    """Per dimension: the overall KPI and each source's, over all dates."""
+    """Per dimension: the overall KPI and each source's, over all dates; series named in the locale."""
     scoped = kpis.filter((pl.col("scope") == "overall") | pl.col("scope").str.starts_with("source:"))
+    names = {s: s.removeprefix("source:") for s in scoped["scope"].unique().to_list()}
+    names["overall"] = labels["overall"]
     return [
-        line_chart(scoped.filter(pl.col("dimension") == d), labels[d])
+        line_chart(scoped.filter(pl.col("dimension") == d), labels[d], names=names)
         for d in DIMENSIONS
         if scoped.filter(pl.col("dimension") == d).height
     ]
@@ -174,11 +123,14 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
     ).pl()
     trends = query_sql(con, "quality/select_rule_trends", snapshot_date=day).pl()
     drops = kpi_drops(con, settings, snapshot_date)
+    review = review_list(con, snapshot_date, 25, mask=settings.report.mask_pii)
     return {
         "snapshot_date": day,
         "generated_at": dt.datetime.now(dt.UTC),
         "masked": settings.report.mask_pii,
         "headlines": headlines(kpis, snapshot_date),
+        "load_headlines": headlines(kpis, snapshot_date, scope="load"),
+        "load_records": next((r["measure"] for r in today.to_dicts() if r["dimension"] == "load_records"), 0),
         "counts": {r["dimension"]: r["measure"] for r in today.to_dicts() if r["dimension"] in COUNTS},
         "charts": trend_charts(kpis, labels),
         "history_days": kpis["snapshot_date"].n_unique(),
@@ -189,9 +141,12 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot_date: dt
         "changes": query_sql(con, "quality/select_failure_changes", snapshot_date=day).pl().to_dicts(),
         "owners": scorecards(kpis, snapshot_date, "owner:"),
         "sources": scorecards(kpis, snapshot_date, "source:"),
-        "review": review_list(con, snapshot_date, 25, mask=settings.report.mask_pii).to_dicts(),
+        "review": review.to_dicts(),
+        "explanations": explanations(con, settings.models_dir, day, review, labels),
         "review_reasons": dict(query_sql(con, "matching/select_review_reasons", as_of_date=day).fetchall()),
-        "audit_log": query_sql(con, "audit/select_log", snapshot_date=day, limit=30).pl().to_dicts(),
+        "audit_log": readable_log(
+            query_sql(con, "audit/select_log", snapshot_date=day, limit=30).pl().to_dicts(), labels
+        ),
         "merged": query_sql(con, "matching/select_merged_this_run", as_of_date=day, limit=50).pl().to_dicts(),
         "id_changes": query_sql(con, "matching/select_id_changes", as_of_date=day, limit=50).pl().to_dicts(),
         "loads": query_sql(con, "raw/select_partition_loads", snapshot_date=day).pl().to_dicts(),
@@ -278,7 +233,19 @@ def render_report(
         **context,
     )
     out.write_text(html, encoding="utf-8")
-    reports = sorted((p.parent.name for p in reports_dir.glob("*/audit.html")), reverse=True)
-    index = env.get_template("index.html.j2").render(t=labels, locale=settings.report.locale, reports=reports)
-    (reports_dir / "index.html").write_text(index, encoding="utf-8")
+    render_index(con, settings, reports_dir)
     return out
+
+
+def render_index(con: duckdb.DuckDBPyConnection, settings: Settings, reports_dir: Path) -> Path:
+    """Write <reports_dir>/index.html: KPI trends over every date, the latest alerts, every report."""
+    labels = locale_labels(settings.report.locale)
+    context = index_context(con, reports_dir, labels, lambda day: kpi_drops(con, settings, day))
+    html = (
+        template_environment(settings.report.locale)
+        .get_template("index.html.j2")
+        .render(t=labels, locale=settings.report.locale, **context)
+    )
+    path = reports_dir / "index.html"
+    path.write_text(html, encoding="utf-8")
+    return path

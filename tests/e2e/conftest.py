@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -33,3 +34,34 @@ def report_history(tmp_path_factory: pytest.TempPathFactory) -> ReportHistory:
         generate(300, seed, home / "landing", day)
         assert run_daily(warehouse, day, instance=instance, log_level="WARNING").success
     return ReportHistory(warehouse, warehouse.settings(), REPORT_DAYS)
+
+
+@dataclass(frozen=True)
+class LocaleReports:
+    """The last day's report and the index rendered in one locale, into a home of their own."""
+
+    locale: str
+    report: Path
+    index: Path
+
+
+@pytest.fixture(scope="session")
+def zh_reports(report_history: ReportHistory, tmp_path_factory: pytest.TempPathFactory) -> LocaleReports:
+    """Every day's report in zh-CN (the models linked in, so the review explanations are drawn)."""
+    import duckdb
+
+    from dq_project.reporting.report import render_report
+    from dq_project.settings import ReportSettings
+
+    home = tmp_path_factory.mktemp("zh") / "home"
+    home.mkdir()
+    (home / "models").symlink_to(report_history.settings.models_dir)
+    settings = report_history.settings.model_copy(
+        update={"home": home, "report": ReportSettings(locale="zh-CN")}
+    )
+    con = duckdb.connect(str(report_history.settings.warehouse_path), read_only=True)
+    try:
+        report = [render_report(con, settings, day) for day in report_history.days][-1]
+    finally:
+        con.close()
+    return LocaleReports("zh-CN", report, home / "reports" / "index.html")

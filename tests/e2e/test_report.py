@@ -9,7 +9,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from dq_project.reporting.report import locale_filters, render_report
+from dq_project.reporting.locale import locale_filters
+from dq_project.reporting.report import render_report
 from dq_project.settings import ReportSettings
 
 pytestmark = pytest.mark.e2e

@@ -62,7 +62,7 @@ def test_the_wheel_carries_its_files_and_runs_outside_the_checkout(installed: Pa
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DQ_", "DAGSTER_"))}
     probe = (
-        "import dq_project, dq_project.warehouse.sql as s, dq_project.reporting.report as r; "
+        "import dq_project, dq_project.warehouse.sql as s, dq_project.reporting.locale as r; "
         "from dq_project.settings import config_path; "
         "print(dq_project.__file__); print(s.SQL_DIR); print(r.TEMPLATES_DIR); print(config_path())"
     )
