@@ -18,12 +18,16 @@ than in locks around it:
   them share one concurrency pool, limited to 1 in the instance's dagster.yaml (dq_project.runner).
 """
 
+import contextlib
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import dagster as dg
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from dq_project.warehouse.resource import WarehouseResource
 
 PARTITIONS_START = "2020-01-01"
 
@@ -77,20 +81,24 @@ def range_metadata(by_date: dict[str, dict]) -> dict:
     return metadata
 
 
-def each_date(context: dg.AssetExecutionContext, body: Callable[[str], T]) -> dict[str, T]:
+def each_date(
+    context: dg.AssetExecutionContext, warehouse: "WarehouseResource", body: Callable[[str], T]
+) -> dict[str, T]:
     """`body(date)` for every date of the run, in date order; {date: what it returned}.
 
     A date that fails stops the asset there: later dates are not processed (they would build on
-    it). In a range run the error is annotated with the date, so the failure names it."""
+    it). In a range run the error is annotated with the date, so the failure names it, and the
+    dates share one warehouse connection (`WarehouseResource.sharing`)."""
     dates = snapshot_dates(context)
     done: dict[str, T] = {}
-    for day in dates:
-        try:
-            done[day] = body(day)
-        except Exception as exc:
-            if len(dates) > 1:
-                exc.add_note(f"snapshot date {day} failed; later dates of the run were not processed")
-            raise
+    with warehouse.sharing() if len(dates) > 1 else contextlib.nullcontext():
+        for day in dates:
+            try:
+                done[day] = body(day)
+            except Exception as exc:
+                if len(dates) > 1:
+                    exc.add_note(f"snapshot date {day} failed; later dates of the run were not processed")
+                raise
     return done
 
 

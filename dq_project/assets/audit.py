@@ -69,7 +69,7 @@ def kpi_history_for_date(
 )
 def kpi_history(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Quality KPIs of the snapshot (grain: snapshot_date x scope x metric)."""
-    by_date = each_date(context, lambda day: kpi_history_for_date(context, warehouse, day))
+    by_date = each_date(context, warehouse, lambda day: kpi_history_for_date(context, warehouse, day))
     yield dg.MaterializeResult(metadata=range_metadata({d: m for d, (m, _) in by_date.items()}))
     yield from range_checks({d: checks for d, (_, checks) in by_date.items()})
 
@@ -101,5 +101,5 @@ def report_for_date(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 )
 def report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The HTML audit report of the snapshot: <home>/reports/<date>/audit.html (+ index.html)."""
-    by_date = each_date(context, lambda day: report_for_date(context, warehouse, day))
+    by_date = each_date(context, warehouse, lambda day: report_for_date(context, warehouse, day))
     return dg.MaterializeResult(metadata=range_metadata(by_date))

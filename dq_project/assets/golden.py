@@ -78,7 +78,7 @@ def golden_customers(
     that can have changed since are rebuilt (the others keep their stored rows), unless the run
     asks for a full rebuild (`dq run --full`).
     """
-    by_date = each_date(context, lambda day: golden_customers_for_date(warehouse, config, day))
+    by_date = each_date(context, warehouse, lambda day: golden_customers_for_date(warehouse, config, day))
     yield dg.MaterializeResult(
         asset_key=GOLDEN_CUSTOMERS, metadata=range_metadata({d: m[0] for d, m in by_date.items()})
     )

@@ -132,6 +132,7 @@ def entity_resolution(
     # A range retrains (or fully re-links) on its first date only: later dates reuse those models.
     by_date = each_date(
         context,
+        warehouse,
         lambda day: entity_resolution_for_date(
             context, warehouse, config if day == first else MatchingRunConfig(), day
         ),

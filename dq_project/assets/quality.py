@@ -112,7 +112,9 @@ def rule_results_for_date(
     configured = {rule.id for rule in rules}
     for rule_id in sorted(declared - configured):
         checks.append(
-            dg.AssetCheckResult(asset_key=RULE_RESULTS, check_name=rule_id, passed=True, metadata={"disabled": True})
+            dg.AssetCheckResult(
+                asset_key=RULE_RESULTS, check_name=rule_id, passed=True, metadata={"disabled": True}
+            )
         )
     return metadata, {"dagster/row_count": failures.height}, checks
 
@@ -157,7 +159,7 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
 
     A range run validates every date and reports each check once (Dagster takes one result per
     check per run): failed if it failed on any date, with the dates (see `range_check`)."""
-    by_date = each_date(context, lambda day: rule_results_for_date(context, warehouse, day))
+    by_date = each_date(context, warehouse, lambda day: rule_results_for_date(context, warehouse, day))
     yield dg.MaterializeResult(
         asset_key=RULE_RESULTS, metadata=range_metadata({d: m[0] for d, m in by_date.items()})
     )

@@ -78,7 +78,7 @@ def customer_rows_for_date(
 )
 def customer_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Load the partition's landed files (grain: one row per input row; key: load_id, row_number)."""
-    by_date = each_date(context, lambda day: customer_rows_for_date(context, warehouse, day))
+    by_date = each_date(context, warehouse, lambda day: customer_rows_for_date(context, warehouse, day))
     yield dg.MaterializeResult(
         asset_key=CUSTOMER_ROWS, metadata=range_metadata({d: m[0] for d, m in by_date.items()})
     )

@@ -62,5 +62,5 @@ def customers_for_date(warehouse: WarehouseResource, day: str) -> dict:
 )
 def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Canonical, normalized customers (grain: one row per raw row; key: snapshot_date, record_key)."""
-    by_date = each_date(context, lambda day: customers_for_date(warehouse, day))
+    by_date = each_date(context, warehouse, lambda day: customers_for_date(warehouse, day))
     return dg.MaterializeResult(metadata=range_metadata(by_date))

@@ -166,7 +166,9 @@ def _failed_date(result, first: dt.date, last: dt.date) -> dt.date:
         for day in check.metadata.get("dates_failed", dg.MetadataValue.json([])).value
     ]
     for event in result.get_step_failure_events():
-        found = re.search(r"snapshot date (\d{4}-\d\d-\d\d) failed", event.event_specific_data.error.to_string())
+        found = re.search(
+            r"snapshot date (\d{4}-\d\d-\d\d) failed", event.event_specific_data.error.to_string()
+        )
         dates += [found.group(1)] if found else []
     return min((dt.date.fromisoformat(d) for d in dates), default=first)
 

@@ -50,15 +50,18 @@ def test_bulk_import_then_backfill(home: Path, settings: Settings, tmp_path: Pat
     assert reports == [day.isoformat() for day in DAYS]
 
 
+TABLES = {
+    "golden": "select as_of_date, golden_id, name from golden.customers order by all",
+    "clusters": "select as_of_date, record_key, golden_id from matching.clusters order by all",
+    "rules": "select snapshot_date, rule_id, failed from quality.rule_results order by all",
+    "linked": "select as_of_date, previous_date from matching.runs order by rowid",
+}
+
+
 def _tables(settings: Settings) -> dict[str, list]:
     con = connect_warehouse(settings, read_only=True)
     try:
-        return {
-            "golden": con.sql("select as_of_date, golden_id, name from golden.customers order by all").fetchall(),
-            "clusters": con.sql("select as_of_date, record_key, golden_id from matching.clusters order by all").fetchall(),
-            "rules": con.sql("select snapshot_date, rule_id, failed from quality.rule_results order by all").fetchall(),
-            "linked": con.sql("select as_of_date, previous_date from matching.runs order by rowid").fetchall(),
-        }  # fmt: skip
+        return {name: con.sql(sql).fetchall() for name, sql in TABLES.items()}
     finally:
         con.close()
 
@@ -92,7 +95,8 @@ def test_a_failed_date_stops_the_later_ones_and_says_which(
     # would be a second load of the date, which keeps the first).
     relaxed = tmp_path / "relaxed.toml"
     relaxed.write_text(
-        (PROJECT_ROOT / "dq.toml").read_text(encoding="utf-8") + '\n[rules.record_key_unique]\nseverity = "WARN"\n',
+        (PROJECT_ROOT / "dq.toml").read_text(encoding="utf-8")
+        + '\n[rules.record_key_unique]\nseverity = "WARN"\n',
         encoding="utf-8",
     )
     common = ["--config", str(relaxed), "--home", str(home)]
@@ -105,4 +109,6 @@ def test_a_failed_date_stops_the_later_ones_and_says_which(
     again = cli.invoke(app, ["backfill", *span, *common])
     assert again.exit_code == 0, again.output
     rerun = _tables(settings)
-    assert {k: v for k, v in rerun.items() if k != "linked"} == {k: v for k, v in done.items() if k != "linked"}
+    assert {k: v for k, v in rerun.items() if k != "linked"} == {
+        k: v for k, v in done.items() if k != "linked"
+    }

@@ -42,7 +42,8 @@ def _land(home: Path, exports: Path) -> None:
 STATE = {
     "clusters": "select as_of_date, record_key, golden_id from matching.clusters order by all",
     "golden": "select as_of_date, golden_id, name, mobile from golden.customers order by all",
-    "rules": "select snapshot_date, rule_id, evaluated, failed, passed from quality.rule_results order by all",
+    "rules": "select snapshot_date, rule_id, evaluated, failed, passed from quality.rule_results "
+    "order by all",
     "kpis": "select snapshot_date, scope, dimension, round(measure, 9) from quality.kpi_history order by all",
     "staged": "select snapshot_date, count(*) from staging.customers group by all order by all",
     # in the order linkage ran: each date after the one before, and linked from it
