@@ -5,6 +5,7 @@ python -m bench pipeline --rows 20000
 python -m bench linkage --rows 20000       (FEBRL3, FEBRL4, fake_1000, the generator; dq beside plain Splink)
 python -m bench matching_speed --rows 100000   (not part of `all`: 1M rows take ~20 minutes)
 python -m bench golden_speed --rows 200000     (not part of `all`)
+python -m bench backfill --dates 30 --rows 60000   (not part of `all`; `dq backfill` over daily files)
 python -m bench validation_corpus              (rule flags on the export corpus, each listed)
 """
 
@@ -21,6 +22,7 @@ import polars as pl
 from dq_generator import generate
 
 from bench import (
+    backfill,
     encryption,
     golden_speed,
     ingest,
@@ -86,6 +88,7 @@ def main() -> None:
             "encryption",
             "matching_speed",
             "golden_speed",
+            "backfill",
             "source_check",
             "validation_corpus",
             "all",
@@ -94,6 +97,7 @@ def main() -> None:
         default="all",
     )
     parser.add_argument("--rows", type=int, default=None)
+    parser.add_argument("--dates", type=int, default=30, help="backfill only: daily snapshots to land")
     parser.add_argument(
         "--workdir", type=Path, default=None, help="keep files here (default: a temporary folder)"
     )
@@ -129,6 +133,8 @@ def main() -> None:
             source_check.main(args.folder)
         if args.what in ("validation_corpus", "all"):
             validation_corpus.main()
+        if args.what == "backfill":
+            backfill.main(args.dates, args.rows or 60_000, (args.workdir or Path(tmp)) / "b")
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 

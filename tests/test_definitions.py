@@ -108,3 +108,20 @@ def test_result_deciding_assets_carry_a_code_version() -> None:
         "golden/customers",
         "golden/provenance",
     }
+
+
+def test_cli_runs_launch_the_job_of_the_one_definitions() -> None:
+    """`dq run` / `dq backfill` run `daily_pipeline` of `defs` (the job the UI shows), configured
+    by run config as the launchpad would, not a second Definitions bound to their warehouse."""
+    from dq_project.runner import pipeline_job, run_config
+    from dq_project.warehouse.resource import WarehouseResource
+
+    assert pipeline_job() is defs.get_job_def("daily_pipeline")
+    config = run_config(WarehouseResource(config_path="c.toml", home="/h"), retrain=True)
+    resolved = dg.validate_run_config(pipeline_job(), config)
+    assert resolved["resources"]["warehouse"]["config"] == {
+        "config_path": "c.toml",
+        "home": "/h",
+        "run_lock_wait_seconds": 1800.0,
+    }
+    assert resolved["ops"]["entity_resolution"]["config"] == {"retrain": True, "full_recompute": False}

@@ -4,7 +4,14 @@ import dagster as dg
 
 from dq_project.assets.keys import CLUSTERS, GOLDEN_CUSTOMERS, PROVENANCE
 from dq_project.golden.survivorship import build_golden_incrementally, survivorship_rules
-from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, previous_partition
+from dq_project.partitions import (
+    CODE_VERSIONS,
+    OWNERS,
+    declaration,
+    each_date,
+    previous_partition,
+    range_metadata,
+)
 from dq_project.stewardship.decisions import ensure_tables
 from dq_project.warehouse.resource import WarehouseResource
 from dq_project.warehouse.sql import query_sql
@@ -13,6 +20,28 @@ from dq_project.warehouse.sql import query_sql
 class GoldenRunConfig(dg.Config):
     full_rebuild: bool = False
     """Rebuild every golden record of the date instead of only the entities that can have changed."""
+
+
+def golden_customers_for_date(
+    warehouse: WarehouseResource, config: GoldenRunConfig, as_of: str
+) -> tuple[dict, dict]:
+    """Build one date's golden records; the metadata of golden.customers and golden.provenance."""
+    settings = warehouse.settings()
+    rules = survivorship_rules(settings.golden.survivorship)
+    with warehouse.connect() as con:
+        ensure_tables(con)
+        mode, rebuilt = build_golden_incrementally(con, settings, as_of, full=config.full_rebuild)
+        ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
+    return (
+        {
+            "dagster/row_count": golden,
+            "source_records": records,
+            "merged_entities": merged,
+            "mode": mode,
+            "entities_rebuilt": golden if rebuilt is None else rebuilt,
+        },
+        {"golden_records": golden, "survivorship": dict(rules.iter_rows())},
+    )
 
 
 @dg.multi_asset(
@@ -49,24 +78,10 @@ def golden_customers(
     that can have changed since are rebuilt (the others keep their stored rows), unless the run
     asks for a full rebuild (`dq run --full`).
     """
-    settings = warehouse.settings()
-    as_of = context.partition_key
-    rules = survivorship_rules(settings.golden.survivorship)
-    with warehouse.connect() as con:
-        ensure_tables(con)
-        mode, rebuilt = build_golden_incrementally(con, settings, as_of, full=config.full_rebuild)
-        ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
+    by_date = each_date(context, warehouse, lambda day: golden_customers_for_date(warehouse, config, day))
     yield dg.MaterializeResult(
-        asset_key=GOLDEN_CUSTOMERS,
-        metadata={
-            "dagster/row_count": golden,
-            "source_records": records,
-            "merged_entities": merged,
-            "mode": mode,
-            "entities_rebuilt": golden if rebuilt is None else rebuilt,
-        },
+        asset_key=GOLDEN_CUSTOMERS, metadata=range_metadata({d: m[0] for d, m in by_date.items()})
     )
     yield dg.MaterializeResult(
-        asset_key=PROVENANCE,
-        metadata={"golden_records": golden, "survivorship": dict(rules.iter_rows())},
+        asset_key=PROVENANCE, metadata=range_metadata({d: m[1] for d, m in by_date.items()})
     )

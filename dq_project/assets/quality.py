@@ -15,7 +15,7 @@ import polars as pl
 
 from dq_project.assets.keys import RULE_FAILURES, RULE_RESULTS, STAGED_CUSTOMERS
 from dq_project.expectations import Rule, all_rule_ids, build_suite, load_rules, run_rules
-from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, each_date, range_checks, range_metadata
 from dq_project.settings import Settings
 from dq_project.warehouse.resource import WarehouseResource
 from dq_project.warehouse.sql import query_sql, run_sql
@@ -64,6 +64,61 @@ def _with_row_locator(staged: pl.DataFrame) -> pl.DataFrame:
     return staged.with_columns(pl.coalesce("record_key", locator).alias("record_key"))
 
 
+def rule_results_for_date(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, snapshot_date: str
+) -> tuple[dict, dict, list[dg.AssetCheckResult]]:
+    """Validate one date: the metadata of quality.rule_results and rule_failures, and its checks."""
+    settings = warehouse.settings()
+    checks: list[dg.AssetCheckResult] = []
+    rules = configured_rules(settings)
+    with warehouse.connect() as con:
+        staged = _with_row_locator(
+            query_sql(con, "staging/select_customers_partition", snapshot_date=snapshot_date).pl()
+        )
+        run = run_rules(staged, rules, dt.date.fromisoformat(snapshot_date))
+        keys = staged.select("record_key", "source", "source_record_id").unique("record_key", keep="first")
+        failures = run.failures.join(
+            run.results.select("rule_id", "severity"), on="rule_id", how="left"
+        ).join(keys, on="record_key", how="left")
+        con.begin()
+        run_sql(con, "quality/delete_rule_results_partition", snapshot_date=snapshot_date)
+        con.register("rule_results_frame", run.results.to_arrow())
+        con.register("rule_failures_frame", failures.to_arrow())
+        run_sql(con, "quality/insert_rule_results", snapshot_date=snapshot_date, run_id=context.run_id)
+        con.unregister("rule_results_frame")
+        con.unregister("rule_failures_frame")
+        con.commit()
+    failed_rules = run.results.filter(~pl.col("passed"))["rule_id"].to_list()
+    metadata = {"dagster/row_count": run.results.height, "rules_failed": failed_rules}
+    if settings.validation.data_docs and run.validation is not None:
+        from dq_project.expectations.datadocs import write_data_docs  # imports GX's renderers
+
+        page = write_data_docs(
+            run.validation,
+            build_suite(rules),
+            settings.reports_dir / snapshot_date / DATA_DOCS_DIR,
+            mask_pii=settings.report.mask_pii,
+        )
+        metadata["data_docs"] = dg.MetadataValue.path(str(page))
+    declared = set(all_rule_ids())
+    for row in run.results.iter_rows(named=True):
+        if row["rule_id"] in declared:
+            samples = failures.filter(pl.col("rule_id") == row["rule_id"]).head(
+                settings.report.failure_samples
+            )
+            checks.append(_check_result(row, samples["value_masked"].cast(pl.String).to_list()))
+    promoted = pl.col("rule_id").is_in(list(BLOCKING_RULES)).not_() & (pl.col("severity") == "ERROR")
+    checks.append(_additional_check(run.results.filter(~pl.col("rule_id").is_in(list(declared)) | promoted)))
+    configured = {rule.id for rule in rules}
+    for rule_id in sorted(declared - configured):
+        checks.append(
+            dg.AssetCheckResult(
+                asset_key=RULE_RESULTS, check_name=rule_id, passed=True, metadata={"disabled": True}
+            )
+        )
+    return metadata, {"dagster/row_count": failures.height}, checks
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -100,55 +155,18 @@ def _with_row_locator(staged: pl.DataFrame) -> pl.DataFrame:
     **declaration(),
 )
 def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Run the rule suite on the staged partition (grain: snapshot_date x rule; failures x record)."""
-    settings = warehouse.settings()
-    snapshot_date = context.partition_key
-    rules = configured_rules(settings)
-    with warehouse.connect() as con:
-        staged = _with_row_locator(
-            query_sql(con, "staging/select_customers_partition", snapshot_date=snapshot_date).pl()
-        )
-        run = run_rules(staged, rules, dt.date.fromisoformat(snapshot_date))
-        keys = staged.select("record_key", "source", "source_record_id").unique("record_key", keep="first")
-        failures = run.failures.join(
-            run.results.select("rule_id", "severity"), on="rule_id", how="left"
-        ).join(keys, on="record_key", how="left")
-        con.begin()
-        run_sql(con, "quality/delete_rule_results_partition", snapshot_date=snapshot_date)
-        con.register("rule_results_frame", run.results.to_arrow())
-        con.register("rule_failures_frame", failures.to_arrow())
-        run_sql(con, "quality/insert_rule_results", snapshot_date=snapshot_date, run_id=context.run_id)
-        con.unregister("rule_results_frame")
-        con.unregister("rule_failures_frame")
-        con.commit()
-    failed_rules = run.results.filter(~pl.col("passed"))["rule_id"].to_list()
-    metadata = {"dagster/row_count": run.results.height, "rules_failed": failed_rules}
-    if settings.validation.data_docs and run.validation is not None:
-        from dq_project.expectations.datadocs import write_data_docs  # imports GX's renderers
+    """Run the rule suite on the staged partition (grain: snapshot_date x rule; failures x record).
 
-        page = write_data_docs(
-            run.validation,
-            build_suite(rules),
-            settings.reports_dir / snapshot_date / DATA_DOCS_DIR,
-            mask_pii=settings.report.mask_pii,
-        )
-        metadata["data_docs"] = dg.MetadataValue.path(str(page))
-    yield dg.MaterializeResult(asset_key=RULE_RESULTS, metadata=metadata)
-    yield dg.MaterializeResult(asset_key=RULE_FAILURES, metadata={"dagster/row_count": failures.height})
-    declared = set(all_rule_ids())
-    for row in run.results.iter_rows(named=True):
-        if row["rule_id"] in declared:
-            samples = failures.filter(pl.col("rule_id") == row["rule_id"]).head(
-                settings.report.failure_samples
-            )
-            yield _check_result(row, samples["value_masked"].cast(pl.String).to_list())
-    promoted = pl.col("rule_id").is_in(list(BLOCKING_RULES)).not_() & (pl.col("severity") == "ERROR")
-    yield _additional_check(run.results.filter(~pl.col("rule_id").is_in(list(declared)) | promoted))
-    configured = {rule.id for rule in rules}
-    for rule_id in sorted(declared - configured):
-        yield dg.AssetCheckResult(
-            asset_key=RULE_RESULTS, check_name=rule_id, passed=True, metadata={"disabled": True}
-        )
+    A range run validates every date and reports each check once (Dagster takes one result per
+    check per run): failed if it failed on any date, with the dates (see `range_check`)."""
+    by_date = each_date(context, warehouse, lambda day: rule_results_for_date(context, warehouse, day))
+    yield dg.MaterializeResult(
+        asset_key=RULE_RESULTS, metadata=range_metadata({d: m[0] for d, m in by_date.items()})
+    )
+    yield dg.MaterializeResult(
+        asset_key=RULE_FAILURES, metadata=range_metadata({d: m[1] for d, m in by_date.items()})
+    )
+    yield from range_checks({day: checks for day, (_, _, checks) in by_date.items()})
 
 
 def _additional_check(results: pl.DataFrame) -> dg.AssetCheckResult:

@@ -5,34 +5,17 @@ import datetime as dt
 import dagster as dg
 
 from dq_project.assets.keys import CUSTOMER_ROWS, QUARANTINE
-from dq_project.partitions import OWNERS, declaration
+from dq_project.partitions import OWNERS, declaration, each_date, range_metadata
 from dq_project.sources.ingest import files_for_partition, load_file
 from dq_project.warehouse.resource import WarehouseResource
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            CUSTOMER_ROWS,
-            description="Every input row as received (JSON of text values).",
-            group_name="raw",
-            kinds={"duckdb", "python"},
-            owners=OWNERS,
-        ),
-        dg.AssetSpec(
-            QUARANTINE,
-            description="Rows that could not be read, with reason and raw text.",
-            group_name="raw",
-            kinds={"duckdb", "python"},
-            owners=OWNERS,
-        ),
-    ],
-    **declaration(),
-)
-def customer_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Load the partition's landed files (grain: one row per input row; key: load_id, row_number)."""
+def customer_rows_for_date(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, day: str
+) -> tuple[dict, dict]:
+    """Load one date's landed files; the metadata of raw.customer_rows and raw.quarantine."""
     settings = warehouse.settings()
-    snapshot_date = dt.date.fromisoformat(context.partition_key)
+    snapshot_date = dt.date.fromisoformat(day)
     files = files_for_partition(settings, snapshot_date)
     if not files:
         context.log.warning(f"no landed files for {snapshot_date} under {settings.landing_dir}")
@@ -63,13 +46,42 @@ def customer_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     quarantined = sum(o.rows_quarantined for o in outcomes)
     files_meta = {f"{o.file.source}/{o.file.path.name}": o.status for o in outcomes}
     held = sum(o.status in ("quarantined", "refused") for o in outcomes)
-    yield dg.MaterializeResult(
-        asset_key=CUSTOMER_ROWS,
-        metadata={
+    return (
+        {
             "dagster/row_count": loaded,
             "files": files_meta,
             "rows_quarantined": quarantined,
             "files_quarantined": held,
         },
+        {"dagster/row_count": quarantined},
     )
-    yield dg.MaterializeResult(asset_key=QUARANTINE, metadata={"dagster/row_count": quarantined})
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            CUSTOMER_ROWS,
+            description="Every input row as received (JSON of text values).",
+            group_name="raw",
+            kinds={"duckdb", "python"},
+            owners=OWNERS,
+        ),
+        dg.AssetSpec(
+            QUARANTINE,
+            description="Rows that could not be read, with reason and raw text.",
+            group_name="raw",
+            kinds={"duckdb", "python"},
+            owners=OWNERS,
+        ),
+    ],
+    **declaration(),
+)
+def customer_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Load the partition's landed files (grain: one row per input row; key: load_id, row_number)."""
+    by_date = each_date(context, warehouse, lambda day: customer_rows_for_date(context, warehouse, day))
+    yield dg.MaterializeResult(
+        asset_key=CUSTOMER_ROWS, metadata=range_metadata({d: m[0] for d, m in by_date.items()})
+    )
+    yield dg.MaterializeResult(
+        asset_key=QUARANTINE, metadata=range_metadata({d: m[1] for d, m in by_date.items()})
+    )

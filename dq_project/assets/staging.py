@@ -7,7 +7,7 @@ import polars as pl
 
 from dq_project.assets.keys import CUSTOMER_ROWS
 from dq_project.normalize import normalize_source_frame
-from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
+from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, each_date, range_metadata
 from dq_project.sources.mapping import to_canonical
 from dq_project.warehouse.resource import WarehouseResource
 from dq_project.warehouse.sql import query_sql, run_sql
@@ -15,21 +15,10 @@ from dq_project.warehouse.sql import query_sql, run_sql
 STATUS_FIELDS = ("mobile", "email", "id_number", "credit_code", "birth_date", "name")
 
 
-@dg.asset(
-    key=["staging", "customers"],
-    deps=[CUSTOMER_ROWS],
-    group_name="staging",
-    description="Raw rows mapped onto the canonical schema and normalized (mobile, email, IDs, "
-    "dates, names), each with a status and reason per field.",
-    kinds={"duckdb", "polars"},
-    owners=OWNERS,
-    code_version=CODE_VERSIONS["staging"],
-    **declaration(),
-)
-def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Canonical, normalized customers (grain: one row per raw row; key: snapshot_date, record_key)."""
+def customers_for_date(warehouse: WarehouseResource, day: str) -> dict:
+    """Stage one date's raw rows; its materialization metadata."""
     settings = warehouse.settings()
-    snapshot_date = dt.date.fromisoformat(context.partition_key)
+    snapshot_date = dt.date.fromisoformat(day)
     frames = []
     with warehouse.connect() as con:
         for source in settings.sources:
@@ -57,4 +46,21 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
         for field in STATUS_FIELDS:
             counts = staged_frame[f"{field}_status"].fill_null("null").value_counts().rows()
             metadata[f"{field}_status"] = {status: int(n) for status, n in counts}
-    return dg.MaterializeResult(metadata=metadata)
+    return metadata
+
+
+@dg.asset(
+    key=["staging", "customers"],
+    deps=[CUSTOMER_ROWS],
+    group_name="staging",
+    description="Raw rows mapped onto the canonical schema and normalized (mobile, email, IDs, "
+    "dates, names), each with a status and reason per field.",
+    kinds={"duckdb", "polars"},
+    owners=OWNERS,
+    code_version=CODE_VERSIONS["staging"],
+    **declaration(),
+)
+def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Canonical, normalized customers (grain: one row per raw row; key: snapshot_date, record_key)."""
+    by_date = each_date(context, warehouse, lambda day: customers_for_date(warehouse, day))
+    return dg.MaterializeResult(metadata=range_metadata(by_date))

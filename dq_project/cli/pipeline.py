@@ -97,32 +97,15 @@ def _run_one(
     quiet: bool = False,
 ) -> bool:
     """Run the pipeline for one date on the data home's Dagster instance; print the outcome."""
-    from dq_project.runner import local_instance, run_daily
-    from dq_project.warehouse.resource import WarehouseResource, connect_warehouse
+    return _launch(settings, config, day, day, retrain=retrain, full=full, quiet=quiet)
 
-    # A missing or wrong key, or a damaged file, stops here (main() explains it), not inside an asset.
-    connect_warehouse(settings).close()
-    warehouse = WarehouseResource(config_path=str(config) if config else None, home=str(settings.home))
-    console.say(f"running the pipeline for {day} (warehouse {settings.warehouse_path})")
-    started = time.perf_counter()
-    instance = local_instance(settings.dagster_home)
-    with console.Progress(instance, f"running {day}"):
-        result = run_daily(
-            warehouse,
-            day,
-            instance=instance,
-            retrain=retrain,
-            full_recompute=full,
-            log_level=console.dagster_log_level(),
-        )
-    elapsed = time.perf_counter() - started
-    console.report_run(instance, result.run_id)
-    if not result.success:
-        typer.secho(f"{day}: run failed after {elapsed:.0f}s", fg="red", err=True)
-        _explain_failure(result, settings.home)
-        return False
-    _print_summary(settings, day, elapsed)
-    return True
+
+def _launch(settings: Settings, config: Path | None, first: dt.date, last: dt.date, **options) -> bool:
+    """One run of the pipeline for first..last (dq_project.cli.launch), printed with this module's
+    summary and failure explanation."""
+    from dq_project.cli.launch import launch
+
+    return launch(settings, config, first, last, summary=_print_summary, explain=_explain_failure, **options)
 
 
 def _explain_failure(result, home: Path) -> None:
@@ -245,17 +228,11 @@ def backfill(
     config: ConfigOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Re-run every daily partition from --from to --to, in date order (after a bulk import)."""
+    """Re-run every daily partition from --from to --to, in date order, as one run (after a bulk import)."""
     settings = settings_from(config, home)
     guard(settings, "backfill")
     first, last = parse_date(start), parse_date(end)
     if last < first:
         raise typer.BadParameter(f"--to {last} is before --from {first}")
-    failed = []
-    for offset in range((last - first).days + 1):
-        day = first + dt.timedelta(days=offset)
-        if not _run_one(settings, config, day, retrain=retrain and offset == 0, quiet=True):
-            failed.append(day.isoformat())
-    if failed:
-        typer.secho(f"{len(failed)} partition(s) failed: {', '.join(failed)}", fg="red", err=True)
+    if not _launch(settings, config, first, last, retrain=retrain, quiet=True):
         raise typer.Exit(1)

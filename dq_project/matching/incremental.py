@@ -21,6 +21,7 @@ a full run: kept pairs keep the term-frequency adjustment of the day they were s
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -75,11 +76,20 @@ def fingerprint(model_dir: Path, settings: MatchingSettings) -> str:
         path = model_path(model_dir, customer_type)
         for part in (path, meta_path(path)):
             digest.update(customer_type.encode() + (part.read_bytes() if part.exists() else b"<none>"))
+    digest.update(_code_digest())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The syntax trees of the feature, comparison, derivation and model code, once per process
+    (the code a process runs does not change under it; a backfill asks once per date)."""
     modules = (features_module, names_module, places_module, text_module, model_module)
+    parts = []
     for module in (*modules, comparisons_module, derive_module, cannot_link_module):
         # the syntax tree: editing a comment or the layout changes no pair
-        digest.update(ast.dump(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))).encode())
-    return digest.hexdigest()
+        parts.append(ast.dump(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))).encode())
+    return b"".join(parts)
 
 
 def would_train(counts: dict[str, int], model_dir: Path, settings: MatchingSettings) -> bool:

@@ -6,6 +6,8 @@ in-memory DuckDB connection, so Splink's `__splink__*` tables never reach the wa
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import logging
 import math
@@ -35,7 +37,7 @@ from dq_project.matching.labels import (
     report_for,
     score_labelled_pairs,
 )
-from dq_project.matching.model_meta import load_derivation
+from dq_project.matching.model_meta import load_derivation, meta_path
 from dq_project.matching.thresholds import choose_thresholds
 from dq_project.settings import MatchingSettings
 
@@ -85,7 +87,26 @@ def _leading_key(rule: Rule) -> str:
 
 def saved_model(path: Path, customer_type: str) -> dict:
     """A saved model with the prediction blocking rules of its saved derivation (read back from
-    its metadata; a model saved before derivations existed blocks with legacy_derivation)."""
+    its metadata; a model saved before derivations existed blocks with legacy_derivation).
+
+    Read once per process while the model and its metadata files are unchanged (a backfill links
+    hundreds of dates with the same model); each caller gets its own copy."""
+    signature = tuple(_file_signature(p) for p in (path, meta_path(path)))
+    return copy.deepcopy(_read_saved_model(Path(path), customer_type, signature))
+
+
+def _file_signature(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = Path(path).stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _read_saved_model(path: Path, customer_type: str, signature: tuple) -> dict:
+    """`saved_model` uncached; `signature` (mtime and size of the model and its metadata) is part
+    of the cache key only, so a retrained model is read again."""
     model = json.loads(path.read_text(encoding="utf-8"))
     derivation = load_derivation(path, customer_type)
     rules = model_settings(customer_type, derivation).create_settings_dict("duckdb")

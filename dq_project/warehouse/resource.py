@@ -127,6 +127,7 @@ class WarehouseResource(dg.ConfigurableResource):
     run_lock_wait_seconds: float = 1800.0
     """How long a run waits for another run of the same data home to finish (warehouse.lock)."""
     _run_lock: tuple[Path, FileLock] | None = PrivateAttr(default=None)  # (data home, its held lock)
+    _shared: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)  # see `sharing`
 
     def settings(self) -> Settings:
         return load_settings(self.config_path, home=self.home)
@@ -155,7 +156,27 @@ class WarehouseResource(dg.ConfigurableResource):
             self._run_lock = None
 
     @contextmanager
+    def sharing(self) -> Iterator[None]:
+        """One connection for the block (an asset going through a range's dates): `connect()`
+        inside it hands out that connection instead of opening the file and creating its tables
+        again for every date (0.1 s each, 7 times a date); each `connect()` still ends in its
+        checkpoint."""
+        if self._shared is not None:
+            yield
+            return
+        self._shared = connect_warehouse(self.settings())
+        try:
+            yield
+        finally:
+            con, self._shared = self._shared, None
+            con.close()
+
+    @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._shared is not None and not read_only:
+            yield self._shared
+            self._shared.execute("checkpoint")  # as below: a full disk fails the date, not the close
+            return
         con = connect_warehouse(self.settings(), read_only=read_only)
         try:
             yield con

@@ -1,6 +1,7 @@
 """A backfill launched the way the UI launches one (an asset backfill run by Dagster's backfill
-daemon), over three dates requested out of order, gives the same clusters and golden IDs as
-`dq backfill`: the self-dependency of matching and golden records makes Dagster run them in order."""
+daemon), over three dates requested out of order, gives the same tables as `dq backfill`, and both
+the same as one run per date: with `BackfillPolicy.single_run()` Dagster launches the range as one
+run, and every asset goes through its dates in date order (dq_project.partitions.each_date)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from typer.testing import CliRunner
 from dq_project.assets.keys import CLUSTERS
 from dq_project.cli.app import app
 from dq_project.definitions import defs
+from dq_project.runner import RANGE_END, RANGE_START, run_daily
 from dq_project.settings import PROJECT_ROOT, load_settings
-from dq_project.warehouse.resource import connect_warehouse
+from dq_project.warehouse.resource import WarehouseResource, connect_warehouse
 
 DAYS = [dt.date(2026, 3, 1) + dt.timedelta(days=i) for i in range(3)]
 OUT_OF_ORDER = [DAYS[2].isoformat(), DAYS[0].isoformat(), DAYS[1].isoformat()]
@@ -37,16 +39,24 @@ def _land(home: Path, exports: Path) -> None:
     assert landed.exit_code == 0, landed.output
 
 
-def _state(home: Path) -> tuple[list, list]:
+STATE = {
+    "clusters": "select as_of_date, record_key, golden_id from matching.clusters order by all",
+    "golden": "select as_of_date, golden_id, name, mobile from golden.customers order by all",
+    "rules": "select snapshot_date, rule_id, evaluated, failed, passed from quality.rule_results "
+    "order by all",
+    "kpis": "select snapshot_date, scope, dimension, round(measure, 9) from quality.kpi_history order by all",
+    "staged": "select snapshot_date, count(*) from staging.customers group by all order by all",
+    # in the order linkage ran: each date after the one before, and linked from it
+    "linked": "select as_of_date, previous_date from matching.runs order by rowid",
+}
+
+
+def _state(home: Path) -> dict[str, list]:
     con = connect_warehouse(load_settings(CONFIG, home=home, env={}), read_only=True)
     try:
-        clusters = con.sql(
-            "select as_of_date, record_key, golden_id from matching.clusters order by all"
-        ).fetchall()
-        golden = con.sql("select as_of_date, golden_id from golden.customers order by all").fetchall()
+        return {name: con.sql(sql).fetchall() for name, sql in STATE.items()}
     finally:
         con.close()
-    return clusters, golden
 
 
 def _dagster_backfill(home: Path, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -76,23 +86,18 @@ def _dagster_backfill(home: Path, instance: dg.DagsterInstance, monkeypatch: pyt
         location_name="dq",
     )
     logger = logging.getLogger("dq.test.backfill")
-    linked_per_pass: list[set[str]] = [set()]
     with create_test_daemon_workspace_context(target, instance) as workspace:
         for _ in range(30):
             list(execute_backfill_iteration(workspace, logger))
-            linked = {r.partition_key for r in instance.fetch_materializations(CLUSTERS, limit=10).records}
-            # The daemon never links a date in the same pass as the date before it (the launcher
-            # runs each launched run to the end inside the pass): at most one new date per pass.
-            assert len(linked) - len(linked_per_pass[-1]) <= 1, linked
-            linked_per_pass.append(linked)
             if instance.get_backfill("dqtest").status != BulkActionStatus.REQUESTED:
                 break
     assert instance.get_backfill("dqtest").status == BulkActionStatus.COMPLETED_SUCCESS
     runs = instance.get_runs()
-    # The daemon launches each date's assets as their parents complete, one date per run.
-    assert len(runs) >= len(OUT_OF_ORDER)
-    assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
+    assert runs and all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
     assert all(run.tags.get("dq/trigger") == "test-backfill" for run in runs)
+    # The single-run backfill policy: one run per launch, over the whole range, not one per date.
+    assert all(run.tags.get(RANGE_START) == OUT_OF_ORDER[1] for run in runs), [r.tags for r in runs]
+    assert all(run.tags.get(RANGE_END) == OUT_OF_ORDER[0] for run in runs)
     records = instance.fetch_materializations(CLUSTERS, limit=10).records
     return [r.partition_key for r in sorted(records, key=lambda r: r.storage_id)]
 
@@ -114,6 +119,13 @@ def test_dagster_backfill_out_of_order_matches_dq_backfill(
     )  # fmt: skip
     assert result.exit_code == 0, result.output
 
+    # The reference: one run per date, in date order (what `dq backfill` did before ranges).
+    per_date_home = tmp_path / "per_date"
+    _land(per_date_home, exports)
+    warehouse = WarehouseResource(config_path=str(CONFIG), home=str(per_date_home))
+    for day in DAYS:
+        assert run_daily(warehouse, day, log_level="WARNING").success
+
     (tmp_path / "dagster_home").mkdir()
     # A persistent instance (the daemon needs one) with dq's pool limit; each launched run executes
     # in this process as soon as the daemon submits it.
@@ -124,10 +136,11 @@ def test_dagster_backfill_out_of_order_matches_dq_backfill(
         synchronous_run_launcher=True,
     ) as instance:
         launched = _dagster_backfill(dagster_home, instance, monkeypatch)
-    # Requested out of order, linked in date order: the self-dependency held each date back.
-    assert launched == [day.isoformat() for day in DAYS]
-    cli_clusters, cli_golden = _state(cli_home)
-    dagster_clusters, dagster_golden = _state(dagster_home)
-    assert {row[0] for row in dagster_golden} == set(DAYS)
-    assert dagster_clusters == cli_clusters
-    assert dagster_golden == cli_golden
+    assert sorted(launched) == [day.isoformat() for day in DAYS]
+    reference, cli, dagster = _state(per_date_home), _state(cli_home), _state(dagster_home)
+    # Requested out of order, linked in date order, each date from the one before.
+    assert reference["linked"] == [(DAYS[0], None), (DAYS[1], DAYS[0]), (DAYS[2], DAYS[1])]
+    assert {row[0] for row in reference["golden"]} == set(DAYS)
+    for name in STATE:
+        assert cli[name] == reference[name], name
+        assert dagster[name] == reference[name], name

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,7 +19,7 @@ import pytest
 
 from dq_project.runner import run_daily
 from dq_project.settings import PROJECT_ROOT
-from dq_project.warehouse.lock import RunLockBusyError, acquire_run_lock, release_run_lock
+from dq_project.warehouse.lock import RunLockBusyError, acquire_run_lock, release_run_lock, run_lock_held
 from dq_project.warehouse.resource import WarehouseResource
 
 
@@ -110,3 +112,33 @@ def test_a_pipeline_run_logs_the_takeover(tmp_path: Path) -> None:
 @dg.asset
 def _probe(warehouse: WarehouseResource) -> None:
     """An asset that only needs the warehouse resource (so its run takes the run lock)."""
+
+
+def test_a_waiting_holder_is_told_who_holds_the_lock_and_when_it_gets_it(tmp_path: Path) -> None:
+    first = acquire_run_lock(tmp_path, 1, run="run-A")
+    threading.Timer(0.5, release_run_lock, (tmp_path, first)).start()
+    told: list[str] = []
+    second = acquire_run_lock(tmp_path, 10, run="run-B", notify=told.append)
+    release_run_lock(tmp_path, second)
+    assert len(told) == 2, told
+    assert re.match(rf"waiting up to 10s for the run lock of .*: held by run run-A, process {os.getpid()}, "
+                    r"since \d{4}-\d\d-\d\dT", told[0])  # fmt: skip
+    assert told[1].startswith("got the run lock of") and "after waiting" in told[1]
+
+
+def test_inside_a_held_block_the_run_lock_re_enters_and_stays_held(tmp_path: Path) -> None:
+    """The CLI holds the lock around a launch; the run's warehouse resource takes it again inside."""
+    script = (
+        "import sys; from pathlib import Path; from dq_project.warehouse.lock import acquire_run_lock; "
+        "acquire_run_lock(Path(sys.argv[1]), 0.2, run='other', notify=lambda m: None)"
+    )
+    other = [sys.executable, "-c", script, str(tmp_path)]
+    with run_lock_held(tmp_path, 1, run="dq 2026-01-05"):
+        inner = acquire_run_lock(tmp_path, 0, run="the run's resource")  # at once, no waiting
+        release_run_lock(tmp_path, inner)
+        holder = json.loads((tmp_path / "run.lock.json").read_text(encoding="utf-8"))
+        assert holder["run"] == "dq 2026-01-05"  # still the launcher's
+        blocked = subprocess.run(other, capture_output=True, text=True, timeout=60)
+        assert blocked.returncode != 0 and "RunLockBusyError" in blocked.stderr
+    assert not (tmp_path / "run.lock.json").exists()
+    assert subprocess.run(other, capture_output=True, timeout=60).returncode == 0  # released
