@@ -87,6 +87,18 @@ class SparkEngine:
         self._timed("staging", started)
         return metadata
 
+    def run_rules(self, staged: pl.DataFrame, rules: list, as_of: dt.date):
+        """The suite on GX's Spark engine (dq_project.engine.spark.quality); the date's results and
+        failures also go to the lake (quality/rule_results, quality/rule_failures)."""
+        from dq_project.engine.spark.quality import run_rules
+
+        started = time.perf_counter()
+        run = run_rules(self.spark, staged, rules, as_of)
+        lake.write_local_partition(run.results, self.lake, "quality/rule_results", as_of)
+        lake.write_local_partition(run.failures, self.lake, "quality/rule_failures", as_of)
+        self._timed("quality", started)
+        return run
+
 
 _ENGINES: dict[tuple, SparkEngine] = {}
 
