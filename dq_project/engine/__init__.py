@@ -10,6 +10,7 @@ the sensor, tests) runs either engine unchanged. pyspark is imported only when k
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 from dq_project.settings import Settings
@@ -23,6 +24,10 @@ class DuckDBEngine:
 
     kind = "duckdb"
     is_spark = False
+
+    def linkage(self) -> nullcontext:
+        """Linkage as the matching code runs it (Splink's DuckDBAPI)."""
+        return nullcontext()
 
 
 DUCKDB = DuckDBEngine()

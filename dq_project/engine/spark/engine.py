@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import polars as pl
 from pyspark.sql import SparkSession
@@ -98,6 +100,18 @@ class SparkEngine:
         lake.write_local_partition(run.failures, self.lake, "quality/rule_failures", as_of)
         self._timed("quality", started)
         return run
+
+    @contextmanager
+    def linkage(self) -> Iterator[None]:
+        """Full linkage runs inside the block score and cluster on Spark (Splink's SparkAPI, the
+        saved model grafted: dq_project.engine.spark.linkage); the rest of matching is shared."""
+        from dq_project.engine.spark.linkage import SparkPredictor
+        from dq_project.matching.resolve import predicting_with
+
+        started = time.perf_counter()
+        with predicting_with(SparkPredictor(self.spark)):
+            yield
+        self._timed("matching", started)
 
 
 _ENGINES: dict[tuple, SparkEngine] = {}
