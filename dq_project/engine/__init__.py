@@ -29,6 +29,9 @@ class DuckDBEngine:
         """Linkage as the matching code runs it (Splink's DuckDBAPI)."""
         return nullcontext()
 
+    def publish(self, con, as_of: str) -> None:
+        """Nothing to publish: the warehouse is the store."""
+
 
 DUCKDB = DuckDBEngine()
 

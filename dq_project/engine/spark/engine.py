@@ -22,7 +22,9 @@ from dq_project.engine.spark import lake
 from dq_project.engine.spark.session import start_session
 from dq_project.engine.spark.staging import stage_date
 from dq_project.settings import EngineSettings, Settings
-from dq_project.warehouse.sql import query_sql, run_sql
+from dq_project.warehouse.sql import query_sql, query_template, run_sql
+
+PUBLISHED = ("matching/pairs", "matching/clusters", "golden/customers", "golden/provenance")
 
 
 class SparkEngine:
@@ -109,9 +111,19 @@ class SparkEngine:
         from dq_project.matching.resolve import predicting_with
 
         started = time.perf_counter()
-        with predicting_with(SparkPredictor(self.spark)):
+        predictor = SparkPredictor(self.spark)
+        with predicting_with(predictor):
             yield
         self._timed("matching", started)
+        if predictor.calls:  # a full linkage scored on Spark (an incremental one stays on DuckDB)
+            self.timings["splink_on_spark"] = self.timings.get("splink_on_spark", 0.0) + predictor.seconds
+
+    def publish(self, con, as_of: str) -> None:
+        """Copy the date's pairs, clusters, golden records and provenance (built by the shared
+        matching and golden code) to the lake, beside staging and the rule outcomes."""
+        for table in PUBLISHED:
+            rows = query_template(con, "engine/select_date_rows", {"table": table.replace("/", ".")}, as_of_date=as_of)
+            lake.write_local_partition(rows, self.lake, table, as_of)
 
 
 _ENGINES: dict[tuple, SparkEngine] = {}

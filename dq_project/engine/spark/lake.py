@@ -2,7 +2,8 @@
 
 Layout (docs/spark.md): <lake>/<schema>/<table>/snapshot_date=YYYY-MM-DD/part-*.parquet, the same
 schema.table names as the warehouse (raw/customer_rows, staging/customers, quality/rule_results,
-quality/rule_failures, matching/pairs, matching/clusters). A date is one directory, overwritten as
+quality/rule_failures, matching/pairs, matching/clusters, golden/customers, golden/provenance).
+A date is one directory, overwritten as
 a whole, so a re-run of a date replaces it (idempotent) and never touches another date. The date is
 the directory, not a column of the files: Spark and DuckDB (hive_partitioning) both read it back.
 
@@ -34,6 +35,8 @@ TABLES = (
     "quality/rule_failures",
     "matching/pairs",
     "matching/clusters",
+    "golden/customers",
+    "golden/provenance",
 )
 PARTITION = "snapshot_date"
 

@@ -71,6 +71,7 @@ class SparkPredictor:
         self.spark = spark
         self.partitions = partitions or max(1, int(spark.conf.get("spark.sql.shuffle.partitions")) // 2)
         self.seconds = 0.0
+        self.calls = 0
 
     def __call__(
         self,
@@ -82,6 +83,7 @@ class SparkPredictor:
         merge_threshold: float,
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         started = time.perf_counter()
+        self.calls += 1
         if save_to is not None:  # the saved model stays DuckDB's (the one model of both engines)
             with splink_session(frame.head(0)) as records:
                 prediction_linker(records, model).misc.save_model_to_json(str(save_to), overwrite=True)
