@@ -6,6 +6,7 @@ python -m bench linkage --rows 20000       (FEBRL3, FEBRL4, fake_1000, the gener
 python -m bench matching_speed --rows 100000   (not part of `all`: 1M rows take ~20 minutes)
 python -m bench golden_speed --rows 200000     (not part of `all`)
 python -m bench validation_corpus              (rule flags on the export corpus, each listed)
+python -m bench spark --rows 20000             (both engines, step times side by side; needs dq[spark] + Java)
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def main() -> None:
             "golden_speed",
             "source_check",
             "validation_corpus",
+            "spark",
             "all",
         ],
         nargs="?",
@@ -129,6 +131,10 @@ def main() -> None:
             source_check.main(args.folder)
         if args.what in ("validation_corpus", "all"):
             validation_corpus.main()
+        if args.what == "spark":  # imports only here: pyspark is an optional extra
+            from bench import spark
+
+            spark.main(args.rows or 20_000, (args.workdir or Path(tmp)) / "spark")
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 
