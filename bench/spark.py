@@ -57,7 +57,9 @@ def _run(workdir: Path, landing: Path, kind: str, master: str, partitions: int, 
 
 
 def _together(clusters: pl.DataFrame) -> set[tuple[str, str]]:
-    joined = clusters.join(clusters, on="cluster_key").filter(pl.col("record_key") < pl.col("record_key_right"))
+    joined = clusters.join(clusters, on="cluster_key").filter(
+        pl.col("record_key") < pl.col("record_key_right")
+    )
     return set(joined.select("record_key", "record_key_right").iter_rows())
 
 
@@ -84,9 +86,13 @@ def main(rows: int, workdir: Path, master: str = "local[2]", partitions: int = 8
 
     print(f"spark bench  rows={rows:,}  master={master}  shuffle.partitions={partitions}")
     print(f"  {'step':<28}{'duckdb':>10}{'spark':>10}")
-    for step in sorted(set(duck[2]) | set(spark[2]), key=lambda s: list(duck[2]).index(s) if s in duck[2] else 99):
+    for step in sorted(
+        set(duck[2]) | set(spark[2]), key=lambda s: list(duck[2]).index(s) if s in duck[2] else 99
+    ):
         print(f"  {step:<28}{duck[2].get(step, 0):>9.1f}s{spark[2].get(step, 0):>9.1f}s")
-    print(f"  {'total (incl. Spark start)':<28}{duck[1]:>9.1f}s{spark[1]:>9.1f}s  success={duck[0]}/{spark[0]}")
+    print(
+        f"  {'total (incl. Spark start)':<28}{duck[1]:>9.1f}s{spark[1]:>9.1f}s  success={duck[0]}/{spark[0]}"
+    )
     for engine in _ENGINES.values():
         print("  spark engine split: " + ", ".join(f"{k} {v:.1f}s" for k, v in engine.timings.items()))
     a, b = _together(duck[3]), _together(spark[3])

@@ -330,7 +330,8 @@ class EngineSettings(_Strict):
     )
     options: dict[str, str | int | float | bool] = Field(
         default_factory=dict,
-        description='Spark options, e.g. {"spark.sql.shuffle.partitions" = 400, "spark.driver.memory" = "8g"}',
+        description='Spark options, e.g. {"spark.sql.shuffle.partitions" = 400, '
+        '"spark.executor.memory" = "16g"}',
     )
 
     @field_validator("master")

@@ -110,7 +110,8 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             query_sql(con, "staging/select_customers_partition", snapshot_date=snapshot_date).pl()
         )
         engine = engine_of(settings)  # GX's Spark engine on Spark, its pandas engine on DuckDB
-        run = (engine.run_rules if engine.is_spark else run_rules)(staged, rules, dt.date.fromisoformat(snapshot_date))
+        runner = engine.run_rules if engine.is_spark else run_rules
+        run = runner(staged, rules, dt.date.fromisoformat(snapshot_date))
         keys = staged.select("record_key", "source", "source_record_id").unique("record_key", keep="first")
         failures = run.failures.join(
             run.results.select("rule_id", "severity"), on="rule_id", how="left"

@@ -16,7 +16,6 @@ from typing import Any
 import splink.comparison_level_library as cll
 from splink.comparison_library import CustomComparison
 
-
 _DIALECT: ContextVar[str] = ContextVar("comparison_dialect", default="duckdb")
 
 
@@ -50,7 +49,9 @@ def _spark_hamming(left: str, right: str) -> str:
 
 
 def _spark_one_char_differs(left: str, right: str) -> str:
-    return f"size(filter(sequence(1, length({left})), i -> substr({left}, i, 1) <> substr({right}, i, 1))) = 1"
+    return (
+        f"size(filter(sequence(1, length({left})), i -> substr({left}, i, 1) <> substr({right}, i, 1))) = 1"
+    )
 
 
 def _level(duckdb_sql: str, label: str, spark: str | None = None) -> cll.CustomLevel:
@@ -110,9 +111,7 @@ def _mobile_address(fuzzy: float) -> CustomComparison:
         ),
         _level('"city_l" = "city_r" AND "district_l" = "district_r"', "Same city and district"),
         _exact("city", tf=True),
-        _level(
-            'jaro_winkler_similarity("city_l", "city_r") >= 0.88', "Similar city (Jaro-Winkler >= 0.88)"
-        ),
+        _level('jaro_winkler_similarity("city_l", "city_r") >= 0.88', "Similar city (Jaro-Winkler >= 0.88)"),
     ]
     return CustomComparison([missing, *levels, cll.ElseLevel()], output_column_name="mobile_address")
 
@@ -218,7 +217,9 @@ def _birth_levels() -> list[cll.CustomLevel]:
 
 
 def _email_alike() -> cll.CustomLevel:
-    return _level('jaro_winkler_similarity("email_l", "email_r") >= 0.88', "Similar email (Jaro-Winkler >= 0.88)")
+    return _level(
+        'jaro_winkler_similarity("email_l", "email_r") >= 0.88', "Similar email (Jaro-Winkler >= 0.88)"
+    )
 
 
 def _identifier() -> CustomComparison:
@@ -252,9 +253,7 @@ def _name_part(part: str, other: str) -> CustomComparison:
         part,
         _exact(part, tf=True),
         _level(f"jaro_winkler_similarity({left}, {right}) >= 0.92", f"{part} alike (JW >= 0.92)"),
-        _level(
-            f"jaro_winkler_similarity({left}, {right}) >= 0.8", f"{part} roughly alike (JW >= 0.8)"
-        ),
+        _level(f"jaro_winkler_similarity({left}, {right}) >= 0.8", f"{part} roughly alike (JW >= 0.8)"),
         _level(f'{left} = "{other}_r" OR {right} = "{other}_l"', f"{part} swapped with {other}"),
     )
 
@@ -316,9 +315,7 @@ def _company_form() -> CustomComparison:
     return CustomComparison(
         [
             missing,
-            _level(
-                f'"company_form_l" = "company_form_r" AND {same_branch}', "Same legal form and branch"
-            ),
+            _level(f'"company_form_l" = "company_form_r" AND {same_branch}', "Same legal form and branch"),
             _level(f"NOT ({same_branch})", BRANCH_DIFFERS),
             cll.ElseLevel().configure(label_for_charts=FORM_DIFFERS),
         ],

@@ -255,7 +255,9 @@ def predictions_to_pairs(
     that matches a pattern of dq_project.matching.cannot_link is capped below `merge_threshold`);
     weights = JSON of per-comparison match weights (the comparison's mw_ column plus its
     term-frequency adjustment, if any), plus "cannot_link:<pattern>": the weight the cap took off."""
-    return pairs_from_predictions(predictions.as_duckdbpyrelation().pl(), customer_type, model, merge_threshold)
+    return pairs_from_predictions(
+        predictions.as_duckdbpyrelation().pl(), customer_type, model, merge_threshold
+    )
 
 
 def pairs_from_predictions(

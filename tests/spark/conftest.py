@@ -17,5 +17,3 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "tests/spark" in str(item.fspath):
                 item.add_marker(skip)
-
-

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-
 from engine_runs import DAY, run_both
 
 ROWS = 800
@@ -61,12 +60,16 @@ def test_rule_results_identical(runs):
     a, b = _frame(duck, query), _frame(spark, query)
     assert a.height > 20 and a["failed"].sum() > 0
     assert a.equals(b)
-    failures = "select rule_id, record_key, field, value_masked, reason from quality.rule_failures order by all"
+    failures = (
+        "select rule_id, record_key, field, value_masked, reason from quality.rule_failures order by all"
+    )
     assert _frame(duck, failures).equals(_frame(spark, failures))
 
 
 def _same_cluster_pairs(clusters: pl.DataFrame) -> set[tuple[str, str]]:
-    joined = clusters.join(clusters, on="cluster_key").filter(pl.col("record_key") < pl.col("record_key_right"))
+    joined = clusters.join(clusters, on="cluster_key").filter(
+        pl.col("record_key") < pl.col("record_key_right")
+    )
     return set(joined.select("record_key", "record_key_right").iter_rows())
 
 

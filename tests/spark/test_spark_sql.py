@@ -42,14 +42,18 @@ def test_every_spark_level_resolves(spark, customer_type):
     ]
     columns = sorted({m for _, sql in levels for m in re.findall(r"`(\w+_[lr])`", sql)})
     assert columns
+
     def kind(column: str):
         base = column[:-2]
         return ArrayType(StringType()) if base in ARRAYS else DateType() if base in DATES else StringType()
-    spark.createDataFrame([], StructType([StructField(c, kind(c)) for c in columns])).createOrReplaceTempView("t")
+
+    spark.createDataFrame([], StructType([StructField(c, kind(c)) for c in columns])).createOrReplaceTempView(
+        "t"
+    )
     failed = []
     for name, sql in levels:
         try:
-            spark.sql(f"select case when {sql} then 1 end from t").schema
+            assert spark.sql(f"select case when {sql} then 1 end from t").schema
         except Exception as exc:  # noqa: BLE001 (collect every level that fails, with Spark's reason)
             failed.append((name, sql[:80], str(exc).splitlines()[0][:160]))
     assert not failed

@@ -70,3 +70,14 @@ def test_dialect_is_scoped_to_the_block():
         pass
     built = json.dumps([spec.build().get_comparison("duckdb").as_dict() for spec in COMPARISONS["person"]])
     assert "hamming(" in built and "`" not in built
+
+
+def test_without_java_the_message_says_what_to_install(monkeypatch):
+    from dq_project.engine.spark import session
+
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr(session.shutil, "which", lambda name: None)
+    reason = session.spark_missing()
+    assert reason is not None and "openjdk-17-jre-headless" in reason and "dq[spark]" in reason
+    with pytest.raises(session.SparkUnavailableError, match="openjdk-17-jre-headless"):
+        session.start_session(EngineSettings(kind="spark", master="local[2]"), "/nonexistent")

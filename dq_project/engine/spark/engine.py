@@ -122,7 +122,9 @@ class SparkEngine:
         """Copy the date's pairs, clusters, golden records and provenance (built by the shared
         matching and golden code) to the lake, beside staging and the rule outcomes."""
         for table in PUBLISHED:
-            rows = query_template(con, "engine/select_date_rows", {"table": table.replace("/", ".")}, as_of_date=as_of)
+            rows = query_template(
+                con, "engine/select_date_rows", {"table": table.replace("/", ".")}, as_of_date=as_of
+            )
             lake.write_local_partition(rows, self.lake, table, as_of)
 
 

@@ -3,13 +3,13 @@
 Layout (docs/spark.md): <lake>/<schema>/<table>/snapshot_date=YYYY-MM-DD/part-*.parquet, the same
 schema.table names as the warehouse (raw/customer_rows, staging/customers, quality/rule_results,
 quality/rule_failures, matching/pairs, matching/clusters, golden/customers, golden/provenance).
-A date is one directory, overwritten as
-a whole, so a re-run of a date replaces it (idempotent) and never touches another date. The date is
-the directory, not a column of the files: Spark and DuckDB (hive_partitioning) both read it back.
+A date is one directory, overwritten as a whole, so a re-run of a date replaces it (idempotent) and
+never touches another date. The date is the directory, not a column of the files: Spark and DuckDB
+(hive_partitioning) both read it back.
 
-After a stage writes a date, `mirrored` lets the stage's own insert SQL replace the warehouse's rows of that date with the lake's
-(DuckDB's read_parquet), so the report side (KPIs, report, review queue, exports, stewardship) stays
-one implementation over one set of rows.
+After a stage writes a date, `mirrored` lets the stage's own insert SQL replace the warehouse's rows
+of that date with the lake's (DuckDB's read_parquet), so the report side (KPIs, report, review
+queue, exports, stewardship) stays one implementation over one set of rows.
 """
 
 from __future__ import annotations

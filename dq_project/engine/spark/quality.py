@@ -45,7 +45,9 @@ def validate(frame: DataFrame, rules: list[Rule], parameters: dict, result_forma
     )
     with quiet_gx():
         batch = definition.get_batch(batch_parameters={"dataframe": frame})
-        return batch.validate(build_suite(rules), result_format=result_format, expectation_parameters=parameters)
+        return batch.validate(
+            build_suite(rules), result_format=result_format, expectation_parameters=parameters
+        )
 
 
 def spark_frame(spark: SparkSession, df: pl.DataFrame, rules: list[Rule]) -> DataFrame:
@@ -54,7 +56,9 @@ def spark_frame(spark: SparkSession, df: pl.DataFrame, rules: list[Rule]) -> Dat
     return spark.createDataFrame(df.select(columns).to_arrow()).cache()
 
 
-def run_rules(spark: SparkSession, df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None) -> RuleRun:
+def run_rules(
+    spark: SparkSession, df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None
+) -> RuleRun:
     """dq_project.expectations.runner.run_rules with GX on Spark: same results and failures."""
     if not rules:
         return RuleRun(pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=FAILURE_SCHEMA))
@@ -85,7 +89,9 @@ def run_rules(spark: SparkSession, df: pl.DataFrame, rules: list[Rule], as_of: d
     for rule in rules:
         n = int(masks[rule.id].sum())
         if n != counts[rule.id][1]:
-            raise RuntimeError(f"rule {rule.id}: GX on Spark counted {counts[rule.id][1]} failures, the filter {n}")
+            raise RuntimeError(
+                f"rule {rule.id}: GX on Spark counted {counts[rule.id][1]} failures, the filter {n}"
+            )
         if n:
             parts.append(_failure_rows(df, rule, masks[rule.id]))
     failures = pl.concat(parts) if parts else pl.DataFrame(schema=FAILURE_SCHEMA)

@@ -3,9 +3,9 @@ least one contact channel.
 
 Pandas providers (vectorized; the one-name-per-key grouping runs in polars on the two columns) and
 Spark providers for GX's Spark engine: the division pairs as one `isin`, the key's names by a
-window over the key (the same verdict as names_agree). (They read a second column from the domain frame rather than being GX column
-*pair* expectations: GX 1.24 counts a pair's rows without its row condition, and these checks are
-scoped to Chinese records.)
+window over the key (the same verdict as names_agree). (They read a second column from the domain
+frame rather than being GX column *pair* expectations: GX 1.24 counts a pair's rows without its row
+condition, and these checks are scoped to Chinese records.)
 """
 
 from __future__ import annotations
@@ -123,7 +123,9 @@ class ColumnValuesOneNamePerKey(ColumnMapMetricProvider):
         named = name.isNotNull() & (name != "")
         names = F.collect_set(F.when(named, name)).over(Window.partitionBy(column))
         shortest = F.array_min(F.transform(names, lambda n: F.struct(F.length(n).alias("n"), n.alias("v"))))
-        letters = F.array_distinct(F.transform(names, lambda n: F.array_join(F.array_sort(F.split(n, "")), "")))
+        letters = F.array_distinct(
+            F.transform(names, lambda n: F.array_join(F.array_sort(F.split(n, "")), ""))
+        )
         contain = F.forall(names, lambda n: F.instr(n, shortest["v"]) > 0)
         disagree = (F.size(names) > 1) & (F.size(letters) > 1) & ~contain
         return ~(named & disagree)
