@@ -14,6 +14,7 @@ import duckdb
 from dq_project.settings import PROJECT_ROOT
 
 DAY = dt.date(2026, 11, 20)
+RAGGED_ROW = '"RAGGED-1",person,张三,M' + ",x" * 40 + "\n"
 
 
 @dataclass
@@ -54,7 +55,9 @@ def run_both(base: Path, rows: int, seed: int = 7) -> tuple[EngineRun, EngineRun
     from dq_generator import generate
 
     landing = base / "landing"
-    generate(rows, seed, landing, DAY)
+    snapshot = generate(rows, seed, landing, DAY)
+    with snapshot.files["crm"].open("a", encoding="utf-8") as crm:
+        crm.write(RAGGED_ROW)  # one row for the quarantine: both engines must hold it there
     duck = run_engine(base, landing, "duckdb")
     spark = run_engine(base, landing, "spark", models=duck.home / "models")
     return duck, spark

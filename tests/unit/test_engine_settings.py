@@ -81,3 +81,15 @@ def test_without_java_the_message_says_what_to_install(monkeypatch):
     assert reason is not None and "openjdk-17-jre-headless" in reason and "dq[spark]" in reason
     with pytest.raises(session.SparkUnavailableError, match="openjdk-17-jre-headless"):
         session.start_session(EngineSettings(kind="spark", master="local[2]"), "/nonexistent")
+
+
+def test_gx_import_under_python_c_survives_an_installed_pyspark():
+    """pyspark.sql.connect (imported by GX when pyspark is installed) calls sys.exit(0) under
+    `python -c` unless Spark Connect's packages are there: dq[spark] brings them (pyspark[connect])."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("pyspark")
+    code = "import dq_project.expectations.runner; print('alive')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "alive", done.stderr[-500:]
