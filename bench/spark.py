@@ -33,7 +33,7 @@ def _config(kind: str, master: str, partitions: int) -> str:
     text = (PROJECT_ROOT / "dq.toml").read_text(encoding="utf-8")
     if kind == "duckdb":
         return text
-    options = f'{{"spark.sql.shuffle.partitions" = {partitions}, "spark.driver.memory" = "3g"}}'
+    options = f'{{"spark.sql.shuffle.partitions" = {partitions}, "spark.driver.memory" = "4g"}}'
     return f'{text}\n[engine]\nkind = "spark"\nmaster = "{master}"\noptions = {options}\n'
 
 

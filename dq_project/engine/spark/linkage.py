@@ -29,6 +29,7 @@ from dq_project.matching.model import prediction_linker, splink_session
 from dq_project.matching.resolve import cluster_keys, pairs_from_predictions
 from dq_project.settings import MatchingSettings
 
+PAIR_COLUMNS = ("record_key_l", "record_key_r", "match_probability", "match_weight")
 GRAFTED = ("m_probability", "u_probability", "tf_adjustment_column", "tf_adjustment_weight")
 
 
@@ -102,7 +103,10 @@ class SparkPredictor:
         predictions = linker.inference.predict(
             threshold_match_probability=settings.pair_floor, warning_mode="never"
         )
-        scored = pl.from_arrow(predictions.as_spark_dataframe().toArrow())
+        scored = predictions.as_spark_dataframe()
+        # only what the pairs are made of reaches the driver (not the l/r values, gammas, Bayes factors)
+        wanted = [c for c in scored.columns if c in PAIR_COLUMNS or c.startswith("mw_")]
+        scored = pl.from_arrow(scored.select(wanted).toArrow())
         pairs = pairs_from_predictions(scored, customer_type, model, merge_threshold)
         edges = api.register(
             pairs.select("record_key_l", "record_key_r", "match_probability").to_arrow(),
