@@ -7,6 +7,7 @@ python -m bench matching_speed --rows 100000   (not part of `all`: 1M rows take 
 python -m bench golden_speed --rows 200000     (not part of `all`)
 python -m bench backfill --dates 30 --rows 60000   (not part of `all`; `dq backfill` over daily files)
 python -m bench validation_corpus              (rule flags on the export corpus, each listed)
+python -m bench spark --rows 20000             (both engines, step times side by side; needs dq[spark] + Java)
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def main() -> None:
             "backfill",
             "source_check",
             "validation_corpus",
+            "spark",
             "all",
         ],
         nargs="?",
@@ -135,6 +137,10 @@ def main() -> None:
             validation_corpus.main()
         if args.what == "backfill":
             backfill.main(args.dates, args.rows or 60_000, (args.workdir or Path(tmp)) / "b")
+        if args.what == "spark":  # imports only here: pyspark is an optional extra
+            from bench import spark
+
+            spark.main(args.rows or 20_000, (args.workdir or Path(tmp)) / "spark")
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 

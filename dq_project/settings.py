@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -309,6 +310,54 @@ class AccessSettings(_Strict):
         return self.users.get(user, self.default_role)
 
 
+SPARK_MASTER = re.compile(r"^(local(\[(\*|\d+)(,\s*\d+)?\])?|spark://\S+|sc://\S+|yarn|k8s://\S+)$")
+
+
+class EngineSettings(_Strict):
+    """Where the per-record stages run: the embedded DuckDB (default, what `make run` uses) or Spark
+    (dq_project/engine/spark; `pip install dq[spark]` and Java 17+). On Spark, staging, rule
+    outcomes, pairs, clusters and golden tables are Parquet in `lake`, partitioned by snapshot date;
+    the report side reads them with DuckDB either way. See docs/spark.md."""
+
+    kind: Literal["duckdb", "spark"] = "duckdb"
+    master: str = Field(
+        default="local[*]",
+        description="Spark master: local[*] / local[N], spark://host:port, yarn, k8s://..., or a "
+        "Spark Connect URL sc://host:port",
+    )
+    lake: str | None = Field(
+        default=None,
+        description="the lake root (a path, or a URL such as s3a://bucket/dq); default <home>/lake",
+    )
+    options: dict[str, str | int | float | bool] = Field(
+        default_factory=dict,
+        description='Spark options, e.g. {"spark.sql.shuffle.partitions" = 400, '
+        '"spark.executor.memory" = "16g"}',
+    )
+
+    @field_validator("master")
+    @classmethod
+    def _known_master(cls, master: str) -> str:
+        if not SPARK_MASTER.match(master.strip()):
+            raise ValueError(
+                f"engine.master {master!r} is not a Spark master: use local[*], local[N], "
+                "spark://host:port, yarn, k8s://url or sc://host:port (Spark Connect)"
+            )
+        return master.strip()
+
+    @field_validator("options")
+    @classmethod
+    def _spark_keys(cls, options: dict[str, Any]) -> dict[str, Any]:
+        wrong = [key for key in options if not key.startswith("spark.")]
+        if wrong:
+            raise ValueError(f"engine.options keys are Spark settings (spark.*); got {wrong}")
+        return options
+
+    @property
+    def is_spark(self) -> bool:
+        return self.kind == "spark"
+
+
 class Settings(_Strict):
     """Everything a run needs; paths derive from `home`."""
 
@@ -322,6 +371,7 @@ class Settings(_Strict):
     validation: ValidationSettings = ValidationSettings()
     access: AccessSettings = AccessSettings()
     warehouse: WarehouseSettings = WarehouseSettings()
+    engine: EngineSettings = EngineSettings()
     demo_rows: int = Field(default=5000, ge=10)
 
     @field_validator("sources", mode="before")
@@ -350,6 +400,11 @@ class Settings(_Strict):
     @property
     def landing_dir(self) -> Path:
         return self.home / "landing"
+
+    @property
+    def lake_root(self) -> str:
+        """Where the Spark engine's Parquet tables live (engine.lake, default <home>/lake)."""
+        return self.engine.lake or str((self.home / "lake").absolute())
 
     @property
     def models_dir(self) -> Path:

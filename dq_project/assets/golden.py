@@ -3,6 +3,7 @@
 import dagster as dg
 
 from dq_project.assets.keys import CLUSTERS, GOLDEN_CUSTOMERS, PROVENANCE
+from dq_project.engine import engine_of
 from dq_project.golden.survivorship import build_golden_incrementally, survivorship_rules
 from dq_project.partitions import (
     CODE_VERSIONS,
@@ -32,6 +33,7 @@ def golden_customers_for_date(
         ensure_tables(con)
         mode, rebuilt = build_golden_incrementally(con, settings, as_of, full=config.full_rebuild)
         ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
+        engine_of(settings).publish(con, as_of)  # Spark: the date's matching and golden rows to the lake
     return (
         {
             "dagster/row_count": golden,

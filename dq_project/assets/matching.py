@@ -3,6 +3,7 @@
 import dagster as dg
 
 from dq_project.assets.keys import CLUSTERS, PAIRS, REVIEW_QUEUE, RULE_RESULTS, STAGED_CUSTOMERS
+from dq_project.engine import engine_of
 from dq_project.matching.health import model_health
 from dq_project.matching.snapshot import link_snapshot
 from dq_project.partitions import (
@@ -32,7 +33,7 @@ def entity_resolution_for_date(
     """Link one date; the metadata of matching.pairs, matching.clusters and matching.review_queue."""
     settings = warehouse.settings()
     match_settings = settings.matching
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, engine_of(settings).linkage():  # Splink on Spark or DuckDB
         ensure_tables(con)
         outcome = link_snapshot(
             con,

@@ -14,6 +14,7 @@ import dagster as dg
 import polars as pl
 
 from dq_project.assets.keys import RULE_FAILURES, RULE_RESULTS, STAGED_CUSTOMERS
+from dq_project.engine import engine_of
 from dq_project.expectations import Rule, all_rule_ids, build_suite, load_rules, run_rules
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, each_date, range_checks, range_metadata
 from dq_project.settings import Settings
@@ -75,7 +76,9 @@ def rule_results_for_date(
         staged = _with_row_locator(
             query_sql(con, "staging/select_customers_partition", snapshot_date=snapshot_date).pl()
         )
-        run = run_rules(staged, rules, dt.date.fromisoformat(snapshot_date))
+        engine = engine_of(settings)  # GX's Spark engine on Spark, its pandas engine on DuckDB
+        runner = engine.run_rules if engine.is_spark else run_rules
+        run = runner(staged, rules, dt.date.fromisoformat(snapshot_date))
         keys = staged.select("record_key", "source", "source_record_id").unique("record_key", keep="first")
         failures = run.failures.join(
             run.results.select("rule_id", "severity"), on="rule_id", how="left"

@@ -6,6 +6,7 @@ import dagster as dg
 import polars as pl
 
 from dq_project.assets.keys import CUSTOMER_ROWS
+from dq_project.engine import engine_of
 from dq_project.normalize import normalize_source_frame
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, each_date, range_metadata
 from dq_project.sources.mapping import to_canonical
@@ -19,6 +20,8 @@ def customers_for_date(warehouse: WarehouseResource, day: str) -> dict:
     """Stage one date's raw rows; its materialization metadata."""
     settings = warehouse.settings()
     snapshot_date = dt.date.fromisoformat(day)
+    if (engine := engine_of(settings)).is_spark:  # the same work in Spark over the lake
+        return engine.staging(warehouse, snapshot_date, STATUS_FIELDS)
     frames = []
     with warehouse.connect() as con:
         for source in settings.sources:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,21 @@ PAIR_SCHEMA = {
     "weights": pl.String,
 }
 CLUSTER_SCHEMA = {"record_key": pl.String, "cluster_key": pl.String}
+
+PredictAndCluster = Callable[..., tuple[pl.DataFrame, pl.DataFrame]]
+_PREDICTOR: ContextVar[PredictAndCluster | None] = ContextVar("predictor", default=None)
+
+
+@contextmanager
+def predicting_with(predictor: PredictAndCluster):
+    """Score and cluster with `predictor` (the signature of _predict_and_cluster) inside the block:
+    how the Spark engine runs a full linkage on Splink's SparkAPI (dq_project.engine.spark.linkage).
+    Training, constraints and golden-ID carry-over stay here, one implementation."""
+    token = _PREDICTOR.set(predictor)
+    try:
+        yield
+    finally:
+        _PREDICTOR.reset(token)
 
 
 @dataclass
@@ -202,6 +220,8 @@ def _predict_and_cluster(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Score the blocked pairs (kept from pair_floor up) and cluster at `merge_threshold`; a
     freshly trained model is saved to `save_to` first."""
+    if (predictor := _PREDICTOR.get()) is not None:
+        return predictor(frame, customer_type, model, save_to, settings, merge_threshold)
     with splink_session(frame) as records:
         linker = prediction_linker(records, model)
         if save_to is not None:
@@ -235,7 +255,15 @@ def predictions_to_pairs(
     that matches a pattern of dq_project.matching.cannot_link is capped below `merge_threshold`);
     weights = JSON of per-comparison match weights (the comparison's mw_ column plus its
     term-frequency adjustment, if any), plus "cannot_link:<pattern>": the weight the cap took off."""
-    frame = predictions.as_duckdbpyrelation().pl()
+    return pairs_from_predictions(
+        predictions.as_duckdbpyrelation().pl(), customer_type, model, merge_threshold
+    )
+
+
+def pairs_from_predictions(
+    frame: pl.DataFrame, customer_type: str, model: dict, merge_threshold: float
+) -> pl.DataFrame:
+    """predictions_to_pairs of Splink's predictions already read into Polars (from either engine)."""
     if frame.is_empty():
         return pl.DataFrame(schema=PAIR_SCHEMA)
     names = [c[3:] for c in frame.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]

@@ -3,14 +3,16 @@
 Stewards find these by eye: an owner `待分配`, a mobile `13888888888`, a name `张凤静5` or `张\\0三`.
 Each is a ColumnMapExpectation with a pandas metric provider (vectorized `str` operations); the
 patterns are module constants so dq's row filter (rowfilter.py) applies exactly the same ones.
-A Spark provider is a `column_condition_partial(engine=SparkDFExecutionEngine)` with `rlike`.
+The Spark providers (`_spark`, GX's Spark engine, dq_project.engine.spark) are the same tests as
+column expressions (`rlike` with the same patterns; Java's regex reads them alike).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.compatibility.pyspark import functions as F
+from great_expectations.execution_engine import PandasExecutionEngine, SparkDFExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
 from great_expectations.expectations.metrics.map_metric_provider import (
     ColumnMapMetricProvider,
@@ -47,6 +49,15 @@ class ColumnValuesPlaceholderFree(ColumnMapMetricProvider):
         listed = per_value(column, lambda v: v.str.strip().str.lower().isin(wanted))
         return ~(dropped | listed)
 
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column, placeholders=(), _accessor_domain_kwargs=None, **kwargs):
+        reason = F.col(f"{_accessor_domain_kwargs['column']}_reason")
+        dropped = F.coalesce(reason.rlike(PLACEHOLDER_REASON), F.lit(False))
+        wanted = [p.lower() for p in placeholders]
+        stripped = F.lower(F.regexp_replace(column, r"^\s+|\s+$", ""))
+        listed = F.coalesce(stripped.isin(wanted), F.lit(False)) if wanted else F.lit(False)
+        return ~(dropped | listed)
+
 
 class ExpectColumnValuesToBePlaceholderFree(ColumnMapExpectation):
     """Expect a text field to hold a real value, not a placeholder: neither one the normalizer
@@ -70,6 +81,12 @@ class ColumnValuesNotDummyMobile(ColumnMapMetricProvider):
         dropped = per_value(frame[f"{column.name}_reason"], lambda r: r.str.contains(DUMMY_REASON))
         return ~(pattern | dropped)
 
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column, _accessor_domain_kwargs=None, **kwargs):
+        pattern = F.coalesce(F.regexp_replace(column, r"^\+86", "").rlike(DUMMY_MOBILE), F.lit(False))
+        reason = F.col(f"{_accessor_domain_kwargs['column']}_reason")
+        return ~(pattern | F.coalesce(reason.rlike(DUMMY_REASON), F.lit(False)))
+
 
 class ExpectColumnValuesToNotBeDummyMobile(ColumnMapExpectation):
     """Expect a mobile number not to be a dummy typed to get past a required field: seven equal
@@ -86,6 +103,10 @@ class ColumnValuesCleanName(ColumnMapMetricProvider):
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, **kwargs):
         return ~per_value(column, lambda v: v.str.contains(DIRTY_NAME))
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column, **kwargs):
+        return ~F.coalesce(column.rlike(DIRTY_NAME), F.lit(False))
 
 
 class ExpectColumnValuesToBeCleanName(ColumnMapExpectation):

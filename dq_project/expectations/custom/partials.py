@@ -3,8 +3,8 @@
 GX's `column_condition_partial` hands a metric function the one domain column. dq's validity checks
 read what the normalizer decided about that column (GB 11643 checksums, phone metadata and division
 lookups run once, in dq_project/normalize), so this variant passes the row-conditioned domain frame
-as well. Only the pandas engine is provided today; a Spark provider is another `metric_partial` of
-the same shape on `SparkDFExecutionEngine` returning a boolean column expression.
+as well (pandas; on Spark, GX hands the partial the table and the column name, so the providers'
+`_spark` methods read the companion columns with F.col and need no wrapper).
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Custom expectations across columns: divisions that belong together, one name per identifier, at
 least one contact channel.
 
-Pandas providers only (vectorized); the one-name-per-key grouping runs in polars on the two columns.
-A Spark provider is a `metric_partial` on SparkDFExecutionEngine with a join on the division pairs /
-a window over the key. (They read a second column from the domain frame rather than being GX column
-*pair* expectations: GX 1.24 counts a pair's rows without its row condition, and these checks are
-scoped to Chinese records.)
+Pandas providers (vectorized; the one-name-per-key grouping runs in polars on the two columns) and
+Spark providers for GX's Spark engine: the division pairs as one `isin`, the key's names by a
+window over the key (the same verdict as names_agree). (They read a second column from the domain
+frame rather than being GX column *pair* expectations: GX 1.24 counts a pair's rows without its row
+condition, and these checks are scoped to Chinese records.)
 """
 
 from __future__ import annotations
@@ -16,10 +16,19 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 import polars as pl
-from great_expectations.core.metric_function_types import SummarizationMetricNameSuffixes
+from great_expectations.compatibility.pyspark import Window
+from great_expectations.compatibility.pyspark import functions as F
+from great_expectations.core.metric_function_types import (
+    MetricPartialFunctionTypes,
+    SummarizationMetricNameSuffixes,
+)
+from great_expectations.execution_engine import SparkDFExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation, _format_map_output
 from great_expectations.expectations.expectation_configuration import parse_result_format
-from great_expectations.expectations.metrics.map_metric_provider import ColumnMapMetricProvider
+from great_expectations.expectations.metrics.map_metric_provider import (
+    ColumnMapMetricProvider,
+    column_condition_partial,
+)
 
 from dq_project.expectations.custom.columns import pair_codes
 from dq_project.expectations.custom.partials import frame_condition_partial
@@ -54,6 +63,11 @@ class ColumnValuesInParentDivision(ColumnMapMetricProvider):
             dtype=bool,
         )
         return pd.Series(verdict[inverse], index=column.index)
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column, parent_column, **kwargs):
+        pair = F.concat(F.col(parent_column), F.lit(PAIR_SEPARATOR), column)
+        return F.coalesce(pair.isin(sorted(division_pairs())), F.lit(False))
 
 
 class ExpectColumnValuesToBeInParentDivision(ColumnMapExpectation):
@@ -99,6 +113,23 @@ class ColumnValuesOneNamePerKey(ColumnMapMetricProvider):
         ).with_columns(pl.all().cast(pl.String))
         return pd.Series(names_agree(pair["key"], pair["name"]).to_numpy(), index=column.index)
 
+    @column_condition_partial(
+        engine=SparkDFExecutionEngine, partial_fn_type=MetricPartialFunctionTypes.WINDOW_CONDITION_FN
+    )
+    def _spark(cls, column, name_column, **kwargs):
+        """names_agree over a window on the key: a named row fails when its key holds names that
+        differ (also in their sorted letters) and not all of them contain the shortest."""
+        name = F.col(name_column)
+        named = name.isNotNull() & (name != "")
+        names = F.collect_set(F.when(named, name)).over(Window.partitionBy(column))
+        shortest = F.array_min(F.transform(names, lambda n: F.struct(F.length(n).alias("n"), n.alias("v"))))
+        letters = F.array_distinct(
+            F.transform(names, lambda n: F.array_join(F.array_sort(F.split(n, "")), ""))
+        )
+        contain = F.forall(names, lambda n: F.instr(n, shortest["v"]) > 0)
+        disagree = (F.size(names) > 1) & (F.size(letters) > 1) & ~contain
+        return ~(named & disagree)
+
 
 class ExpectColumnValuesToHaveOneNamePerKey(ColumnMapExpectation):
     """Expect every record sharing a key in `column` (a resident ID, a credit code) to carry the same
@@ -118,6 +149,13 @@ class ColumnValuesOneFilledAmong(ColumnMapMetricProvider):
     @frame_condition_partial(filter_column_isnull=False)
     def _pandas(cls, column, frame, other_columns, **kwargs):
         return column.notna() | frame[list(other_columns)].notna().any(axis=1)
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column, other_columns, **kwargs):
+        filled = column.isNotNull()
+        for other in other_columns:
+            filled = filled | F.col(other).isNotNull()
+        return filled
 
 
 class ExpectColumnValuesToHaveOneFilledAmong(ColumnMapExpectation):

@@ -14,8 +14,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pandas as pd
+from great_expectations.compatibility.pyspark import functions as F
+from great_expectations.execution_engine import SparkDFExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import ColumnMapMetricProvider
+from great_expectations.expectations.metrics.map_metric_provider import (
+    ColumnMapMetricProvider,
+    column_condition_partial,
+)
 
 from dq_project.expectations.custom.columns import per_value
 from dq_project.expectations.custom.partials import frame_condition_partial
@@ -34,6 +39,11 @@ class _StatusMetric(ColumnMapMetricProvider):
     @frame_condition_partial(filter_column_isnull=False)
     def _pandas(cls, column, frame, **kwargs):
         return status_not_invalid(column, frame)
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column, _accessor_domain_kwargs, **kwargs):
+        status = F.col(f"{_accessor_domain_kwargs['column']}_status")
+        return ~F.coalesce(status == INVALID, F.lit(False))
 
 
 class ColumnValuesValidCnResidentId(_StatusMetric):

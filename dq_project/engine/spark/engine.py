@@ -1,0 +1,140 @@
+"""The Spark engine: the per-date work of the stages that run on Spark, for the assets to call.
+
+Each method does what the asset's DuckDB body does, with the same inputs and the same warehouse
+rows at the end: the heavy per-record part runs in Spark against the lake, and the date's result is
+mirrored into the warehouse by the asset's own insert SQL (lake.mirrored). Ingest stays on the
+driver (dq's readers, quarantine and file fingerprints in DuckDB); its rows are copied to the lake
+as the input of staging.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import polars as pl
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from dq_project.engine.spark import lake
+from dq_project.engine.spark.session import start_session
+from dq_project.engine.spark.staging import stage_date
+from dq_project.settings import EngineSettings, Settings
+from dq_project.warehouse.sql import query_sql, query_template, run_sql
+
+PUBLISHED = ("matching/pairs", "matching/clusters", "golden/customers", "golden/provenance")
+
+
+class SparkEngine:
+    kind = "spark"
+    is_spark = True
+
+    def __init__(self, engine: EngineSettings, lake_root: str):
+        self.settings = engine
+        self.lake = lake_root
+        self._spark: SparkSession | None = None
+        self.timings: dict[str, float] = {}
+
+    @property
+    def spark(self) -> SparkSession:
+        """The session, started on first use (a run that stages nothing starts no JVM)."""
+        if self._spark is None:
+            self._spark = start_session(self.settings, self.lake)
+        return self._spark
+
+    def _timed(self, step: str, started: float) -> None:
+        self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - started
+
+    def export_raw(self, con, settings: Settings, snapshot_date: dt.date) -> str | None:
+        """Copy the date's raw rows (read by the embedded ingest) to the lake; None: no rows."""
+        frames = []
+        for source in settings.sources:
+            rows = query_sql(
+                con, "raw/select_partition_rows", snapshot_date=str(snapshot_date), source=source.name
+            ).pl()
+            if not rows.is_empty():
+                frames.append(rows.with_columns(pl.lit(source.name).alias("source")))
+        if not frames:
+            return None
+        raw = pl.concat(frames, how="diagonal_relaxed").with_columns(pl.col("record").cast(pl.String))
+        return lake.write_local_partition(raw, self.lake, "raw/customer_rows", snapshot_date)
+
+    def staging(self, warehouse, snapshot_date: dt.date, status_fields: tuple[str, ...]) -> dict:
+        """staging.customers of a date on Spark (lake staging/customers), mirrored into the warehouse;
+        the asset's metadata (row count, status counts per field)."""
+        settings = warehouse.settings()
+        started = time.perf_counter()
+        with warehouse.connect() as con:
+            raw_path = self.export_raw(con, settings, snapshot_date)
+        frame = stage_date(self.spark, raw_path, settings.sources, snapshot_date) if raw_path else None
+        path = None
+        if frame is not None:
+            path = lake.write_partition(frame, self.lake, "staging/customers", snapshot_date)
+        with warehouse.connect() as con:
+            con.begin()
+            run_sql(con, "staging/delete_customers_partition", snapshot_date=str(snapshot_date))
+            if path is not None:
+                with lake.mirrored(con, self.lake, "staging/customers", snapshot_date, "staged_frame"):
+                    run_sql(con, "staging/insert_customers")
+            con.commit()
+        metadata: dict = {"dagster/row_count": 0, "engine": "spark"}
+        if path is not None:
+            staged = self.spark.read.parquet(path).cache()
+            metadata["dagster/row_count"] = staged.count()
+            metadata["lake_path"] = path
+            for field in status_fields:
+                counts = staged.groupBy(F.coalesce(F.col(f"{field}_status"), F.lit("null"))).count().collect()
+                metadata[f"{field}_status"] = {status: int(n) for status, n in counts}
+            staged.unpersist()
+        self._timed("staging", started)
+        return metadata
+
+    def run_rules(self, staged: pl.DataFrame, rules: list, as_of: dt.date):
+        """The suite on GX's Spark engine (dq_project.engine.spark.quality); the date's results and
+        failures also go to the lake (quality/rule_results, quality/rule_failures)."""
+        from dq_project.engine.spark.quality import run_rules
+
+        started = time.perf_counter()
+        run = run_rules(self.spark, staged, rules, as_of)
+        lake.write_local_partition(run.results, self.lake, "quality/rule_results", as_of)
+        lake.write_local_partition(run.failures, self.lake, "quality/rule_failures", as_of)
+        self._timed("quality", started)
+        return run
+
+    @contextmanager
+    def linkage(self) -> Iterator[None]:
+        """Full linkage runs inside the block score and cluster on Spark (Splink's SparkAPI, the
+        saved model grafted: dq_project.engine.spark.linkage); the rest of matching is shared."""
+        from dq_project.engine.spark.linkage import SparkPredictor
+        from dq_project.matching.resolve import predicting_with
+
+        started = time.perf_counter()
+        predictor = SparkPredictor(self.spark)
+        with predicting_with(predictor):
+            yield
+        self._timed("matching", started)
+        if predictor.calls:  # a full linkage scored on Spark (an incremental one stays on DuckDB)
+            self.timings["splink_on_spark"] = self.timings.get("splink_on_spark", 0.0) + predictor.seconds
+
+    def publish(self, con, as_of: str) -> None:
+        """Copy the date's pairs, clusters, golden records and provenance (built by the shared
+        matching and golden code) to the lake, beside staging and the rule outcomes."""
+        for table in PUBLISHED:
+            rows = query_template(
+                con, "engine/select_date_rows", {"table": table.replace("/", ".")}, as_of_date=as_of
+            )
+            lake.write_local_partition(rows, self.lake, table, as_of)
+
+
+_ENGINES: dict[tuple, SparkEngine] = {}
+
+
+def spark_engine(settings: Settings) -> SparkEngine:
+    """The process's engine for these [engine] settings and lake (one SparkSession per process)."""
+    engine = settings.engine
+    key = (engine.master, settings.lake_root, tuple(sorted(engine.options.items())))
+    if key not in _ENGINES:
+        _ENGINES[key] = SparkEngine(engine, settings.lake_root)
+    return _ENGINES[key]

@@ -1,0 +1,98 @@
+"""The rule suite on GX's Spark execution engine: the same suite (build_suite), dq's custom
+expectations through their Spark metric providers (the `_spark` methods in
+dq_project/expectations/custom), the same result rows.
+
+GX counts on Spark; dq's vectorized row filter still names the failing rows from the same frame and
+must count exactly what GX counted, or the run raises, as on DuckDB: so each engine checks the
+other's providers on every run. Expectations the filter does not know get their failing rows from
+GX's COMPLETE result on Spark, keyed by record_key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import great_expectations as gx
+import polars as pl
+from great_expectations.data_context.types.base import ProgressBarsConfig
+from pyspark.sql import DataFrame, SparkSession
+
+from dq_project.expectations.rowfilter import failing_mask
+from dq_project.expectations.runner import (
+    FAILURE_SCHEMA,
+    KEY,
+    RESULT_SCHEMA,
+    RuleRun,
+    _counts,
+    _failure_rows,
+    _gx_columns,
+    _results_frame,
+    build_suite,
+    prepare,
+    quiet_gx,
+)
+from dq_project.expectations.suite import Rule, suite_parameters
+
+
+def validate(frame: DataFrame, rules: list[Rule], parameters: dict, result_format: dict | str = "BASIC"):
+    """One GX validation of the Spark `frame` against the suite of `rules` (nothing is stored)."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    definition = (
+        context.data_sources.add_spark("staging")
+        .add_dataframe_asset("customers")
+        .add_batch_definition_whole_dataframe("snapshot")
+    )
+    with quiet_gx():
+        batch = definition.get_batch(batch_parameters={"dataframe": frame})
+        return batch.validate(
+            build_suite(rules), result_format=result_format, expectation_parameters=parameters
+        )
+
+
+def spark_frame(spark: SparkSession, df: pl.DataFrame, rules: list[Rule]) -> DataFrame:
+    """The columns GX reads, as a cached Spark frame (GX runs one Spark job per metric)."""
+    columns, _ = _gx_columns(rules, df.columns)
+    return spark.createDataFrame(df.select(columns).to_arrow()).cache()
+
+
+def run_rules(
+    spark: SparkSession, df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None
+) -> RuleRun:
+    """dq_project.expectations.runner.run_rules with GX on Spark: same results and failures."""
+    if not rules:
+        return RuleRun(pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=FAILURE_SCHEMA))
+    df = prepare(df)
+    parameters = suite_parameters(rules, as_of or dt.date.today())
+    frame = spark_frame(spark, df, rules)
+    try:
+        validation = validate(frame, rules, parameters)
+        by_id = {rule.id: rule for rule in rules}
+        counts = {}
+        for result in validation.results:
+            rule_id, evaluated, failed, passed = _counts(result, by_id)
+            counts[rule_id] = (evaluated, failed, passed)
+        if set(counts) != set(by_id):
+            raise RuntimeError(f"GX returned results for {sorted(counts)}, expected every rule")
+        masks = {r.id: failing_mask(r.type, r.expectation()["kwargs"], df, parameters) for r in rules}
+        unknown = [rule for rule in rules if masks[rule.id] is None]
+        if unknown:
+            complete = {"result_format": "COMPLETE", "unexpected_index_column_names": [KEY]}
+            for result in validate(frame, unknown, parameters, complete).results:
+                keys = [row[KEY] for row in result.result.get("unexpected_index_list") or []]
+                masks[result.expectation_config.meta["rule_id"]] = df[KEY].is_in(
+                    pl.Series(keys, dtype=pl.String).implode()
+                )
+    finally:
+        frame.unpersist()
+    parts = []
+    for rule in rules:
+        n = int(masks[rule.id].sum())
+        if n != counts[rule.id][1]:
+            raise RuntimeError(
+                f"rule {rule.id}: GX on Spark counted {counts[rule.id][1]} failures, the filter {n}"
+            )
+        if n:
+            parts.append(_failure_rows(df, rule, masks[rule.id]))
+    failures = pl.concat(parts) if parts else pl.DataFrame(schema=FAILURE_SCHEMA)
+    return RuleRun(_results_frame(rules, counts), failures, validation)
