@@ -6,6 +6,7 @@ python -m bench linkage --rows 20000       (FEBRL3, FEBRL4, fake_1000, the gener
 python -m bench matching_speed --rows 100000   (not part of `all`: 1M rows take ~20 minutes)
 python -m bench golden_speed --rows 200000     (not part of `all`)
 python -m bench validation_corpus              (rule flags on the export corpus, each listed)
+python -m bench day --rows 1000000            (issue 25: a full day and a 1% day, three sources; not in `all`)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import polars as pl
 from dq_generator import generate
 
 from bench import (
+    day,
     encryption,
     golden_speed,
     ingest,
@@ -88,6 +90,7 @@ def main() -> None:
             "golden_speed",
             "source_check",
             "validation_corpus",
+            "day",
             "all",
         ],
         nargs="?",
@@ -103,6 +106,10 @@ def main() -> None:
         type=Path,
         default=None,
         help="source_check only: a corpus folder (default: the export corpus)",
+    )
+    parser.add_argument("--save", type=Path, default=None, help="day only: write the tables as JSON")
+    parser.add_argument(
+        "--compare", type=Path, default=None, help="day only: print beside a saved (before) JSON"
     )
     args = parser.parse_args()
     if args.workdir:
@@ -129,6 +136,8 @@ def main() -> None:
             source_check.main(args.folder)
         if args.what in ("validation_corpus", "all"):
             validation_corpus.main()
+        if args.what == "day":
+            day.main(args.rows or 200_000, (args.workdir or Path(tmp)) / "day", args.save, args.compare)
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 
