@@ -15,10 +15,11 @@ import polars as pl
 
 from dq_project.assets.keys import RULE_FAILURES, RULE_RESULTS, STAGED_CUSTOMERS
 from dq_project.expectations import Rule, all_rule_ids, build_suite, load_rules, run_rules
+from dq_project.expectations.staged import read_staged
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
 from dq_project.settings import Settings
 from dq_project.warehouse.resource import WarehouseResource
-from dq_project.warehouse.sql import query_sql, run_sql
+from dq_project.warehouse.sql import run_sql
 
 ADDITIONAL_CHECK = "additional_expectations"
 DATA_DOCS_DIR = "gx"
@@ -105,9 +106,7 @@ def rule_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     snapshot_date = context.partition_key
     rules = configured_rules(settings)
     with warehouse.connect() as con:
-        staged = _with_row_locator(
-            query_sql(con, "staging/select_customers_partition", snapshot_date=snapshot_date).pl()
-        )
+        staged = _with_row_locator(read_staged(con, snapshot_date, rules))
         run = run_rules(staged, rules, dt.date.fromisoformat(snapshot_date))
         keys = staged.select("record_key", "source", "source_record_id").unique("record_key", keep="first")
         failures = run.failures.join(
