@@ -8,9 +8,9 @@ import polars as pl
 from dq_project.assets.keys import CUSTOMER_ROWS
 from dq_project.normalize import normalize_source_frame
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration
-from dq_project.sources.mapping import to_canonical
+from dq_project.sources.partition import read_canonical
 from dq_project.warehouse.resource import WarehouseResource
-from dq_project.warehouse.sql import query_sql, run_sql
+from dq_project.warehouse.sql import run_sql
 
 STATUS_FIELDS = ("mobile", "email", "id_number", "credit_code", "birth_date", "name")
 
@@ -33,12 +33,9 @@ def customers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -
     frames = []
     with warehouse.connect() as con:
         for source in settings.sources:
-            rows = query_sql(
-                con, "raw/select_partition_rows", snapshot_date=str(snapshot_date), source=source.name
-            ).pl()
-            if rows.is_empty():
+            canonical = read_canonical(con, str(snapshot_date), source)
+            if canonical.is_empty():
                 continue
-            canonical = to_canonical(rows, source)
             # today = the snapshot date: birth dates after it are invalid, on re-runs too
             normalized = normalize_source_frame(canonical, source, snapshot_date)
             frames.append(normalized.with_columns(pl.lit(snapshot_date).alias("snapshot_date")))
