@@ -131,10 +131,11 @@ def ingest(workdir: Path, day: dt.date = DAY) -> dict:
     gb = workdir / "gb18030" / "landing" / "erp" / f"erp_{day}.csv"
     gb.parent.mkdir(parents=True, exist_ok=True)
     gb.write_bytes(files["erp"].read_text(encoding="utf-8-sig").encode("gb18030"))
+    gb_source = settings.source("erp").model_copy(update={"encoding": "gb18030"})
     for name, path, home, source in [
         *((n, p, workdir / "home", settings.source(n)) for n, p in files.items()),
-        ("erp gb18030", gb, workdir / "gb18030", settings.source("erp").model_copy(update={"encoding": "gb18030"})),
-    ]:  # fmt: skip
+        ("erp gb18030", gb, workdir / "gb18030", gb_source),
+    ]:
         reader = "read_json" if path.suffix == ".jsonl" else "read_csv"
         original = files["erp"] if name == "erp gb18030" else path
         base = duckdb.connect(str(workdir / "baseline.duckdb"))
@@ -177,7 +178,9 @@ def changed_snapshot(workdir: Path, share: float = 0.01) -> dict:
         frame = pl.read_ndjson(path) if jsonl else pl.read_csv(path, infer_schema=False)
         key, address = frame.columns[0], frame.columns[14]
         pick = pl.col(key).hash(11) % 10_000 < int(share * 10_000)
-        frame = frame.with_columns(pl.when(pick).then(pl.col(address) + "附1号").otherwise(address).alias(address))
+        frame = frame.with_columns(
+            pl.when(pick).then(pl.col(address) + "附1号").otherwise(address).alias(address)
+        )
         changed += frame.select(pick.sum()).item()
         if jsonl:
             frame.write_ndjson(target)
@@ -272,6 +275,8 @@ def print_tables(out: dict, before: dict | None = None) -> None:
     ratio = out["day2"]["whole run"] / out["full"]["whole run"]
     print(f"  1% day ({out['changed']:,} rows changed, ingest {out['day2']['ingest']:.1f}s not in the run): "
           f"{ratio:.1%} of the full day (goal <= 10%)")  # fmt: skip
-    print(f"  full day <= 45 s: {out['full']['whole run']:.1f}s  success={out['full']['success']}/{out['day2']['success']}")
-    print(f"  peak memory: full day {out['full_peak_gb']:.2f} GB, 1% day {out['day2_peak_gb']:.2f} GB (goal <= 5)")
-    print(f"  load average (1 min) at the end of: full day {out['full_load']:.1f}, 1% day {out['day2_load']:.1f}")
+    full, day2 = out["full"], out["day2"]
+    print(f"  full day <= 45 s: {full['whole run']:.1f}s  success={full['success']}/{day2['success']}")
+    peaks, loads = (out["full_peak_gb"], out["day2_peak_gb"]), (out["full_load"], out["day2_load"])
+    print(f"  peak memory: full day {peaks[0]:.2f} GB, 1% day {peaks[1]:.2f} GB (goal <= 5)")
+    print(f"  load average (1 min) at the end of: full day {loads[0]:.1f}, 1% day {loads[1]:.1f}")

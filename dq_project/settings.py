@@ -129,6 +129,7 @@ class SourceSettings(_Strict):
             attributes = dict(attributes)
             data = {**data, "attributes": attributes, "keep_unmapped": attributes.pop("keep_unmapped")}
         return data
+
     country: str | None = Field(
         default=None,
         pattern=r"^[A-Z]{2}$",

@@ -238,7 +238,9 @@ def _failure_rows(df: pl.DataFrame, rule: Rule, mask: pl.Series) -> pl.DataFrame
     )
 
 
-def _complete_masks(df: pl.DataFrame, frame: pd.DataFrame | None, rules: list[Rule], parameters: dict) -> dict:
+def _complete_masks(
+    df: pl.DataFrame, frame: pd.DataFrame | None, rules: list[Rule], parameters: dict
+) -> dict:
     """Failing-row masks of the rules the filter does not know, from GX's COMPLETE result format."""
     if not rules:
         return {}
@@ -303,7 +305,9 @@ def run_rules(df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None)
         raise RuntimeError(f"GX returned results for {sorted(counts)}, expected every rule")
     masks = {rule.id: failing_mask(rule.type, rule.expectation()["kwargs"], df, parameters) for rule in rules}
     unknown = [rule for rule in rules if masks[rule.id] is None]
-    masks |= _complete_masks(df, _pandas_frame(df, unknown, key=True) if unknown else None, unknown, parameters)
+    masks |= _complete_masks(
+        df, _pandas_frame(df, unknown, key=True) if unknown else None, unknown, parameters
+    )
     parts = []
     for rule in rules:
         n = int(masks[rule.id].sum())

@@ -105,8 +105,12 @@ def write_staged(con: duckdb.DuckDBPyConnection, parts: list[StagedSource], snap
             con.unregister("hashes_frame")
 
 
-def staged_statuses(con: duckdb.DuckDBPyConnection, snapshot_date: dt.date, fields: tuple[str, ...]) -> pl.DataFrame:
+def staged_statuses(
+    con: duckdb.DuckDBPyConnection, snapshot_date: dt.date, fields: tuple[str, ...]
+) -> pl.DataFrame:
     """The `<field>_status` columns of the whole staged partition (copied rows too), for the
     asset's metadata."""
     columns = [f"{field}_status" for field in fields]
-    return query_frame(con, "staging/select_customers_columns", columns=columns, snapshot_date=str(snapshot_date))
+    return query_frame(
+        con, "staging/select_customers_columns", columns=columns, snapshot_date=str(snapshot_date)
+    )

@@ -56,7 +56,9 @@ def write_sources(records: pl.DataFrame, out_dir: Path, snapshot_date: dt.date) 
     if not web.is_empty():
         path = out_dir / WEB / f"{WEB}_{snapshot_date.isoformat()}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
-        web.select(pl.col(field).cast(pl.String).alias(names[0]) for field, names in HEADERS.items()).write_ndjson(path)
+        web.select(
+            pl.col(field).cast(pl.String).alias(names[0]) for field, names in HEADERS.items()
+        ).write_ndjson(path)
         files[WEB] = path
     for position, source in enumerate(SOURCES):
         path = source_path(out_dir, source, snapshot_date)

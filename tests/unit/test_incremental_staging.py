@@ -31,12 +31,17 @@ def _day2_files(day1: dict[str, Path], landing: Path) -> int:
         frame = pl.read_csv(path, infer_schema=False)
         key, birthday, address = frame.columns[0], frame.columns[4], frame.columns[14]
         frame = frame.with_columns(
-            pl.when(pl.int_range(pl.len()) == 5).then(pl.lit(DAY2.isoformat())).otherwise(birthday).alias(birthday)
+            pl.when(pl.int_range(pl.len()) == 5)
+            .then(pl.lit(DAY2.isoformat()))
+            .otherwise(birthday)
+            .alias(birthday)
         )
         frame.write_csv(path, include_bom=source == "erp")  # day 1 gets the future birthday too
         pick = pl.col(key).hash(3) % 100 == 0
         changed += frame.select(pick.sum()).item()
-        edited = frame.with_columns(pl.when(pick).then(pl.col(address) + "附1号").otherwise(address).alias(address))
+        edited = frame.with_columns(
+            pl.when(pick).then(pl.col(address) + "附1号").otherwise(address).alias(address)
+        )
         target = landing / source / path.name.replace(DAY1.isoformat(), DAY2.isoformat())
         target.parent.mkdir(parents=True, exist_ok=True)
         edited.write_csv(target, include_bom=source == "erp")

@@ -79,7 +79,9 @@ def test_bulk_path_runs_no_phonenumbers_per_value_for_own_form_numbers(monkeypat
 def test_bulk_path_agrees_with_number_type_in_other_regions(region: str) -> None:
     rng = random.Random(region)
     code = phonenumbers.country_code_for_region(region)
-    dials = sorted({f"+{code}{rng.randrange(1, 10)}{rng.randrange(10**rng.randrange(4, 11))}" for _ in range(3000)})
+    dials = sorted(
+        {f"+{code}{rng.randrange(1, 10)}{rng.randrange(10 ** rng.randrange(4, 11))}" for _ in range(3000)}
+    )
     examples = [phonenumbers.example_number_for_type(region, t) for t in range(11)]
     dials += [phonenumbers.format_number(n, 0) for n in examples if n is not None]
     ours = classify_dial_strings(dials, region)

@@ -51,7 +51,10 @@ def test_grouped_validation_counts_equal_one_validation_of_the_whole_suite(stage
     parameters = suite_parameters(rules, DAY)
     whole = validate(_pandas_frame(df, rules), rules, parameters)
     expected = {
-        r.expectation_config.meta["rule_id"]: (r.result.get("element_count"), r.result.get("unexpected_count"))
+        r.expectation_config.meta["rule_id"]: (
+            r.result.get("element_count"),
+            r.result.get("unexpected_count"),
+        )
         for r in whole.results
     }
     run = run_rules(staged, rules, DAY)
@@ -75,9 +78,7 @@ def test_narrow_unordered_read_gives_the_same_rule_run(staged, tmp_path: Path) -
     available = [c for (c,) in con.execute("select column_name from (describe staging.customers)").fetchall()]
     rules = load_rules()
     narrow = read_staged(con, DAY.isoformat(), rules)
-    full = con.execute(
-        "select * from staging.customers order by source, load_id, row_number"
-    ).pl()
+    full = con.execute("select * from staging.customers order by source, load_id, row_number").pl()
     con.close()
     assert set(narrow.columns) == set(rule_columns(rules, available))
     assert {"attributes", "tags", "snapshot_date"}.isdisjoint(narrow.columns)
