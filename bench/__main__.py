@@ -8,6 +8,7 @@ python -m bench golden_speed --rows 200000     (not part of `all`)
 python -m bench backfill --dates 30 --rows 60000   (not part of `all`; `dq backfill` over daily files)
 python -m bench validation_corpus              (rule flags on the export corpus, each listed)
 python -m bench spark --rows 20000             (both engines, step times side by side; needs dq[spark] + Java)
+python -m bench day --rows 1000000            (issue 25: a full day and a 1% day, three sources; not in `all`)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dq_generator import generate
 
 from bench import (
     backfill,
+    day,
     encryption,
     golden_speed,
     ingest,
@@ -93,6 +95,7 @@ def main() -> None:
             "source_check",
             "validation_corpus",
             "spark",
+            "day",
             "all",
         ],
         nargs="?",
@@ -109,6 +112,10 @@ def main() -> None:
         type=Path,
         default=None,
         help="source_check only: a corpus folder (default: the export corpus)",
+    )
+    parser.add_argument("--save", type=Path, default=None, help="day only: write the tables as JSON")
+    parser.add_argument(
+        "--compare", type=Path, default=None, help="day only: print beside a saved (before) JSON"
     )
     args = parser.parse_args()
     if args.workdir:
@@ -141,6 +148,8 @@ def main() -> None:
             from bench import spark
 
             spark.main(args.rows or 20_000, (args.workdir or Path(tmp)) / "spark")
+        if args.what == "day":
+            day.main(args.rows or 200_000, (args.workdir or Path(tmp)) / "day", args.save, args.compare)
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 

@@ -16,10 +16,11 @@ import polars as pl
 from dq_project.assets.keys import RULE_FAILURES, RULE_RESULTS, STAGED_CUSTOMERS
 from dq_project.engine import engine_of
 from dq_project.expectations import Rule, all_rule_ids, build_suite, load_rules, run_rules
+from dq_project.expectations.staged import read_staged
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, each_date, range_checks, range_metadata
 from dq_project.settings import Settings
 from dq_project.warehouse.resource import WarehouseResource
-from dq_project.warehouse.sql import query_sql, run_sql
+from dq_project.warehouse.sql import run_sql
 
 ADDITIONAL_CHECK = "additional_expectations"
 DATA_DOCS_DIR = "gx"
@@ -73,9 +74,7 @@ def rule_results_for_date(
     checks: list[dg.AssetCheckResult] = []
     rules = configured_rules(settings)
     with warehouse.connect() as con:
-        staged = _with_row_locator(
-            query_sql(con, "staging/select_customers_partition", snapshot_date=snapshot_date).pl()
-        )
+        staged = _with_row_locator(read_staged(con, snapshot_date, rules))
         engine = engine_of(settings)  # GX's Spark engine on Spark, its pandas engine on DuckDB
         runner = engine.run_rules if engine.is_spark else run_rules
         run = runner(staged, rules, dt.date.fromisoformat(snapshot_date))

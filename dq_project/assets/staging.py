@@ -7,11 +7,10 @@ import polars as pl
 
 from dq_project.assets.keys import CUSTOMER_ROWS
 from dq_project.engine import engine_of
-from dq_project.normalize import normalize_source_frame
+from dq_project.normalize.incremental import stage_source, staged_statuses, write_staged
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, each_date, range_metadata
-from dq_project.sources.mapping import to_canonical
 from dq_project.warehouse.resource import WarehouseResource
-from dq_project.warehouse.sql import query_sql, run_sql
+from dq_project.warehouse.sql import run_sql
 
 STATUS_FIELDS = ("mobile", "email", "id_number", "credit_code", "birth_date", "name")
 
@@ -22,18 +21,13 @@ def customers_for_date(warehouse: WarehouseResource, day: str) -> dict:
     snapshot_date = dt.date.fromisoformat(day)
     if (engine := engine_of(settings)).is_spark:  # the same work in Spark over the lake
         return engine.staging(warehouse, snapshot_date, STATUS_FIELDS)
-    frames = []
+    parts = []
     with warehouse.connect() as con:
         for source in settings.sources:
-            rows = query_sql(
-                con, "raw/select_partition_rows", snapshot_date=str(snapshot_date), source=source.name
-            ).pl()
-            if rows.is_empty():
-                continue
-            canonical = to_canonical(rows, source)
             # today = the snapshot date: birth dates after it are invalid, on re-runs too
-            normalized = normalize_source_frame(canonical, source, snapshot_date)
-            frames.append(normalized.with_columns(pl.lit(snapshot_date).alias("snapshot_date")))
+            part = stage_source(con, source, snapshot_date, CODE_VERSIONS["staging"])
+            parts += [part] if part is not None else []
+        frames = [part.normalized for part in parts if not part.normalized.is_empty()]
         staged_frame = pl.concat(frames, how="diagonal_relaxed") if frames else None
         con.begin()
         run_sql(con, "staging/delete_customers_partition", snapshot_date=str(snapshot_date))
@@ -41,13 +35,13 @@ def customers_for_date(warehouse: WarehouseResource, day: str) -> dict:
             con.register("staged_frame", staged_frame.to_arrow())
             run_sql(con, "staging/insert_customers")
             con.unregister("staged_frame")
+        write_staged(con, parts, snapshot_date)  # unchanged rows copied forward, row hashes
         con.commit()
-    metadata = {
-        "dagster/row_count": 0 if staged_frame is None else staged_frame.height,
-    }
-    if staged_frame is not None:
+        statuses = staged_statuses(con, snapshot_date, STATUS_FIELDS)
+    metadata = {"dagster/row_count": statuses.height}
+    if statuses.height:
         for field in STATUS_FIELDS:
-            counts = staged_frame[f"{field}_status"].fill_null("null").value_counts().rows()
+            counts = statuses[f"{field}_status"].fill_null("null").value_counts().rows()
             metadata[f"{field}_status"] = {status: int(n) for status, n in counts}
     return metadata
 

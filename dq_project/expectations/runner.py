@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,6 +114,44 @@ def validate(frame: pd.DataFrame, rules: list[Rule], parameters: dict, result_fo
         )
 
 
+def _condition_groups(rules: list[Rule]) -> list[list[Rule]]:
+    """The rules grouped by their row condition, in first-use order."""
+    groups: dict[str, list[Rule]] = {}
+    for rule in rules:
+        condition = json.dumps(rule.expectation()["kwargs"].get("row_condition"), sort_keys=True)
+        groups.setdefault(condition, []).append(rule)
+    return list(groups.values())
+
+
+def validate_grouped(df: pl.DataFrame, rules: list[Rule], parameters: dict):
+    """GX over the suite, one validation per distinct row condition, each over its own columns only.
+
+    GX's pandas engine applies a rule's row condition with `DataFrame.query` and then copies every
+    column of the frame (`take`) for each rule: over the whole suite's 40 columns that copying was
+    a fifth of the step at 1M rows. A frame per condition holds only the columns its rules read;
+    every frame keeps all rows, so cross-row rules (uniqueness, one name per key) see the same rows,
+    and the counts are the same (test_rule_groups). The results are merged back into one validation
+    result in suite order (for Data Docs)."""
+    merged = None
+    results = {}
+    for group in _condition_groups(rules):
+        validation = validate(_pandas_frame(df, group), group, parameters)
+        merged = merged or validation
+        for result in validation.results:
+            results[result.expectation_config.meta["rule_id"]] = result
+    merged.results = [results[rule.id] for rule in rules if rule.id in results]
+    merged.success = all(result.success for result in merged.results)
+    passed = sum(bool(result.success) for result in merged.results)
+    total = len(merged.results)
+    merged.statistics.update(
+        evaluated_expectations=total,
+        successful_expectations=passed,
+        unsuccessful_expectations=total - passed,
+        success_percent=100.0 * passed / total if total else None,
+    )
+    return merged
+
+
 _STATUS_READERS = ("valid_cn_resident_id", "valid_cn_credit_code", "valid_phone_number", "valid_email")
 _REASON_READERS = ("placeholder_free", "dummy_mobile")
 
@@ -199,7 +238,9 @@ def _failure_rows(df: pl.DataFrame, rule: Rule, mask: pl.Series) -> pl.DataFrame
     )
 
 
-def _complete_masks(df: pl.DataFrame, frame: pd.DataFrame, rules: list[Rule], parameters: dict) -> dict:
+def _complete_masks(
+    df: pl.DataFrame, frame: pd.DataFrame | None, rules: list[Rule], parameters: dict
+) -> dict:
     """Failing-row masks of the rules the filter does not know, from GX's COMPLETE result format."""
     if not rules:
         return {}
@@ -254,8 +295,7 @@ def run_rules(df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None)
         return RuleRun(pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=FAILURE_SCHEMA))
     df = prepare(df)
     parameters = suite_parameters(rules, as_of or dt.date.today())
-    frame = _pandas_frame(df, rules)
-    validation = validate(frame, rules, parameters)
+    validation = validate_grouped(df, rules, parameters)
     by_id = {rule.id: rule for rule in rules}
     counts = {}
     for result in validation.results:
@@ -266,7 +306,7 @@ def run_rules(df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None)
     masks = {rule.id: failing_mask(rule.type, rule.expectation()["kwargs"], df, parameters) for rule in rules}
     unknown = [rule for rule in rules if masks[rule.id] is None]
     masks |= _complete_masks(
-        df, _pandas_frame(df, unknown, key=True) if unknown else frame, unknown, parameters
+        df, _pandas_frame(df, unknown, key=True) if unknown else None, unknown, parameters
     )
     parts = []
     for rule in rules:

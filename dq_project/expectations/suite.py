@@ -291,6 +291,7 @@ def columns_used(rules: list[Rule]) -> list[str]:
             if k in kwargs
         ]
         names += list(kwargs.get("column_list", ()))
+        names += list(kwargs.get("other_columns", ()))  # have_one_filled_among reads these too
         names += list(_condition_columns(kwargs.get("row_condition")))
     return list(dict.fromkeys(names))
 

@@ -1,10 +1,13 @@
 """Mobile and landline numbers: cleaned and canonicalized vectorized, classified by phonenumbers.
 
-phonenumbers is per-value Python, so it runs once per *unique* dial string and the results are
-joined back. Dial strings already in the form +86<national number> (every mainland mobile and
-0-prefixed landline once canonicalized) skip `phonenumbers.parse` and are built as PhoneNumber
-objects directly (parse is about two thirds of the per-value cost); the test suite checks that this
-agrees with `parse` on the original text. Validity and type come from `phonenumbers.number_type`.
+Dial strings in the default region's own form, +<its country code><national number> (every
+mainland mobile and 0-prefixed landline once canonicalized, for region CN), are classified in bulk:
+phonenumbers' own metadata for the region (the possible lengths and national-number patterns of
+each number type, in the order `number_type` tries them) runs as polars regexes over all of them
+at once (0.02 s against 3.6 s per 300k numbers). Every other dial string goes through phonenumbers
+per value, once per *unique* string, and the results are joined back; there, +86 numbers skip
+`phonenumbers.parse` and are built as PhoneNumber objects directly (parse is about two thirds of the
+per-value cost). Tests check both against `phonenumbers.number_type` / `parse` per value.
 """
 
 from __future__ import annotations
@@ -70,15 +73,78 @@ def _classify_one(dial: str, default_region: str) -> tuple[str | None, int]:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164), phonenumbers.number_type(number)
 
 
+# phonenumbers' _number_type_helper order: the first matching type wins (fixed line and mobile last).
+_TYPE_ORDER = (
+    ("premium_rate", PhoneNumberType.PREMIUM_RATE), ("toll_free", PhoneNumberType.TOLL_FREE),
+    ("shared_cost", PhoneNumberType.SHARED_COST), ("voip", PhoneNumberType.VOIP),
+    ("personal_number", PhoneNumberType.PERSONAL_NUMBER), ("pager", PhoneNumberType.PAGER),
+    ("uan", PhoneNumberType.UAN), ("voicemail", PhoneNumberType.VOICEMAIL),
+)  # fmt: skip
+
+
+def _matches(national: pl.Expr, desc) -> pl.Expr:
+    """phonenumbers' _is_number_matching_desc, vectorized: a possible length and a full match."""
+    if desc is None or not desc.national_number_pattern:
+        return pl.lit(False)
+    matched = national.str.contains(f"^(?:{desc.national_number_pattern})$")
+    if desc.possible_length:
+        matched = national.str.len_bytes().is_in(list(desc.possible_length)) & matched
+    return matched
+
+
+def metadata_number_type(national: pl.Expr, region: str) -> pl.Expr:
+    """phonenumbers.number_type of national significant numbers (digit text, no leading 0) of
+    `region`, from the region's own metadata (phonenumberutil._number_type_helper in polars)."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    fixed, mobile = _matches(national, meta.fixed_line), _matches(national, meta.mobile)
+    both = pl.lit(True) if meta.same_mobile_and_fixed_line_pattern else mobile
+    kind = pl.when(~_matches(national, meta.general_desc)).then(PhoneNumberType.UNKNOWN)
+    for name, number_type in _TYPE_ORDER:
+        kind = kind.when(_matches(national, getattr(meta, name))).then(number_type)
+    kind = kind.when(fixed & both).then(PhoneNumberType.FIXED_LINE_OR_MOBILE).when(fixed)
+    kind = kind.then(PhoneNumberType.FIXED_LINE)
+    if not meta.same_mobile_and_fixed_line_pattern:
+        kind = kind.when(mobile).then(PhoneNumberType.MOBILE)
+    return kind.otherwise(PhoneNumberType.UNKNOWN).cast(pl.Int32)
+
+
+def _own_form(region: str) -> str | None:
+    """The regex of dial strings the metadata path settles for `region`: +<country code> and a
+    national number without leading 0, 5-12 digits, where `parse` would keep it as it is (the
+    country code belongs to this region alone, and the number does not start with what the region
+    strips as a national or carrier prefix). None: no such path for the region."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    code = meta.country_code
+    if len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) != 1:
+        return None
+    return rf"^\+{code}[1-9]\d{{4,11}}$"
+
+
 def classify_dial_strings(dials: Iterable[str], default_region: str = "CN") -> pl.DataFrame:
     """E.164 text and phonenumbers number type for each dial string (call with unique values):
-    columns dial, e164, number_type."""
-    dials = list(dials)
-    results = [_classify_one(dial, default_region) for dial in dials]
-    return pl.DataFrame(
-        {"dial": dials, "e164": [r[0] for r in results], "number_type": [r[1] for r in results]},
-        schema={"dial": pl.String, "e164": pl.String, "number_type": pl.Int32},
-    )
+    columns dial, e164, number_type. The region's own-form numbers by its metadata in bulk, the
+    others per value (see the module docstring)."""
+    frame = pl.Series("dial", dials, dtype=pl.String).to_frame().with_row_index("at")
+    form = _own_form(default_region)
+    code = len(str(phonenumbers.country_code_for_region(default_region))) + 1
+    own = pl.lit(False) if form is None else pl.col("dial").str.contains(form)
+    prefix = phonenumbers.PhoneMetadata.metadata_for_region(default_region).national_prefix_for_parsing
+    if form is not None and prefix:
+        own = own & ~pl.col("dial").str.slice(code).str.contains(f"^(?:{prefix})")
+    frame = frame.with_columns(own=own)
+    bulk, rest = frame.filter("own").drop("own"), frame.filter(~pl.col("own")).drop("own")
+    if form is not None:
+        national = pl.col("dial").str.slice(code)
+        bulk = bulk.with_columns(e164="dial", number_type=metadata_number_type(national, default_region))
+    else:
+        bulk = bulk.with_columns(e164="dial", number_type=pl.lit(None, pl.Int32))
+    results = [_classify_one(dial, default_region) for dial in rest["dial"]]
+    slow = pl.DataFrame(
+        {"at": rest["at"], "dial": rest["dial"], "e164": [r[0] for r in results],
+         "number_type": [r[1] for r in results]},
+        schema={"at": pl.UInt32, "dial": pl.String, "e164": pl.String, "number_type": pl.Int32},
+    )  # fmt: skip
+    return pl.concat([bulk.cast(slow.schema), slow]).sort("at").drop("at")
 
 
 def _normalize_numbers(
@@ -94,7 +160,7 @@ def _normalize_numbers(
         .with_columns(dial=dial_string(dialable, default_region))
         .collect()
     )
-    lookup = classify_dial_strings(frame["dial"].drop_nulls().unique().to_list(), default_region)
+    lookup = classify_dial_strings(frame["dial"].drop_nulls().unique(), default_region)
     valid = pl.col("number_type").is_in(list(accepted_types))
     return (
         frame.lazy()

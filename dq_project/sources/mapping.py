@@ -171,18 +171,31 @@ def attribute_names(source: SourceSettings, columns: list[str]) -> dict[str, str
     return attributes
 
 
+def mapped_columns(source: SourceSettings, columns: list[str]) -> list[str]:
+    """The record columns some mapping or attribute value of the source reads (an export may have
+    hundreds of others: only these are decoded)."""
+    values = [*source.mapping.values(), *attribute_names(source, columns).values()]
+    used = {ref.column for value in values for ref in rule_refs(as_rule(value), columns) if ref.column}
+    return [c for c in columns if c in used]
+
+
 def to_canonical(rows: pl.DataFrame, source: SourceSettings) -> pl.DataFrame:
-    """Map raw records onto the canonical schema; unmapped canonical fields become null text (or the
-    source's default). `attributes` holds the source's attributes as a JSON object (null values left
-    out; null when there are none). Keeps load_id and row_number and adds source, source_record_id
-    and record_key."""
+    """Map raw records (load_id, row_number, record as JSON text) onto the canonical schema; see
+    map_records."""
     columns = record_columns(rows, source.format == "jsonl")
+    wanted = pl.Struct({c: pl.String for c in mapped_columns(source, columns)} or {"_": pl.String})
+    frame = rows.select("load_id", "row_number", pl.col("record").str.json_decode(dtype=wanted).alias(RECORD))
+    return map_records(frame, columns, source)
+
+
+def map_records(frame: pl.DataFrame, columns: list[str], source: SourceSettings) -> pl.DataFrame:
+    """Map decoded records (load_id, row_number and RECORD, a struct of the mapped columns as text;
+    `columns` every key of the records) onto the canonical schema; unmapped canonical fields become
+    null text (or the source's default). `attributes` holds the source's attributes as a JSON object
+    (null values left out; null when there are none). Keeps load_id and row_number and adds source,
+    source_record_id and record_key."""
     attributes = attribute_names(source, columns)
     values = [*source.mapping.values(), *attributes.values()]
-    # only the columns some value reads are decoded (an export may have hundreds of others)
-    used = {ref.column for value in values for ref in rule_refs(as_rule(value), columns) if ref.column}
-    wanted = pl.Struct({c: pl.String for c in columns if c in used} or {"_": pl.String})
-    frame = rows.select("load_id", "row_number", pl.col("record").str.json_decode(dtype=wanted).alias(RECORD))
     compiler = Compiler(frame, columns)
     for value in values:
         compiler.prepare_json(value)

@@ -31,7 +31,8 @@ from dq_project.warehouse.versioned import ensure_versioned_tables
 # Table DDL files (sql/<schema>/<table>.sql), created on first connection, in dependency order.
 TABLES: tuple[str, ...] = (
     "raw/loads", "raw/customer_rows", "raw/quarantine", "raw/quarantined_files", "raw/erasures",
-    "staging/customers", "staging/current_customers", "quality/rule_results", "quality/rule_failures",
+    "staging/customers", "staging/row_hashes", "staging/current_customers", "quality/rule_results",
+    "quality/rule_failures",
     "quality/kpi_history", "matching/review_queue", "matching/steward_decisions",
     "matching/golden_id_changes", "matching/runs", "matching/features", "audit/log",
     "raw/mapping_warnings",

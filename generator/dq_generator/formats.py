@@ -14,6 +14,7 @@ import polars as pl
 
 CRM, ERP = "crm", "erp"
 SOURCES = (CRM, ERP)
+WEB = "web"  # the optional third source, split from erp (writer.split_web)
 _TIME_START = dt.datetime(2018, 1, 1)
 
 

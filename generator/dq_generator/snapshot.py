@@ -28,13 +28,21 @@ class GeneratedSnapshot:
     record_count: int
 
 
-def generate(rows: int, seed: int, out_dir: Path, snapshot_date: dt.date) -> GeneratedSnapshot:
+def generate(
+    rows: int, seed: int, out_dir: Path, snapshot_date: dt.date, web_share: float = 0.0
+) -> GeneratedSnapshot:
     """Write `rows` customer records (about 55% crm, 45% erp) for `snapshot_date` under `out_dir`.
 
     Files: crm/crm_<date>.csv, erp/erp_<date>.csv, _truth/entities.csv, _truth/defects.csv.
     The same seed gives the same bytes; another snapshot date keeps the entities, records and
     defects and only moves the created/updated times.
+
+    `web_share` > 0 adds a third source: that share of the erp records (chosen by record id, so
+    the same ones every date) is written instead as web/web_<date>.jsonl, a web-form export in
+    JSON Lines with English keys, so benchmarks can exercise a CSV, a BOM CSV and a JSONL source.
     """
+    if not 0.0 <= web_share < 1.0:
+        raise ValueError(f"web_share must be in [0, 1), got {web_share}")
     if rows < 1:
         raise ValueError(f"rows must be at least 1, got {rows}")
     if seed < 0:
@@ -57,6 +65,8 @@ def generate(rows: int, seed: int, out_dir: Path, snapshot_date: dt.date) -> Gen
         created_at=timestamp_text(pl.col("source"), pl.col("created_ts")),
         updated_at=timestamp_text(pl.col("source"), pl.col("updated_ts")),
     )
+    if web_share:
+        work = writer.split_web(work, web_share)
     files = writer.write_sources(work, out_dir, snapshot_date)
     truth_dir = writer.write_truth(work, truth, out_dir)
     return GeneratedSnapshot(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dq_generator.formats import ERP, SOURCES
+from dq_generator.formats import ERP, SOURCES, WEB
 
 # canonical field -> (crm header, erp header), in file column order.
 HEADERS: dict[str, tuple[str, str]] = {
@@ -39,9 +39,27 @@ def source_path(out_dir: Path, source: str, snapshot_date: dt.date) -> Path:
     return out_dir / source / f"{source}_{snapshot_date.isoformat()}.csv"
 
 
+def split_web(records: pl.DataFrame, share: float) -> pl.DataFrame:
+    """Move `share` of the erp records to the web source (a stable pick by record id); the
+    ground truth follows, since it is written from the same frame."""
+    picked = (pl.col("source") == ERP) & (
+        pl.col("source_record_id").hash(7) % 10_000 < int(share / 0.45 * 10_000)
+    )
+    return records.with_columns(pl.when(picked).then(pl.lit(WEB)).otherwise("source").alias("source"))
+
+
 def write_sources(records: pl.DataFrame, out_dir: Path, snapshot_date: dt.date) -> dict[str, Path]:
-    """One CSV per source: crm UTF-8 with English headers, erp UTF-8 with BOM and Chinese headers."""
+    """One CSV per source: crm UTF-8 with English headers, erp UTF-8 with BOM and Chinese headers;
+    web (only when split_web moved records there) JSON Lines with crm's English keys."""
     files = {}
+    web = records.filter(pl.col("source") == WEB)
+    if not web.is_empty():
+        path = out_dir / WEB / f"{WEB}_{snapshot_date.isoformat()}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        web.select(
+            pl.col(field).cast(pl.String).alias(names[0]) for field, names in HEADERS.items()
+        ).write_ndjson(path)
+        files[WEB] = path
     for position, source in enumerate(SOURCES):
         path = source_path(out_dir, source, snapshot_date)
         path.parent.mkdir(parents=True, exist_ok=True)

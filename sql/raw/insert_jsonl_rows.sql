@@ -1,5 +1,7 @@
 -- Every JSON object line as one raw row: each value as text (strings unquoted, numbers and booleans as
--- JSON text, nested values as JSON text, null as null). Keys are addressed as JSON pointers.
+-- JSON text, nested values as JSON text, null as null), one parse per line: json_transform to a
+-- MAP(VARCHAR, VARCHAR) gives exactly what `text ->> '/key'` gave per key (lines with a repeated key
+-- never get here: a map refuses them).
 insert into raw.customer_rows
 select
     $load_id,
@@ -7,9 +9,6 @@ select
     $file_name,
     line,
     cast($snapshot_date as date),
-    to_json(map_from_entries(list_transform(
-        json_keys(text),
-        lambda k: {'k': k, 'v': text ->> ('/' || replace(replace(k, '~', '~0'), '/', '~1'))}
-    )))
+    to_json(json_transform(text, '"MAP(VARCHAR, VARCHAR)"'))
 from dq_jsonl_lines
 where kind = 'ok';

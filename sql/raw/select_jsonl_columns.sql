@@ -1,7 +1,7 @@
--- The union of the object keys of a JSON Lines file, in first-seen order.
+-- The union of the object keys of a JSON Lines file, in first-seen order (keys kept by jsonl_lines).
 select key
 from (
-    select line, unnest(json_keys(text)) as key, unnest(range(len(json_keys(text)))) as position
+    select line, unnest(keys) as key, unnest(range(len(keys))) as position
     from dq_jsonl_lines
     where kind = 'ok'
 )

@@ -16,6 +16,7 @@ from dq_project.normalize import normalize_source_frame
 from dq_project.settings import Settings, SourceSettings
 from dq_project.sources.ingest import LandedFile, load_file
 from dq_project.sources.mapping import to_canonical
+from dq_project.sources.partition import read_canonical
 from dq_project.warehouse.resource import open_warehouse
 from dq_project.warehouse.sql import query_sql
 
@@ -59,6 +60,7 @@ def test_export_onboards_by_configuration(name: str, tmp_path: Path) -> None:
         rows = query_sql(
             con, "raw/select_partition_rows", snapshot_date=DAY.isoformat(), source=source.name
         ).pl()
+        by_column = read_canonical(con, DAY.isoformat(), source)  # the staging asset's read
         quarantined = con.sql("select count(*) from raw.quarantine").fetchone()[0]
     finally:
         con.close()
@@ -67,6 +69,7 @@ def test_export_onboards_by_configuration(name: str, tmp_path: Path) -> None:
     assert outcome.missing_columns == [], "every mapped column of the source block is in its export"
 
     canonical = to_canonical(rows, source)
+    assert by_column.equals(canonical), "reading by column maps exactly as the whole records"
     staged = normalize_source_frame(canonical, source, DAY)
     assert staged.height == rows.height
     assert staged.filter(pl.col("source_record_id").is_null()).is_empty()

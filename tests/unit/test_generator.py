@@ -452,3 +452,24 @@ def test_entities_keep_look_alikes_apart() -> None:
     assert entities.filter(~pl.col("hard_negative").is_in([2, 4]))["mobile"].is_unique().all()
     assert pl.concat([entities["mobile_alt"], entities["mobile"].unique()]).is_unique().all()
     assert pl.concat([entities["email"], entities["email_alt"]]).is_unique().all()
+
+
+def test_web_share_moves_erp_records_to_a_jsonl_source(tmp_path: Path) -> None:
+    """A third source (bench day): the same records, a share of erp's written as a web JSONL export
+    with crm's English keys; the ground truth follows them."""
+    day = dt.date(2026, 11, 20)
+    plain = generate(3000, 4, tmp_path / "plain", day)
+    split = generate(3000, 4, tmp_path / "split", day, web_share=0.27)
+    assert set(split.files) == {"crm", "erp", "web"} and split.files["web"].suffix == ".jsonl"
+    web = pl.read_ndjson(split.files["web"])
+    assert web.columns[:3] == ["customer_id", "type", "full_name"]
+    erp = pl.read_csv(split.files["erp"], infer_schema=False)
+    erp_before = pl.read_csv(plain.files["erp"], infer_schema=False)
+    assert 0.5 < web.height / erp_before.height < 0.7
+    assert sorted(erp[erp.columns[0]].to_list() + web["customer_id"].to_list()) == sorted(
+        erp_before[erp_before.columns[0]].to_list()
+    )
+    truth = pl.read_csv(split.truth_dir / "entities.csv", infer_schema=False)
+    assert truth.filter(pl.col("source") == "web").height == web.height
+    with pytest.raises(ValueError):
+        generate(10, 4, tmp_path / "bad", day, web_share=1.0)

@@ -20,6 +20,7 @@ from dq_project.sources.file_quarantine import REASON_CHARS
 from dq_project.sources.ingest import LandedFile, LoadOutcome, file_sha256, load_file
 from dq_project.sources.landing import name_date
 from dq_project.sources.mapping import to_canonical
+from dq_project.sources.partition import read_canonical
 from dq_project.warehouse.resource import open_warehouse
 from dq_project.warehouse.sql import query_sql
 from dq_project.warehouse.versioned import GOLDEN, store_state
@@ -57,6 +58,7 @@ def _staged(con: duckdb.DuckDBPyConnection, source: SourceSettings) -> pl.DataFr
     """The staging asset's mapping and normalizers over the loaded rows."""
     rows = query_sql(con, "raw/select_partition_rows", snapshot_date=DAY.isoformat(), source="hostile").pl()
     canonical = to_canonical(rows, source)
+    assert read_canonical(con, DAY.isoformat(), source).equals(canonical)  # the staging asset's read
     return normalize_frame(canonical, default_region="CN", date_order="YMD", today=DAY)
 
 

@@ -1,0 +1,2 @@
+-- The columns of staging.customers, in table order.
+select column_name from (describe staging.customers);
