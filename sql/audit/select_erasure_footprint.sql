@@ -14,6 +14,9 @@ from staging.customers as s
 where s.record_key = $record_key
    or exists (select 1 from erasure_rows as e where e.load_id = s.load_id and e.row_number = s.row_number)
 union all
+select 'staging.row_hashes', count(*)
+from staging.row_hashes where record_key = $record_key
+union all
 select 'quality.rule_failures', count(*)
 from quality.rule_failures
 where record_key = $record_key or (source = $source and source_record_id = $source_record_id)

@@ -182,6 +182,7 @@ def test_audit_log_counts_rows_without_values(erased) -> None:
     con.close()
     assert [(actor, target) for actor, target, _ in rows] == [("dpo", "crm"), ("dpo", "crm")]
     assert '"staging.customers": 1' in rows[0][2] and '"key_hash"' in rows[0][2]
+    assert '"staging.row_hashes": 1' in rows[0][2]  # incremental staging's hash of the record, too
     for _, _, details in rows:
         assert not any(n in details for n in set().union(*erased["needles"].values()))
 
