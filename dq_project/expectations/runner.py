@@ -296,6 +296,17 @@ def run_rules(df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None)
     df = prepare(df)
     parameters = suite_parameters(rules, as_of or dt.date.today())
     validation = validate_grouped(df, rules, parameters)
+    counts = rule_counts(validation, rules)
+    masks = filter_masks(df, rules, parameters)
+    unknown = [rule for rule in rules if masks[rule.id] is None]
+    masks |= _complete_masks(
+        df, _pandas_frame(df, unknown, key=True) if unknown else None, unknown, parameters
+    )
+    return checked_run(df, rules, counts, masks, validation)
+
+
+def rule_counts(validation, rules: list[Rule]) -> dict[str, tuple[int, int, bool]]:
+    """(evaluated, failed, passed) per rule id from a GX validation of `rules`, on any engine."""
     by_id = {rule.id: rule for rule in rules}
     counts = {}
     for result in validation.results:
@@ -303,16 +314,31 @@ def run_rules(df: pl.DataFrame, rules: list[Rule], as_of: dt.date | None = None)
         counts[rule_id] = (evaluated, failed, passed)
     if set(counts) != set(by_id):
         raise RuntimeError(f"GX returned results for {sorted(counts)}, expected every rule")
-    masks = {rule.id: failing_mask(rule.type, rule.expectation()["kwargs"], df, parameters) for rule in rules}
-    unknown = [rule for rule in rules if masks[rule.id] is None]
-    masks |= _complete_masks(
-        df, _pandas_frame(df, unknown, key=True) if unknown else None, unknown, parameters
-    )
+    return counts
+
+
+def filter_masks(df: pl.DataFrame, rules: list[Rule], parameters: dict) -> dict[str, pl.Series | None]:
+    """Each rule's failing rows by dq's polars filter; None where the filter cannot tell."""
+    return {rule.id: failing_mask(rule.type, rule.expectation()["kwargs"], df, parameters) for rule in rules}
+
+
+def checked_run(
+    df: pl.DataFrame,
+    rules: list[Rule],
+    counts: dict[str, tuple[int, int, bool]],
+    masks: dict[str, pl.Series],
+    validation,
+    counter: str = "GX",
+) -> RuleRun:
+    """The RuleRun of a validation whose failing rows are `masks`; the masks must count what GX
+    (`counter`) counted, rule by rule."""
     parts = []
     for rule in rules:
         n = int(masks[rule.id].sum())
         if n != counts[rule.id][1]:
-            raise RuntimeError(f"rule {rule.id}: GX counted {counts[rule.id][1]} failures, the filter {n}")
+            raise RuntimeError(
+                f"rule {rule.id}: {counter} counted {counts[rule.id][1]} failures, the filter {n}"
+            )
         if n:
             parts.append(_failure_rows(df, rule, masks[rule.id]))
     failures = pl.concat(parts) if parts else pl.DataFrame(schema=FAILURE_SCHEMA)

@@ -17,19 +17,18 @@ import polars as pl
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from pyspark.sql import DataFrame, SparkSession
 
-from dq_project.expectations.rowfilter import failing_mask
 from dq_project.expectations.runner import (
     FAILURE_SCHEMA,
     KEY,
     RESULT_SCHEMA,
     RuleRun,
-    _counts,
-    _failure_rows,
     _gx_columns,
-    _results_frame,
     build_suite,
+    checked_run,
+    filter_masks,
     prepare,
     quiet_gx,
+    rule_counts,
 )
 from dq_project.expectations.suite import Rule, suite_parameters
 
@@ -67,14 +66,8 @@ def run_rules(
     frame = spark_frame(spark, df, rules)
     try:
         validation = validate(frame, rules, parameters)
-        by_id = {rule.id: rule for rule in rules}
-        counts = {}
-        for result in validation.results:
-            rule_id, evaluated, failed, passed = _counts(result, by_id)
-            counts[rule_id] = (evaluated, failed, passed)
-        if set(counts) != set(by_id):
-            raise RuntimeError(f"GX returned results for {sorted(counts)}, expected every rule")
-        masks = {r.id: failing_mask(r.type, r.expectation()["kwargs"], df, parameters) for r in rules}
+        counts = rule_counts(validation, rules)
+        masks = filter_masks(df, rules, parameters)
         unknown = [rule for rule in rules if masks[rule.id] is None]
         if unknown:
             complete = {"result_format": "COMPLETE", "unexpected_index_column_names": [KEY]}
@@ -85,14 +78,4 @@ def run_rules(
                 )
     finally:
         frame.unpersist()
-    parts = []
-    for rule in rules:
-        n = int(masks[rule.id].sum())
-        if n != counts[rule.id][1]:
-            raise RuntimeError(
-                f"rule {rule.id}: GX on Spark counted {counts[rule.id][1]} failures, the filter {n}"
-            )
-        if n:
-            parts.append(_failure_rows(df, rule, masks[rule.id]))
-    failures = pl.concat(parts) if parts else pl.DataFrame(schema=FAILURE_SCHEMA)
-    return RuleRun(_results_frame(rules, counts), failures, validation)
+    return checked_run(df, rules, counts, masks, validation, counter="GX on Spark")
