@@ -24,7 +24,9 @@ from dq_project.engine.spark.staging import stage_date
 from dq_project.settings import EngineSettings, Settings
 from dq_project.warehouse.sql import query_sql, query_template, run_sql
 
-PUBLISHED = ("matching/pairs", "matching/clusters", "golden/customers", "golden/provenance")
+PUBLISHED = ("matching/pairs", "matching/clusters")
+# Why a Spark run of the golden asset is a full build (the asset's `mode` metadata says it).
+NO_INCREMENTAL = "full (spark: golden records of the date rebuilt in full; incremental builds run on DuckDB)"
 
 
 class SparkEngine:
@@ -118,9 +120,22 @@ class SparkEngine:
         if predictor.calls:  # a full linkage scored on Spark (an incremental one stays on DuckDB)
             self.timings["splink_on_spark"] = self.timings.get("splink_on_spark", 0.0) + predictor.seconds
 
+    def golden(self, con, settings: Settings, as_of: str, *, full: bool = False) -> tuple[str, int | None]:
+        """The golden asset's build on Spark (dq_project.engine.spark.golden): the date's pairs and
+        clusters go to the lake, the survivorship SQL runs on Spark over the lake, and its golden
+        records and provenance go to the lake and then to the warehouse. Always a full build: an
+        incremental one needs the previous date's stored records, which the warehouse holds."""
+        from dq_project.engine.spark.golden import build_golden_on_spark
+
+        started = time.perf_counter()
+        self.publish(con, as_of)
+        build_golden_on_spark(self.spark, self.lake, con, settings, as_of)
+        self._timed("golden", started)
+        return ("full" if full else NO_INCREMENTAL), None
+
     def publish(self, con, as_of: str) -> None:
-        """Copy the date's pairs, clusters, golden records and provenance (built by the shared
-        matching and golden code) to the lake, beside staging and the rule outcomes."""
+        """Copy the date's pairs and clusters (scored on Spark, clustered and given golden IDs by
+        the shared matching code) to the lake, beside staging and the rule outcomes."""
         for table in PUBLISHED:
             rows = query_template(
                 con, "engine/select_date_rows", {"table": table.replace("/", ".")}, as_of_date=as_of
