@@ -25,6 +25,10 @@ class DuckDBEngine:
     kind = "duckdb"
     is_spark = False
 
+    def ingest(self) -> nullcontext:
+        """Ingest as dq's readers run it (DuckDB)."""
+        return nullcontext()
+
     def linkage(self) -> nullcontext:
         """Linkage as the matching code runs it (Splink's DuckDBAPI)."""
         return nullcontext()

@@ -171,6 +171,10 @@ def test_golden_on_spark_identical_given_the_same_clusters(runs, tmp_path):
         "? as golden_id, 'email' as field, 'steward@example.com' as value",
         [merged],
     )
+    con.execute(  # attributes on half the records (a key with '/', DuckDB's JSON-pointer case)
+        "update staging.customers set attributes = to_json({'tier': 'T' || (hash(record_key) % 3), "
+        "'a/b': case when hash(record_key) % 4 = 0 then ' x ' end}) where hash(record_key) % 2 = 0"
+    )
     build_golden(con, settings, str(DAY), own_transaction=True)  # DuckDB's build with the override
 
     root = str(tmp_path / "lake")
@@ -186,6 +190,7 @@ def test_golden_on_spark_identical_given_the_same_clusters(runs, tmp_path):
     on_spark = pl.from_arrow(views["customers_new"].select(*customers.columns).toArrow()).sort("golden_id")
     assert customers.height == clusters["golden_id"].n_unique() > 500
     assert customers.filter(pl.col("golden_id") == merged)["email"].to_list() == ["steward@example.com"]
+    assert customers["attributes"].drop_nulls().len() > 100
     assert on_spark.cast(customers.schema).equals(customers)
     provenance = _state(con, "golden.provenance_versions", "golden_id, field")
     spark_rows = pl.from_arrow(views["state_new"].select(*provenance.columns).toArrow())

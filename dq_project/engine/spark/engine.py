@@ -2,9 +2,9 @@
 
 Each method does what the asset's DuckDB body does, with the same inputs and the same warehouse
 rows at the end: the heavy per-record part runs in Spark against the lake, and the date's result is
-mirrored into the warehouse by the asset's own insert SQL (lake.mirrored). Ingest stays on the
-driver (dq's readers, quarantine and file fingerprints in DuckDB); its rows are copied to the lake
-as the input of staging.
+mirrored into the warehouse by the asset's own insert SQL (lake.mirrored). Ingest reads UTF-8 CSV
+files with Spark's CSV reader inside dq's load frame (hashes, load log, quarantine in DuckDB); the
+date's raw rows are copied to the lake as the input of staging.
 """
 
 from __future__ import annotations
@@ -104,6 +104,21 @@ class SparkEngine:
         lake.write_local_partition(run.failures, self.lake, "quality/rule_failures", as_of)
         self._timed("quality", started)
         return run
+
+    @contextmanager
+    def ingest(self) -> Iterator[None]:
+        """Loads inside the block read UTF-8 CSV files with Spark's CSV reader; the rest of ingest
+        (hashes, load log, quarantine, drift, tombstones) is dq's (dq_project.engine.spark.ingest)."""
+        from dq_project.engine.spark.ingest import SparkReader
+        from dq_project.sources.ingest import reading_with
+
+        started = time.perf_counter()
+        reader = SparkReader(self.spark, self.lake)
+        with reading_with(reader):
+            yield
+        self._timed("ingest", started)
+        for how, files in reader.reads.items():
+            self.timings[f"files_read_{how}"] = self.timings.get(f"files_read_{how}", 0) + files
 
     @contextmanager
     def linkage(self) -> Iterator[None]:

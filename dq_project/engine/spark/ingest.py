@@ -1,0 +1,155 @@
+"""Ingest on Spark: a landed UTF-8 CSV file read by Spark's CSV reader into raw, with dq's guarantees.
+
+dq's ingest (dq_project.sources.ingest) stays the frame: the file's hash (a file is read once), the
+load log, the whole-file quarantine of an unreadable file, schema drift, keyless rows and erasure
+tombstones all run as on DuckDB, in the load's one warehouse transaction. Only the reading of the
+rows is Spark's (sources.ingest.reading_with): Spark parses the file (PERMISSIVE, the malformed
+records in `_corrupt_record`), the rows and the malformed records are written as Parquet under the
+lake (`<lake>/_ingest/<load_id>/`), and the load's transaction inserts them into raw.customer_rows
+and raw.quarantine, so raw keeps every row as received and quarantines what Spark could not parse.
+
+What stays on the driver's readers, and why (`driver_only` says which, per file):
+- xlsx: Spark has no Excel reader (spark-excel is a third-party jar);
+- GBK / GB18030 and other non-UTF-8 encodings, and UTF-8 files with undecodable bytes: Spark's
+  decoder replaces a bad byte with U+FFFD instead of failing the line, so dq could not quarantine
+  the line with its raw bytes; dq transcodes and quarantines line by line (readers/encoding.py).
+  So a file is checked to be valid UTF-8 first (a streaming decode on the driver, ~1 GB/s);
+- JSONL: dq's rules (a record holds only its own line's keys, a repeated key quarantines the line,
+  numbers as DuckDB's JSON parser prints them) differ from Spark's JSON reader (a record gets every
+  key of the file, numbers as written);
+- Parquet: dq's text forms of dates, times and nested values (readers/rows.as_text) are not Spark's
+  casts to string;
+- CSV with `header_row` > 1 (Spark cannot skip leading lines) or a custom encoding setting.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
+from pyspark.sql.window import Window
+
+from dq_project.settings import SourceSettings
+from dq_project.sources.readers import LoadParams, ReadResult, read_to_raw
+from dq_project.sources.readers.csv import header, unique_names
+from dq_project.sources.readers.encoding import UTF8, resolve_encoding
+from dq_project.warehouse.sql import run_sql
+
+CORRUPT = "_dq_corrupt_record"
+# DuckDB's words for a record with the wrong number of fields, so both engines give the same reason
+TOO_MANY = "TOO MANY COLUMNS: Expected Number of Columns: "
+MISSING = "MISSING COLUMNS: Expected Number of Columns: "
+MALFORMED = "MALFORMED RECORD: Spark's CSV parser could not read this record"
+
+
+def driver_only(source: SourceSettings, path: Path) -> str | None:
+    """Why this file is read by dq's own reader on the driver; None: Spark reads it."""
+    if source.format != "csv":
+        return f"{source.format}: read by dq's reader on the driver (docs/spark.md, Ingest)"
+    if source.header_row != 1:
+        return "csv with header_row > 1: Spark's CSV reader cannot skip leading lines"
+    if path.stat().st_size == 0:
+        return "empty file"
+    encoding = resolve_encoding(source.encoding, path)
+    if encoding not in UTF8:
+        return f"{encoding}: dq transcodes and quarantines undecodable lines itself (Spark would replace them)"
+    if not _valid_utf8(path):
+        return "bytes that are not UTF-8: dq quarantines those lines with their bytes (Spark would replace them)"
+    return None
+
+
+def _valid_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class SparkReader:
+    """`read_to_raw` with Spark's CSV reader for the files it can read (the driver's for the rest);
+    `reads` counts the files each way."""
+
+    def __init__(self, spark: SparkSession, lake_root: str):
+        self.spark, self.lake = spark, lake_root.rstrip("/")
+        self.reads = {"spark": 0, "driver": 0}
+
+    def __call__(
+        self, con: duckdb.DuckDBPyConnection, path: Path, source: SourceSettings, params: LoadParams
+    ) -> ReadResult:
+        if driver_only(source, path):
+            self.reads["driver"] += 1
+            return read_to_raw(con, path, source, params)
+        self.reads["spark"] += 1
+        columns = unique_names(header(path, source))
+        out = Path(f"{self.lake}/_ingest/{params.load_id}")
+        try:
+            self._read_csv(path, source, columns, out)
+            files = {part: f"{out}/{part}/*.parquet" for part in ("rows", "quarantine")}
+            run_sql(con, "engine/insert_lake_rows", files=files["rows"], **asdict(params))
+            run_sql(con, "engine/insert_lake_quarantine", files=files["quarantine"], **asdict(params))
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        return ReadResult(columns=columns, encoding=resolve_encoding(source.encoding, path))
+
+    def _read_csv(self, path: Path, source: SourceSettings, columns: list[str], out: Path) -> None:
+        """The file's rows (row_number in file order among the good ones, the record as JSON of text
+        values keyed by the file's column names, nulls kept) and its malformed records (the record
+        number after the header as line, the reason, the raw text) as Parquet under `out`."""
+        schema = StructType([StructField(c, StringType()) for c in columns] + [StructField(CORRUPT, StringType())])
+        frame = (
+            self.spark.read.schema(schema)
+            .option("header", True).option("enforceSchema", True).option("encoding", "UTF-8")
+            .option("sep", source.delimiter).option("quote", source.quote).option("escape", source.quote)
+            .option("multiLine", True)  # quoted line breaks; one file is one partition, in order
+            .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+            .csv(str(path))
+        )  # fmt: skip
+        frame = frame.withColumn("_dq_order", F.monotonically_increasing_id()).localCheckpoint()
+        values = F.struct(*[F.col(f"`{c}`") for c in columns])
+        record = F.to_json(values, {"ignoreNullFields": "false"})
+        malformed = F.col(CORRUPT).isNotNull()
+        ordered = Window.orderBy("_dq_order")
+        numbered = frame.withColumn("_dq_record_number", F.row_number().over(ordered))
+        numbered.where(~malformed).select(
+            F.row_number().over(ordered).cast("bigint").alias("row_number"), record.alias("record")
+        ).write.mode("overwrite").parquet(f"{out}/rows")
+        numbered.where(malformed).select(
+            (F.col("_dq_record_number") + F.lit(source.header_row)).cast("bigint").alias("line"),
+            _reason(F.col(CORRUPT), source, len(columns)).alias("reason"),
+            F.col(CORRUPT).alias("raw_text"),
+        ).write.mode("overwrite").parquet(f"{out}/quarantine")
+
+
+def _reason(raw, source: SourceSettings, expected: int):
+    """Why a record was malformed: its number of fields (delimiters outside quotes) against the
+    header's, in DuckDB's words; else Spark's general complaint (a quote it could not close)."""
+    sep, quote = re.escape(source.delimiter), re.escape(source.quote)
+    outside_quotes = f"{sep}(?=(?:[^{quote}]*{quote}[^{quote}]*{quote})*[^{quote}]*$)"
+    found = F.size(F.split(F.regexp_replace(raw, "[\\r\\n]+$", ""), outside_quotes, -1))
+    # DuckDB reports one error per field counted past the header's (too many: Found N+1, N+2, ...;
+    # missing: Found M, M+1, ... N-1), the first three of them, then "(and k more errors)"
+    first = F.when(found > expected, F.lit(expected + 1)).otherwise(found)
+    last = F.when(found > expected, found).otherwise(F.lit(expected - 1))
+    kind = F.when(found > expected, F.lit(TOO_MANY)).otherwise(F.lit(MISSING))
+    errors = F.transform(
+        F.sequence(first, F.least(last, first + 2)),
+        lambda k: F.concat(kind, F.lit(f"{expected} Found: "), k.cast("string")),
+    )
+    count = last - first + 1
+    more = F.when(count > 3, F.concat(F.lit(" (and "), (count - 3).cast("string"), F.lit(" more errors)")))
+    return (
+        F.when(found != expected, F.concat(F.array_join(errors, "; "), F.coalesce(more, F.lit(""))))
+        .otherwise(F.lit(MALFORMED))
+    )
