@@ -180,7 +180,9 @@ def test_golden_on_spark_identical_given_the_same_clusters(runs, tmp_path):
     root = str(tmp_path / "lake")
     staged = con.sql("select * exclude (snapshot_date) from staging.customers").pl()
     lake.write_local_partition(staged, root, "staging/customers", DAY)
-    clusters = con.sql(f"select * exclude (as_of_date) from matching.clusters where as_of_date = '{DAY}'").pl()
+    clusters = con.sql(
+        f"select * exclude (as_of_date) from matching.clusters where as_of_date = '{DAY}'"
+    ).pl()
     lake.write_local_partition(clusters, root, "matching/clusters", DAY)
     (engine,) = [e for e in _ENGINES.values() if e.lake == str((spark_run.home / "lake").absolute())]
     golden_inputs(engine.spark, root, con, settings, str(DAY))

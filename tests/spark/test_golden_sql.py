@@ -8,7 +8,12 @@ import pytest
 
 from dq_project.engine.spark.golden_sql import GOLDEN_FILES, spark_statements, view_name
 
-INPUTS = ("staging.customers", "matching.clusters", "matching.steward_decisions", "matching.golden_id_changes")
+INPUTS = (
+    "staging.customers",
+    "matching.clusters",
+    "matching.steward_decisions",
+    "matching.golden_id_changes",
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +59,15 @@ def test_every_golden_statement_has_a_spark_form():
     steps = [step for name in GOLDEN_FILES for step in spark_statements(name)]
     assert {s.kind for s in steps} == {"view", "append", "add_column", "update", "drop"}
     queries = " ".join(s.sql.upper() for s in steps)
-    for duckdb_only in ("ARG_MIN_NULL", "UNIX_TIMESTAMP", " EXCLUDE", "REPLACE (", "INTO NAME", "JSON_KEYS", "->>"):
+    for duckdb_only in (
+        "ARG_MIN_NULL",
+        "UNIX_TIMESTAMP",
+        " EXCLUDE",
+        "REPLACE (",
+        "INTO NAME",
+        "JSON_KEYS",
+        "->>",
+    ):
         assert duckdb_only not in queries, duckdb_only
 
 
@@ -69,8 +82,22 @@ def test_every_golden_statement_resolves_and_runs(spark, empty_inputs):
     views = run_golden_statements(spark, "2026-11-20")  # each query is analyzed as it is registered
     assert len(analyzed) == 7  # 5 views, 1 append, 1 update
     provenance, customers = views["state_new"], views["customers_new"]
-    assert provenance.columns == ["golden_id", "field", "value", "source", "source_record_id", "rule", "candidates"]
-    assert {"golden_id", "name", "birth_date", "record_count", "sources", "implicit_record_id", "attributes"} <= set(
-        customers.columns
-    )
+    assert provenance.columns == [
+        "golden_id",
+        "field",
+        "value",
+        "source",
+        "source_record_id",
+        "rule",
+        "candidates",
+    ]
+    assert {
+        "golden_id",
+        "name",
+        "birth_date",
+        "record_count",
+        "sources",
+        "implicit_record_id",
+        "attributes",
+    } <= set(customers.columns)
     assert provenance.count() == 0 and customers.count() == 0

@@ -128,7 +128,9 @@ def _update(target: DataFrame, rows: DataFrame, column: str, keys: tuple[str, ..
     row matches, the old one elsewhere; the column order is kept."""
     joined = target.alias("t").join(rows.alias("u"), on=list(keys), how="left")
     value = F.coalesce(F.col(f"u.{column}"), F.col(f"t.{column}")).alias(column)
-    return joined.select(*[value if c == column else F.col(c if c in keys else f"t.{c}") for c in target.columns])
+    return joined.select(
+        *[value if c == column else F.col(c if c in keys else f"t.{c}") for c in target.columns]
+    )
 
 
 def build_golden_on_spark(
@@ -169,4 +171,3 @@ def mirror_golden(con: duckdb.DuckDBPyConnection, settings: Settings, lake_root:
     except BaseException:
         con.rollback()
         raise
-

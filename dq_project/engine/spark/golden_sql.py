@@ -143,7 +143,9 @@ def _ordered_lists(tree: exp.Expression) -> exp.Expression:
             # ordering by k or by the column k strips a common prefix from (golden_attributes'
             # 'attributes.<key>' fields): the same order as the struct's first field
             if first is None or order.args.get("desc") or order.this not in first.expression.walk():
-                raise ValueError(f"list(... order by ...) not by its struct's first field: {agg.sql('duckdb')}")
+                raise ValueError(
+                    f"list(... order by ...) not by its struct's first field: {agg.sql('duckdb')}"
+                )
             agg.replace(exp.Anonymous(this="array_sort", expressions=[exp.ArrayAgg(this=value)]))
     return tree
 
@@ -204,7 +206,10 @@ def _json_keys(tree: exp.Expression) -> exp.Expression:
             isinstance(keys, exp.Anonymous) and keys.name.lower() == "json_keys"
         ):
             continue
-        document, alias = keys.this if isinstance(keys, exp.JSONKeys) else keys.expressions[0], unnest.args["alias"]
+        document, alias = (
+            keys.this if isinstance(keys, exp.JSONKeys) else keys.expressions[0],
+            unnest.args["alias"],
+        )
         table, key = alias.name, alias.columns[0].name
         select = unnest.find_ancestor(exp.Select)
         for extract in list(select.find_all(exp.JSONExtractScalar)):

@@ -59,9 +59,13 @@ def driver_only(source: SourceSettings, path: Path) -> str | None:
         return "empty file"
     encoding = resolve_encoding(source.encoding, path)
     if encoding not in UTF8:
-        return f"{encoding}: dq transcodes and quarantines undecodable lines itself (Spark would replace them)"
+        return (
+            f"{encoding}: dq transcodes and quarantines undecodable lines itself (Spark would replace them)"
+        )
     if not _valid_utf8(path):
-        return "bytes that are not UTF-8: dq quarantines those lines with their bytes (Spark would replace them)"
+        return (
+            "bytes that are not UTF-8: dq quarantines those lines with their bytes (Spark would replace them)"
+        )
     return None
 
 
@@ -107,7 +111,9 @@ class SparkReader:
         """The file's rows (row_number in file order among the good ones, the record as JSON of text
         values keyed by the file's column names, nulls kept) and its malformed records (the record
         number after the header as line, the reason, the raw text) as Parquet under `out`."""
-        schema = StructType([StructField(c, StringType()) for c in columns] + [StructField(CORRUPT, StringType())])
+        schema = StructType(
+            [StructField(c, StringType()) for c in columns] + [StructField(CORRUPT, StringType())]
+        )
         frame = (
             self.spark.read.schema(schema)
             .option("header", True).option("enforceSchema", True).option("encoding", "UTF-8")
@@ -149,7 +155,6 @@ def _reason(raw, source: SourceSettings, expected: int):
     )
     count = last - first + 1
     more = F.when(count > 3, F.concat(F.lit(" (and "), (count - 3).cast("string"), F.lit(" more errors)")))
-    return (
-        F.when(found != expected, F.concat(F.array_join(errors, "; "), F.coalesce(more, F.lit(""))))
-        .otherwise(F.lit(MALFORMED))
-    )
+    return F.when(
+        found != expected, F.concat(F.array_join(errors, "; "), F.coalesce(more, F.lit("")))
+    ).otherwise(F.lit(MALFORMED))
