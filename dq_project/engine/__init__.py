@@ -5,7 +5,8 @@ per-date work to dq_project.engine.spark (the CSV reading of ingest, staging, ru
 linkage, golden records), which reads and writes the Parquet lake and mirrors the date's rows into
 the warehouse, so KPIs, the report, the review queue and exports stay one DuckDB implementation.
 The engine is chosen by the settings the warehouse resource already carries (`[engine]`), so every
-existing resource binding (the runner, the sensor, tests) runs either engine unchanged. pyspark is imported only when kind = "spark".
+existing resource binding (the runner, the sensor, tests) runs either engine unchanged. pyspark is
+imported only when kind = "spark".
 """
 
 from __future__ import annotations
