@@ -33,7 +33,8 @@ def test_both_runs_succeed(runs):
     assert duck.success and spark.success
     lake = str((spark.home / "lake").absolute())
     (engine,) = [e for e in _ENGINES.values() if e.lake == lake]  # its stages really ran on Spark
-    assert {"staging", "quality", "matching", "splink_on_spark"} <= set(engine.timings)
+    assert {"ingest", "staging", "quality", "matching", "splink_on_spark", "golden"} <= set(engine.timings)
+    assert engine.timings["files_read_spark"] >= 1  # the generated CSV exports went through Spark's reader
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ def _load(tmp: Path, engine: str, source, path: Path, reader=None):
         with reading_with(reader):
             outcome = load_file(con, source, landed)
             again = load_file(con, source, landed)
-        assert again.status == "already_loaded"  # idempotent: the file's hash is in raw.loads
+        assert again.status == "already_loaded", outcome  # idempotent: the file hash is in raw.loads
     return con, outcome
 
 

@@ -1,4 +1,4 @@
-"""Ingest on Spark: a landed UTF-8 CSV file read by Spark's CSV reader into raw, with dq's guarantees.
+"""Ingest on Spark: a landed CSV file read by Spark's CSV reader into raw, with dq's guarantees.
 
 dq's ingest (dq_project.sources.ingest) stays the frame: the file's hash (a file is read once), the
 load log, the whole-file quarantine of an unreadable file, schema drift, keyless rows and erasure
@@ -10,10 +10,10 @@ and raw.quarantine, so raw keeps every row as received and quarantines what Spar
 
 What stays on the driver's readers, and why (`driver_only` says which, per file):
 - xlsx: Spark has no Excel reader (spark-excel is a third-party jar);
-- GBK / GB18030 and other non-UTF-8 encodings, and UTF-8 files with undecodable bytes: Spark's
-  decoder replaces a bad byte with U+FFFD instead of failing the line, so dq could not quarantine
-  the line with its raw bytes; dq transcodes and quarantines line by line (readers/encoding.py).
-  So a file is checked to be valid UTF-8 first (a streaming decode on the driver, ~1 GB/s);
+- a file with bytes its encoding (UTF-8, GBK, GB18030) cannot decode: Spark's decoder replaces a
+  bad byte with U+FFFD instead of failing the line, so dq could not quarantine the line with its
+  raw bytes; dq transcodes and quarantines line by line (readers/encoding.py). So every file is
+  decoded strictly on the driver first (a streaming decode), and other encodings stay there;
 - JSONL: dq's rules (a record holds only its own line's keys, a repeated key quarantines the line,
   numbers as DuckDB's JSON parser prints them) differ from Spark's JSON reader (a record gets every
   key of the file, numbers as written);
@@ -39,7 +39,7 @@ from pyspark.sql.window import Window
 from dq_project.settings import SourceSettings
 from dq_project.sources.readers import LoadParams, ReadResult, read_to_raw
 from dq_project.sources.readers.csv import header, unique_names
-from dq_project.sources.readers.encoding import UTF8, resolve_encoding
+from dq_project.sources.readers.encoding import resolve_encoding
 from dq_project.warehouse.sql import run_sql
 
 CORRUPT = "_dq_corrupt_record"
@@ -47,6 +47,8 @@ CORRUPT = "_dq_corrupt_record"
 TOO_MANY = "TOO MANY COLUMNS: Expected Number of Columns: "
 MISSING = "MISSING COLUMNS: Expected Number of Columns: "
 MALFORMED = "MALFORMED RECORD: Spark's CSV parser could not read this record"
+# Python codec -> Java charset (GBK / GB18030 need spark.sql.legacy.javaCharsets, set by the session)
+SPARK_ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gbk": "GBK", "gb18030": "GB18030"}
 
 
 def driver_only(source: SourceSettings, path: Path) -> str | None:
@@ -58,19 +60,16 @@ def driver_only(source: SourceSettings, path: Path) -> str | None:
     if path.stat().st_size == 0:
         return "empty file"
     encoding = resolve_encoding(source.encoding, path)
-    if encoding not in UTF8:
-        return (
-            f"{encoding}: dq transcodes and quarantines undecodable lines itself (Spark would replace them)"
-        )
-    if not _valid_utf8(path):
-        return (
-            "bytes that are not UTF-8: dq quarantines those lines with their bytes (Spark would replace them)"
-        )
+    if encoding.lower() not in SPARK_ENCODINGS:
+        return f"{encoding}: an encoding dq reads itself (readers/encoding.py)"
+    if not _decodes(path, encoding):
+        return f"bytes that are not {encoding}: dq quarantines their lines with the bytes (Spark would not)"
     return None
 
 
-def _valid_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes strictly (a streaming decode on the driver)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 22), b""):
@@ -96,7 +95,10 @@ class SparkReader:
             self.reads["driver"] += 1
             return read_to_raw(con, path, source, params)
         self.reads["spark"] += 1
-        columns = unique_names(header(path, source))
+        encoding = resolve_encoding(source.encoding, path)
+        columns = unique_names(
+            header(path, source, "utf-8-sig" if encoding.startswith("utf-8") else encoding)
+        )
         out = Path(f"{self.lake}/_ingest/{params.load_id}")
         try:
             self._read_csv(path, source, columns, out)
@@ -105,9 +107,10 @@ class SparkReader:
             run_sql(con, "engine/insert_lake_quarantine", files=files["quarantine"], **asdict(params))
         finally:
             shutil.rmtree(out, ignore_errors=True)
-        return ReadResult(columns=columns, encoding=resolve_encoding(source.encoding, path))
+        return ReadResult(columns=columns, encoding=encoding)
 
     def _read_csv(self, path: Path, source: SourceSettings, columns: list[str], out: Path) -> None:
+        encoding = SPARK_ENCODINGS[resolve_encoding(source.encoding, path).lower()]
         """The file's rows (row_number in file order among the good ones, the record as JSON of text
         values keyed by the file's column names, nulls kept) and its malformed records (the record
         number after the header as line, the reason, the raw text) as Parquet under `out`."""
@@ -116,7 +119,7 @@ class SparkReader:
         )
         frame = (
             self.spark.read.schema(schema)
-            .option("header", True).option("enforceSchema", True).option("encoding", "UTF-8")
+            .option("header", True).option("enforceSchema", True).option("encoding", encoding)
             .option("sep", source.delimiter).option("quote", source.quote).option("escape", source.quote)
             .option("multiLine", True)  # quoted line breaks; one file is one partition, in order
             .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
