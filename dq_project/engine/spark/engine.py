@@ -2,7 +2,7 @@
 
 Each method does what the asset's DuckDB body does, with the same inputs and the same warehouse
 rows at the end: the heavy per-record part runs in Spark against the lake, and the date's result is
-mirrored into the warehouse by the asset's own insert SQL (lake.mirrored). Ingest reads UTF-8 CSV
+mirrored into the warehouse by the asset's own insert SQL (lake.mirrored). Ingest reads CSV
 files with Spark's CSV reader inside dq's load frame (hashes, load log, quarantine in DuckDB); the
 date's raw rows are copied to the lake as the input of staging.
 """
@@ -107,7 +107,7 @@ class SparkEngine:
 
     @contextmanager
     def ingest(self) -> Iterator[None]:
-        """Loads inside the block read UTF-8 CSV files with Spark's CSV reader; the rest of ingest
+        """Loads inside the block read CSV files with Spark's CSV reader; the rest of ingest
         (hashes, load log, quarantine, drift, tombstones) is dq's (dq_project.engine.spark.ingest)."""
         from dq_project.engine.spark.ingest import SparkReader
         from dq_project.sources.ingest import reading_with
