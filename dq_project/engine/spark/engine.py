@@ -38,6 +38,7 @@ class SparkEngine:
         self.lake = lake_root
         self._spark: SparkSession | None = None
         self.timings: dict[str, float] = {}
+        self.files_read: dict[str, int] = {}  # landed files read by Spark's reader / dq's on the driver
 
     @property
     def spark(self) -> SparkSession:
@@ -118,7 +119,7 @@ class SparkEngine:
             yield
         self._timed("ingest", started)
         for how, files in reader.reads.items():
-            self.timings[f"files_read_{how}"] = self.timings.get(f"files_read_{how}", 0) + files
+            self.files_read[how] = self.files_read.get(how, 0) + files
 
     @contextmanager
     def linkage(self) -> Iterator[None]:

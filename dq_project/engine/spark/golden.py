@@ -50,7 +50,9 @@ def golden_inputs(
     """Register the views the golden statements read: staging__customers (every staged lake date up
     to `as_of`, with a `rowid` for DuckDB's last-row-stored tie-break), matching__clusters (the
     lake's date), the driver tables, source_trust, field_rules and golden_scope."""
-    staged = spark.read.parquet(f"{lake_root.rstrip('/')}/staging/customers")
+    # rowid: monotonically_increasing_id is the same on every scan of the same files (partition
+    # index and position), so the two references of build_members agree without caching staging
+    staged = spark.read.option("mergeSchema", True).parquet(f"{lake_root.rstrip('/')}/staging/customers")
     staged = staged.where(F.col(lake.PARTITION) <= F.lit(as_of).cast("date"))
     staged.withColumn("rowid", F.monotonically_increasing_id()).createOrReplaceTempView(
         view_name("staging.customers")
