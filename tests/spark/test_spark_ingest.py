@@ -113,3 +113,20 @@ def test_undecodable_bytes_stay_on_the_driver(reader, tmp_path):
     assert outcome.rows_quarantined == 1
     (raw_bytes,) = spark.sql("select raw_bytes from raw.quarantine").fetchone()
     assert b"\xff\xfe" in raw_bytes
+
+
+def test_unclosed_quote_on_both_engines(reader, tmp_path):
+    """An unclosed quote: both readers read on into the next record and quarantine the two as one
+    record (its raw text holds both, so nothing is lost); the other rows load."""
+    source = corpus_source("salesforce_contacts")
+    landed = _with_bad_lines(tmp_path, [b'X4,"unclosed' + b",x" * 18])
+    duck, duck_outcome = _load(tmp_path, "duckdb", source, landed)
+    spark, spark_outcome = _load(tmp_path, "spark", source, landed, reader)
+    assert (spark_outcome.rows_loaded, spark_outcome.rows_quarantined) == (
+        duck_outcome.rows_loaded, duck_outcome.rows_quarantined,
+    ) == (EXPECTED["salesforce_contacts"]["loaded"] - 1, 1)  # fmt: skip
+    assert spark.sql(ROWS).fetchall() == duck.sql(ROWS).fetchall()
+    ((line, reason, text),) = spark.sql(QUARANTINE).fetchall()
+    ((duck_line, duck_reason, duck_text),) = duck.sql(QUARANTINE).fetchall()
+    assert (line, text) == (duck_line, duck_text) and text.startswith('X4,"unclosed')
+    assert "UNQUOTED VALUE" in reason and "UNQUOTED VALUE" in duck_reason

@@ -46,6 +46,7 @@ CORRUPT = "_dq_corrupt_record"
 # DuckDB's words for a record with the wrong number of fields, so both engines give the same reason
 TOO_MANY = "TOO MANY COLUMNS: Expected Number of Columns: "
 MISSING = "MISSING COLUMNS: Expected Number of Columns: "
+UNCLOSED = "UNQUOTED VALUE: Value with unterminated quote found."
 MALFORMED = "MALFORMED RECORD: Spark's CSV parser could not read this record"
 # Python codec -> Java charset (GBK / GB18030 need spark.sql.legacy.javaCharsets, set by the session)
 SPARK_ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gbk": "GBK", "gb18030": "GB18030"}
@@ -158,6 +159,11 @@ def _reason(raw, source: SourceSettings, expected: int):
     )
     count = last - first + 1
     more = F.when(count > 3, F.concat(F.lit(" (and "), (count - 3).cast("string"), F.lit(" more errors)")))
-    return F.when(
-        found != expected, F.concat(F.array_join(errors, "; "), F.coalesce(more, F.lit("")))
-    ).otherwise(F.lit(MALFORMED))
+    quotes = F.length(raw) - F.length(F.regexp_replace(raw, quote, ""))
+    return (
+        # an unclosed quote: Spark (like DuckDB) reads on into the next record(s), which this raw
+        # text then holds; DuckDB's words for it
+        F.when(quotes % 2 == 1, F.lit(UNCLOSED))
+        .when(found != expected, F.concat(F.array_join(errors, "; "), F.coalesce(more, F.lit(""))))
+        .otherwise(F.lit(MALFORMED))
+    )
