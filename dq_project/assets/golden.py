@@ -4,7 +4,7 @@ import dagster as dg
 
 from dq_project.assets.keys import CLUSTERS, GOLDEN_CUSTOMERS, PROVENANCE
 from dq_project.engine import engine_of
-from dq_project.golden.survivorship import build_golden_incrementally, survivorship_rules
+from dq_project.golden.survivorship import survivorship_rules
 from dq_project.partitions import (
     CODE_VERSIONS,
     OWNERS,
@@ -31,9 +31,9 @@ def golden_customers_for_date(
     rules = survivorship_rules(settings.golden.survivorship)
     with warehouse.connect() as con:
         ensure_tables(con)
-        mode, rebuilt = build_golden_incrementally(con, settings, as_of, full=config.full_rebuild)
+        # DuckDB: survivorship in the warehouse; Spark: on the lake, then mirrored into it
+        mode, rebuilt = engine_of(settings).golden(con, settings, as_of, full=config.full_rebuild)
         ((golden, records, merged),) = query_sql(con, "golden/select_summary", as_of_date=as_of).fetchall()
-        engine_of(settings).publish(con, as_of)  # Spark: the date's matching and golden rows to the lake
     return (
         {
             "dagster/row_count": golden,

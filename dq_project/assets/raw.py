@@ -5,6 +5,7 @@ import datetime as dt
 import dagster as dg
 
 from dq_project.assets.keys import CUSTOMER_ROWS, QUARANTINE
+from dq_project.engine import engine_of
 from dq_project.partitions import OWNERS, declaration, each_date, range_metadata
 from dq_project.sources.ingest import files_for_partition, load_file
 from dq_project.warehouse.resource import WarehouseResource
@@ -20,7 +21,7 @@ def customer_rows_for_date(
     if not files:
         context.log.warning(f"no landed files for {snapshot_date} under {settings.landing_dir}")
     outcomes = []
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, engine_of(settings).ingest():  # Spark: its CSV reader
         for landed in files:
             outcome = load_file(con, settings.source(landed.source), landed)
             if outcome.problem:  # the file is quarantined or refused; the date goes on without it

@@ -1,11 +1,12 @@
 """The engine the per-record stages run on: the embedded DuckDB (default) or Spark.
 
 The asset graph is the same on both; an asset asks `engine_of(settings)` and, on Spark, hands its
-per-date work to dq_project.engine.spark (staging, rule outcomes, linkage), which reads and writes
-the Parquet lake and mirrors the date's rows into the warehouse, so KPIs, the report, the review
-queue and exports stay one DuckDB implementation. The engine is chosen by the settings the
-warehouse resource already carries (`[engine]`), so every existing resource binding (the runner,
-the sensor, tests) runs either engine unchanged. pyspark is imported only when kind = "spark".
+per-date work to dq_project.engine.spark (the CSV reading of ingest, staging, rule outcomes,
+linkage, golden records), which reads and writes the Parquet lake and mirrors the date's rows into
+the warehouse, so KPIs, the report, the review queue and exports stay one DuckDB implementation.
+The engine is chosen by the settings the warehouse resource already carries (`[engine]`), so every
+existing resource binding (the runner, the sensor, tests) runs either engine unchanged. pyspark is
+imported only when kind = "spark".
 """
 
 from __future__ import annotations
@@ -25,12 +26,19 @@ class DuckDBEngine:
     kind = "duckdb"
     is_spark = False
 
+    def ingest(self) -> nullcontext:
+        """Ingest as dq's readers run it (DuckDB)."""
+        return nullcontext()
+
     def linkage(self) -> nullcontext:
         """Linkage as the matching code runs it (Splink's DuckDBAPI)."""
         return nullcontext()
 
-    def publish(self, con, as_of: str) -> None:
-        """Nothing to publish: the warehouse is the store."""
+    def golden(self, con, settings: Settings, as_of: str, *, full: bool = False) -> tuple[str, int | None]:
+        """The golden build in the warehouse (incremental when it can be)."""
+        from dq_project.golden.survivorship import build_golden_incrementally
+
+        return build_golden_incrementally(con, settings, as_of, full=full)
 
 
 DUCKDB = DuckDBEngine()

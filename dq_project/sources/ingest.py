@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from dq_project.sources.file_quarantine import FileProblem, QuarantinedFile, blo
 from dq_project.sources.landing import LandedFile, discover, files_for_partition, land, snapshot_date_of
 from dq_project.sources.mapping_check import blank_columns, drift, required_problems, store_warnings
 from dq_project.sources.mapping_spec import json_pointer
-from dq_project.sources.readers import LoadParams, read_to_raw
+from dq_project.sources.readers import LoadParams, ReadResult, read_to_raw
 from dq_project.warehouse.sql import query_sql, run_sql
 
 __all__ = [
@@ -38,6 +40,19 @@ __all__ = [
 # What a reader raises for a file it cannot read (readers raise ValueError with the path and the
 # cause; DuckDB's CSV reader raises InvalidInputException for a dialect it cannot follow).
 UNREADABLE = (ValueError, duckdb.InvalidInputException, duckdb.ConversionException)
+# The reader of a file's rows: dq's readers (read_to_raw), or another engine's for the files it can
+# read (dq_project.engine.spark.ingest). Everything around the read is the same on every engine.
+_READER: ContextVar[Callable[..., ReadResult] | None] = ContextVar("dq_reader", default=None)
+
+
+@contextlib.contextmanager
+def reading_with(reader: Callable[..., ReadResult]) -> Iterator[None]:
+    """Loads inside the block read rows with `reader` (read_to_raw's signature)."""
+    token = _READER.set(reader)
+    try:
+        yield
+    finally:
+        _READER.reset(token)
 
 
 @dataclass(frozen=True)
@@ -135,7 +150,7 @@ def _load(
     )
     con.begin()
     try:
-        result = read_to_raw(con, landed.path, source, params)
+        result = (_READER.get() or read_to_raw)(con, landed.path, source, params)
         missing, extra, warnings = drift(result.columns, source) if result.columns else ([], [], [])
         lacking = required_problems(source, result.columns, missing) if result.columns else []
         if lacking:

@@ -33,7 +33,8 @@ def test_both_runs_succeed(runs):
     assert duck.success and spark.success
     lake = str((spark.home / "lake").absolute())
     (engine,) = [e for e in _ENGINES.values() if e.lake == lake]  # its stages really ran on Spark
-    assert {"staging", "quality", "matching", "splink_on_spark"} <= set(engine.timings)
+    assert {"ingest", "staging", "quality", "matching", "splink_on_spark", "golden"} <= set(engine.timings)
+    assert engine.files_read["spark"] >= 1  # the generated CSV exports went through Spark's reader
 
 
 @pytest.mark.parametrize(
@@ -123,3 +124,79 @@ def test_lake_holds_every_stage_of_the_date(runs):
         assert files, table
     staged = pl.read_parquet(lake / "staging/customers" / f"snapshot_date={DAY}" / "*.parquet")
     assert staged.height == ROWS
+
+
+def test_golden_built_on_spark_in_the_run(runs):
+    from dq_project.engine.spark.engine import _ENGINES
+
+    _, spark = runs
+    lake = str((spark.home / "lake").absolute())
+    (engine,) = [e for e in _ENGINES.values() if e.lake == lake]
+    assert "golden" in engine.timings  # survivorship ran on Spark, not DuckDB then copied
+    stored = pl.read_parquet(lake + f"/golden/customers/snapshot_date={DAY}/*.parquet")
+    warehouse = _frame(spark, f"select golden_id from golden.customers where as_of_date = '{DAY}'")
+    assert sorted(stored["golden_id"]) == sorted(warehouse["golden_id"])  # the warehouse mirrors the lake
+
+
+def _state(con, versions: str, order: str) -> pl.DataFrame:
+    return con.sql(
+        f"select * exclude (valid_from, valid_to) from {versions} "  # noqa: S608 (constant names)
+        f"where valid_from <= date '{DAY}' and (valid_to is null or valid_to > date '{DAY}') order by {order}"
+    ).pl()
+
+
+def test_golden_on_spark_identical_given_the_same_clusters(runs, tmp_path):
+    """DuckDB's staged rows and clusters (plus a steward override) through the Spark build: every
+    golden record and every stored provenance row identical field by field to DuckDB's build."""
+    import shutil
+
+    from dq_project.engine.spark import lake
+    from dq_project.engine.spark.engine import _ENGINES
+    from dq_project.engine.spark.golden import golden_inputs, run_golden_statements
+    from dq_project.golden.survivorship import build_golden
+    from dq_project.settings import load_settings
+    from dq_project.warehouse.resource import connect_warehouse
+
+    duck, spark_run = runs
+    home = tmp_path / "home"
+    shutil.copytree(duck.home, home)
+    settings = load_settings(duck.home.parent / "dq.toml", home=home, env={})
+    con = connect_warehouse(settings)
+    merged = con.sql(
+        f"select golden_id from matching.clusters where as_of_date = '{DAY}' "
+        "group by golden_id having count(*) > 1 order by golden_id limit 1"
+    ).fetchone()[0]
+    con.execute(
+        "insert into matching.steward_decisions by name select 'D-1' as decision_id, "
+        "timestamp '2026-11-01 10:00:00' as decided_at, 'test' as decided_by, 'override_field' as action, "
+        "? as golden_id, 'email' as field, 'steward@example.com' as value",
+        [merged],
+    )
+    con.execute(  # attributes on half the records (a key with '/', DuckDB's JSON-pointer case)
+        "update staging.customers set attributes = to_json({'tier': 'T' || (hash(record_key) % 3), "
+        "'a/b': case when hash(record_key) % 4 = 0 then ' x ' end}) where hash(record_key) % 2 = 0"
+    )
+    build_golden(con, settings, str(DAY), own_transaction=True)  # DuckDB's build with the override
+
+    root = str(tmp_path / "lake")
+    staged = con.sql("select * exclude (snapshot_date) from staging.customers").pl()
+    lake.write_local_partition(staged, root, "staging/customers", DAY)
+    clusters = con.sql(
+        f"select * exclude (as_of_date) from matching.clusters where as_of_date = '{DAY}'"
+    ).pl()
+    lake.write_local_partition(clusters, root, "matching/clusters", DAY)
+    (engine,) = [e for e in _ENGINES.values() if e.lake == str((spark_run.home / "lake").absolute())]
+    golden_inputs(engine.spark, root, con, settings, str(DAY))
+    views = run_golden_statements(engine.spark, str(DAY))
+
+    customers = _state(con, "golden.customer_versions", "golden_id")
+    on_spark = pl.from_arrow(views["customers_new"].select(*customers.columns).toArrow()).sort("golden_id")
+    assert customers.height == clusters["golden_id"].n_unique() > 500
+    assert customers.filter(pl.col("golden_id") == merged)["email"].to_list() == ["steward@example.com"]
+    assert customers["attributes"].drop_nulls().len() > 100
+    assert on_spark.cast(customers.schema).equals(customers)
+    provenance = _state(con, "golden.provenance_versions", "golden_id, field")
+    spark_rows = pl.from_arrow(views["state_new"].select(*provenance.columns).toArrow())
+    assert provenance.height > 100 and "steward_override" in provenance["rule"].to_list()
+    assert spark_rows.cast(provenance.schema).sort("golden_id", "field").equals(provenance)
+    con.close()

@@ -2,9 +2,9 @@
 
 Each method does what the asset's DuckDB body does, with the same inputs and the same warehouse
 rows at the end: the heavy per-record part runs in Spark against the lake, and the date's result is
-mirrored into the warehouse by the asset's own insert SQL (lake.mirrored). Ingest stays on the
-driver (dq's readers, quarantine and file fingerprints in DuckDB); its rows are copied to the lake
-as the input of staging.
+mirrored into the warehouse by the asset's own insert SQL (lake.mirrored). Ingest reads CSV
+files with Spark's CSV reader inside dq's load frame (hashes, load log, quarantine in DuckDB); the
+date's raw rows are copied to the lake as the input of staging.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from dq_project.engine.spark.staging import stage_date
 from dq_project.settings import EngineSettings, Settings
 from dq_project.warehouse.sql import query_sql, query_template, run_sql
 
-PUBLISHED = ("matching/pairs", "matching/clusters", "golden/customers", "golden/provenance")
+PUBLISHED = ("matching/pairs", "matching/clusters")
+# Why a Spark run of the golden asset is a full build (the asset's `mode` metadata says it).
+NO_INCREMENTAL = "full (spark: golden records of the date rebuilt in full; incremental builds run on DuckDB)"
 
 
 class SparkEngine:
@@ -36,6 +38,7 @@ class SparkEngine:
         self.lake = lake_root
         self._spark: SparkSession | None = None
         self.timings: dict[str, float] = {}
+        self.files_read: dict[str, int] = {}  # landed files read by Spark's reader / dq's on the driver
 
     @property
     def spark(self) -> SparkSession:
@@ -104,6 +107,21 @@ class SparkEngine:
         return run
 
     @contextmanager
+    def ingest(self) -> Iterator[None]:
+        """Loads inside the block read CSV files with Spark's CSV reader; the rest of ingest
+        (hashes, load log, quarantine, drift, tombstones) is dq's (dq_project.engine.spark.ingest)."""
+        from dq_project.engine.spark.ingest import SparkReader
+        from dq_project.sources.ingest import reading_with
+
+        started = time.perf_counter()
+        reader = SparkReader(self.spark, self.lake)
+        with reading_with(reader):
+            yield
+        self._timed("ingest", started)
+        for how, files in reader.reads.items():
+            self.files_read[how] = self.files_read.get(how, 0) + files
+
+    @contextmanager
     def linkage(self) -> Iterator[None]:
         """Full linkage runs inside the block score and cluster on Spark (Splink's SparkAPI, the
         saved model grafted: dq_project.engine.spark.linkage); the rest of matching is shared."""
@@ -118,9 +136,22 @@ class SparkEngine:
         if predictor.calls:  # a full linkage scored on Spark (an incremental one stays on DuckDB)
             self.timings["splink_on_spark"] = self.timings.get("splink_on_spark", 0.0) + predictor.seconds
 
+    def golden(self, con, settings: Settings, as_of: str, *, full: bool = False) -> tuple[str, int | None]:
+        """The golden asset's build on Spark (dq_project.engine.spark.golden): the date's pairs and
+        clusters go to the lake, the survivorship SQL runs on Spark over the lake, and its golden
+        records and provenance go to the lake and then to the warehouse. Always a full build: an
+        incremental one needs the previous date's stored records, which the warehouse holds."""
+        from dq_project.engine.spark.golden import build_golden_on_spark
+
+        started = time.perf_counter()
+        self.publish(con, as_of)
+        build_golden_on_spark(self.spark, self.lake, con, settings, as_of)
+        self._timed("golden", started)
+        return ("full" if full else NO_INCREMENTAL), None
+
     def publish(self, con, as_of: str) -> None:
-        """Copy the date's pairs, clusters, golden records and provenance (built by the shared
-        matching and golden code) to the lake, beside staging and the rule outcomes."""
+        """Copy the date's pairs and clusters (scored on Spark, clustered and given golden IDs by
+        the shared matching code) to the lake, beside staging and the rule outcomes."""
         for table in PUBLISHED:
             rows = query_template(
                 con, "engine/select_date_rows", {"table": table.replace("/", ".")}, as_of_date=as_of
