@@ -219,7 +219,7 @@ def test_jsonl_in_gbk_with_an_undecodable_line(settings: Settings, tmp_path: Pat
 
 
 _UTF8_LINES = (
-    "\ufeff{\"id\": \"1\", \"name\": \"张三\"}\r\n".encode()
+    '\ufeff{"id": "1", "name": "张三"}\r\n'.encode()
     + b'{"id": "2", "name": "\xff"}\n'
     + '{"id": "3", "name": "李四", "id": "x"}\n\n{"id": "4"}\n'.encode()
 )
