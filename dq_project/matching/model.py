@@ -152,7 +152,9 @@ def splink_session(frame: pl.DataFrame) -> Iterator[SplinkDataFrame]:
     """Register `frame` (as Arrow) on a private in-memory DuckDB connection for Splink."""
     con = duckdb.connect(config=SPLINK_DUCKDB_CONFIG)
     try:
-        yield DuckDBAPI(connection=con).register(frame.to_arrow(), dataset_display_name="records")
+        # Arrow string views: the 1M-record frame goes to DuckDB without a copy of its strings.
+        table = frame.to_arrow(compat_level=pl.CompatLevel.newest())
+        yield DuckDBAPI(connection=con).register(table, dataset_display_name="records")
     finally:
         con.close()
 
