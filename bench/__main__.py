@@ -117,6 +117,9 @@ def main() -> None:
     parser.add_argument(
         "--compare", type=Path, default=None, help="day only: print beside a saved (before) JSON"
     )
+    parser.add_argument(
+        "--full-only", action="store_true", help="day only: stop after the full day (2M / 4M scaling runs)"
+    )
     args = parser.parse_args()
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
@@ -149,7 +152,8 @@ def main() -> None:
 
             spark.main(args.rows or 20_000, (args.workdir or Path(tmp)) / "spark")
         if args.what == "day":
-            day.main(args.rows or 200_000, (args.workdir or Path(tmp)) / "day", args.save, args.compare)
+            folder = (args.workdir or Path(tmp)) / "day"
+            day.main(args.rows or 200_000, folder, args.save, args.compare, args.full_only)
         if args.what == "golden_speed":
             golden_speed.main(args.rows or 200_000, Path(tmp) / "gs")
 

@@ -30,22 +30,16 @@ from pathlib import Path
 
 import polars as pl
 
+from bench.day_tables import print_tables
+from bench.memory import PeakSampler
 from dq_project.settings import PROJECT_ROOT
 
 DAY, DAY2 = dt.date(2026, 11, 20), dt.date(2026, 11, 21)
 WEB_SHARE = 0.27  # the issue's 270k JSONL rows at 1M
 # Models trained on a sample of their own: at least 30k rows, a fifth of the day's. With a 30k-trained
 # model, linking 1M records took 449 s in the full day (prof25's 1M run, a 200k-trained model: 39 s).
-TRAIN_ROWS, TRAIN_SHARE = 30_000, 0.2
-STEPS = {  # Dagster step key -> the issue's row name
-    "customer_rows": "raw",
-    "staging__customers": "staging",
-    "rule_results": "rule results",
-    "entity_resolution": "entity resolution",
-    "golden_customers": "golden",
-    "quality__kpi_history": "KPIs",
-    "audit__report": "report",
-}
+# Capped at 200k (a fifth of 1M), so a 2M or 4M day uses the same model as a 1M day.
+TRAIN_ROWS, TRAIN_SHARE, TRAIN_CAP = 30_000, 0.2, 200_000
 WEB_SOURCE = """
 [[sources]]
 name = "web"
@@ -89,10 +83,14 @@ def _run(workdir: Path, home: Path, day: dt.date, full: bool) -> dict:
 
     instance = dg.DagsterInstance.ephemeral()
     started = time.perf_counter()
-    result = run_daily(_warehouse(workdir, home), day, instance=instance, full_recompute=full,
-                       log_level="ERROR")  # fmt: skip
-    steps = {s.step_key: s.end_time - s.start_time for s in instance.get_run_step_stats(result.run_id)}
-    return {"success": result.success, "whole run": time.perf_counter() - started, **steps}
+    with PeakSampler() as sampler:
+        result = run_daily(_warehouse(workdir, home), day, instance=instance, full_recompute=full,
+                           log_level="ERROR")  # fmt: skip
+    stats = instance.get_run_step_stats(result.run_id)
+    steps = {s.step_key: s.end_time - s.start_time for s in stats}
+    peaks = {s.step_key: sampler.peak_gb(s.start_time, s.end_time) for s in stats}
+    return {"success": result.success, "whole run": time.perf_counter() - started, **steps,
+            "peak_gb": {**peaks, "whole run": sampler.overall_gb()}, "peak_exact": sampler.exact}  # fmt: skip
 
 
 def train(workdir: Path, rows: int) -> dict:
@@ -102,7 +100,8 @@ def train(workdir: Path, rows: int) -> dict:
     from bench.matching_speed import plain_train
 
     home = workdir / "train"
-    generate(max(TRAIN_ROWS, int(rows * TRAIN_SHARE)), 2, home / "landing", DAY, web_share=WEB_SHARE)
+    sample = min(TRAIN_CAP, max(TRAIN_ROWS, int(rows * TRAIN_SHARE)))
+    generate(sample, 2, home / "landing", DAY, web_share=WEB_SHARE)
     out = _run(workdir, home, DAY, full=True)
     shutil.copytree(home / "models", workdir / "home" / "models", dirs_exist_ok=True)
     _persons(workdir, home, DAY, workdir / "train_persons.parquet")
@@ -225,7 +224,9 @@ def _measured(step: Callable, workdir: Path, *args) -> dict:
     result = step(workdir, *args)
     status = Path("/proc/self/status").read_text(encoding="utf-8")
     peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
-    return {"result": result, "peak_gb": peak_kb / 1024**2, "load": os.getloadavg()[0]}
+    # A run's sampler resets VmHWM as it goes (bench.memory): its own maximum is the run's peak.
+    sampled = result.get("peak_gb", {}).get("whole run", 0.0) if isinstance(result, dict) else 0.0
+    return {"result": result, "peak_gb": max(peak_kb / 1024**2, sampled), "load": os.getloadavg()[0]}
 
 
 def _in_child(step: Callable, workdir: Path, *args) -> dict:
@@ -235,8 +236,11 @@ def _in_child(step: Callable, workdir: Path, *args) -> dict:
     return out
 
 
-def main(rows: int, workdir: Path, save: Path | None = None, compare: Path | None = None) -> dict:
-    """Run every phase and print the tables (see the module docstring)."""
+def main(
+    rows: int, workdir: Path, save: Path | None = None, compare: Path | None = None, full_only: bool = False
+) -> dict:
+    """Run every phase and print the tables (see the module docstring); `full_only` stops after the
+    full day (the 2M / 4M scaling runs: time and memory per step)."""
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
@@ -247,38 +251,15 @@ def main(rows: int, workdir: Path, save: Path | None = None, compare: Path | Non
     out["ingest"] = _in_child(ingest, workdir)["result"]
     full = _in_child(full_day, workdir)
     out["full"], out["full_peak_gb"], out["full_load"] = full["result"], full["peak_gb"], full["load"]
-    out["plain"] = _in_child(plain_splink, workdir)["result"]
-    out["changed"] = _in_child(changed_snapshot, workdir)["result"]["changed"]
-    day2 = _in_child(changed_day, workdir)
-    out["day2"], out["day2_peak_gb"], out["day2_load"] = day2["result"], day2["peak_gb"], day2["load"]
-    before = json.loads(compare.read_text(encoding="utf-8")) if compare else None
-    print_tables(out, before)
+    if save:  # saved after each phase too, so a run cut short keeps what it measured
+        save.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    if not full_only:
+        out["plain"] = _in_child(plain_splink, workdir)["result"]
+        out["changed"] = _in_child(changed_snapshot, workdir)["result"]["changed"]
+        day2 = _in_child(changed_day, workdir)
+        out["day2"], out["day2_peak_gb"], out["day2_load"] = day2["result"], day2["peak_gb"], day2["load"]
     if save:
         save.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    before = json.loads(compare.read_text(encoding="utf-8")) if compare else None
+    print_tables(out, before)
     return out
-
-
-def print_tables(out: dict, before: dict | None = None) -> None:
-    print(f"\nfiles: {out['files']}")
-    print(f"\n  {'ingest':<14} {'rows':>9} {'dq s':>7} {'DuckDB s':>9}  ratio (goal <= 1.5x)")
-    for name, r in out["ingest"].items():
-        print(f"  {name:<14} {r['rows']:9,} {r['dq']:7.2f} {r['duckdb']:9.2f}  "
-              f"{r['dq'] / r['duckdb']:.2f}x {r['reader']}")  # fmt: skip
-    head = f"  {'step':<20} {'full day':>9} {'1% day':>8}"
-    print("\n" + head + (f" {'before full':>12} {'before 1%':>10}" if before else ""))
-    for key, label in [*STEPS.items(), ("whole run", "whole run")]:
-        cells = [out["full"].get(key, 0.0), out["day2"].get(key, 0.0)]
-        if before:
-            cells += [before["full"].get(key, 0.0), before["day2"].get(key, 0.0)]
-        widths = [9, 8, 12, 10]
-        print(f"  {label:<20} " + " ".join(f"{c:{w}.1f}" for c, w in zip(cells, widths, strict=False)))
-    plain = out["plain"]["predict"] + out["plain"]["cluster"]
-    print(f"  {'plain Splink predict + cluster (same persons)':<48} {plain:7.1f}")
-    ratio = out["day2"]["whole run"] / out["full"]["whole run"]
-    print(f"  1% day ({out['changed']:,} rows changed, ingest {out['day2']['ingest']:.1f}s not in the run): "
-          f"{ratio:.1%} of the full day (goal <= 10%)")  # fmt: skip
-    full, day2 = out["full"], out["day2"]
-    print(f"  full day <= 45 s: {full['whole run']:.1f}s  success={full['success']}/{day2['success']}")
-    peaks, loads = (out["full_peak_gb"], out["day2_peak_gb"]), (out["full_load"], out["day2_load"])
-    print(f"  peak memory: full day {peaks[0]:.2f} GB, 1% day {peaks[1]:.2f} GB (goal <= 5)")
-    print(f"  load average (1 min) at the end of: full day {loads[0]:.1f}, 1% day {loads[1]:.1f}")

@@ -3,14 +3,12 @@
 import datetime as dt
 
 import dagster as dg
-import polars as pl
 
 from dq_project.assets.keys import CUSTOMER_ROWS
 from dq_project.engine import engine_of
-from dq_project.normalize.incremental import stage_source, staged_statuses, write_staged
+from dq_project.normalize.incremental import stage_partition, staged_statuses
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, each_date, range_metadata
 from dq_project.warehouse.resource import WarehouseResource
-from dq_project.warehouse.sql import run_sql
 
 STATUS_FIELDS = ("mobile", "email", "id_number", "credit_code", "birth_date", "name")
 
@@ -21,22 +19,8 @@ def customers_for_date(warehouse: WarehouseResource, day: str) -> dict:
     snapshot_date = dt.date.fromisoformat(day)
     if (engine := engine_of(settings)).is_spark:  # the same work in Spark over the lake
         return engine.staging(warehouse, snapshot_date, STATUS_FIELDS)
-    parts = []
     with warehouse.connect() as con:
-        for source in settings.sources:
-            # today = the snapshot date: birth dates after it are invalid, on re-runs too
-            part = stage_source(con, source, snapshot_date, CODE_VERSIONS["staging"])
-            parts += [part] if part is not None else []
-        frames = [part.normalized for part in parts if not part.normalized.is_empty()]
-        staged_frame = pl.concat(frames, how="diagonal_relaxed") if frames else None
-        con.begin()
-        run_sql(con, "staging/delete_customers_partition", snapshot_date=str(snapshot_date))
-        if staged_frame is not None:
-            con.register("staged_frame", staged_frame.to_arrow())
-            run_sql(con, "staging/insert_customers")
-            con.unregister("staged_frame")
-        write_staged(con, parts, snapshot_date)  # unchanged rows copied forward, row hashes
-        con.commit()
+        stage_partition(con, settings.sources, snapshot_date, CODE_VERSIONS["staging"])
         statuses = staged_statuses(con, snapshot_date, STATUS_FIELDS)
     metadata = {"dagster/row_count": statuses.height}
     if statuses.height:

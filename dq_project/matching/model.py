@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import re
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,12 +138,23 @@ def prediction_linker(records: SplinkDataFrame, model: dict) -> Linker:
     return Linker(records, model, log_level=None, validate_settings=False)
 
 
+# Splink's private in-memory DuckDB: without a limit DuckDB takes up to 80% of the RAM, beside the
+# warehouse connection's own [warehouse] memory_limit and the Polars frames of the same process;
+# with one, predict's joins and its scored pairs spill to the system temp directory instead.
+SPLINK_DUCKDB_CONFIG = {
+    "memory_limit": "3GB",
+    "temp_directory": str(Path(tempfile.gettempdir()) / "dq-splink"),
+}
+
+
 @contextmanager
 def splink_session(frame: pl.DataFrame) -> Iterator[SplinkDataFrame]:
     """Register `frame` (as Arrow) on a private in-memory DuckDB connection for Splink."""
-    con = duckdb.connect()
+    con = duckdb.connect(config=SPLINK_DUCKDB_CONFIG)
     try:
-        yield DuckDBAPI(connection=con).register(frame.to_arrow(), dataset_display_name="records")
+        # Arrow string views: the 1M-record frame goes to DuckDB without a copy of its strings.
+        table = frame.to_arrow(compat_level=pl.CompatLevel.newest())
+        yield DuckDBAPI(connection=con).register(table, dataset_display_name="records")
     finally:
         con.close()
 

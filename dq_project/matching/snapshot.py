@@ -154,7 +154,7 @@ def _write(
     # Before the transaction: the feature cache (a pure function of each record's staged values,
     # so a run failing later leaves it valid) and the golden ID assignment (read only). Temp tables
     # made inside a transaction have no statistics, and DuckDB scans them 2-3x slower.
-    con.register("features_frame", result.features.to_arrow())
+    con.register("features_frame", result.features.to_arrow(compat_level=pl.CompatLevel.newest()))  # no copy
     with session_settings(con, BULK_WRITE_SETTINGS):
         run_sql(con, "matching/store_features", full=changed is None)
     con.unregister("features_frame")

@@ -84,6 +84,38 @@ def stage_source(
     return StagedSource(source, normalized, unchanged, previous, hashes)
 
 
+def stage_partition(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceSettings], snapshot_date: dt.date, code_version: str
+) -> None:
+    """Replace the staged partition of the date, in one transaction: source by source, each one's
+    normalized rows are inserted and freed before the next source is read, then the unchanged rows
+    are copied forward and the row hashes written. Memory: at 1M records the sources' frames, their
+    concatenation and its Arrow copy used to be alive at once; now one source's frame is, and it
+    goes to DuckDB as Arrow string views, without a copy."""
+    con.begin()
+    try:
+        run_sql(con, "staging/delete_customers_partition", snapshot_date=str(snapshot_date))
+        parts = []
+        for source in sources:
+            # today = the snapshot date: birth dates after it are invalid, on re-runs too
+            part = stage_source(con, source, snapshot_date, code_version)
+            if part is None:
+                continue
+            if not part.normalized.is_empty():
+                con.register("staged_frame", part.normalized.to_arrow(compat_level=pl.CompatLevel.newest()))
+                try:
+                    run_sql(con, "staging/insert_customers")
+                finally:
+                    con.unregister("staged_frame")
+            part.normalized = pl.DataFrame()  # written: freed before the next source is read
+            parts.append(part)
+        write_staged(con, parts, snapshot_date)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
 def write_staged(con: duckdb.DuckDBPyConnection, parts: list[StagedSource], snapshot_date: dt.date) -> None:
     """Write the sources' parts (inside the caller's transaction, after it cleared the partition):
     the unchanged rows copied forward, the row hashes of the date."""

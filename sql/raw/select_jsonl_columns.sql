@@ -1,9 +1,9 @@
--- The union of the object keys of a JSON Lines file, in first-seen order (keys kept by jsonl_lines).
+-- The union of the object keys of a JSON Lines file, in first-seen order (from its key lists).
 select key
 from (
-    select line, unnest(keys) as key, unnest(range(len(keys))) as position
-    from dq_jsonl_lines
-    where kind = 'ok'
+    select first_line, unnest(keys) as key, unnest(range(len(keys))) as position
+    from dq_jsonl_shapes
+    where not repeated
 )
 group by key
-order by min([line, position]);
+order by min([first_line, position]);

@@ -218,6 +218,31 @@ def test_jsonl_in_gbk_with_an_undecodable_line(settings: Settings, tmp_path: Pat
     assert [(q[0], q[2]) for q in quarantine] == [(2, '{"id": "\\x81"}')]
 
 
+_UTF8_LINES = (
+    '\ufeff{"id": "1", "name": "张三"}\r\n'.encode()
+    + b'{"id": "2", "name": "\xff"}\n'
+    + '{"id": "3", "name": "李四", "id": "x"}\n\n{"id": "4"}\n'.encode()
+)
+
+
+def test_jsonl_declared_utf8_with_a_stray_byte(settings: Settings, tmp_path: Path) -> None:
+    """One bad byte sends the whole file through the transcoded copy (DuckDB reads only valid
+    UTF-8): only that line is quarantined, with its own line number."""
+    path = _write(tmp_path, "u.jsonl", _UTF8_LINES)
+    outcome, rows, quarantine = _load(settings, path, format="jsonl", encoding="utf-8")
+    assert rows == [(1, {"id": "1", "name": "张三"}), (5, {"id": "4"})]
+    assert [(q[0], q[1][:17]) for q in quarantine] == [(2, "undecodable bytes"), (3, "JSON object with ")]
+
+
+def test_jsonl_valid_utf8_read_by_duckdb(settings: Settings, tmp_path: Path) -> None:
+    """The same lines in valid UTF-8 (BOM, CRLF, a repeated key, a blank line) read straight by DuckDB."""
+    path = _write(tmp_path, "v.jsonl", _UTF8_LINES.replace(b"\xff", b"x"))
+    outcome, rows, quarantine = _load(settings, path, format="jsonl", encoding="utf-8")
+    assert rows == [(1, {"id": "1", "name": "张三"}), (2, {"id": "2", "name": "x"}), (5, {"id": "4"})]
+    assert [(q[0], q[1]) for q in quarantine] == [(3, "JSON object with a repeated key")]
+    assert outcome.extra_columns == ["name"]
+
+
 def test_parquet(settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "p.parquet"
     pl.DataFrame(
