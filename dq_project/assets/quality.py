@@ -8,8 +8,6 @@ flag (checks are fixed when the code location loads), so its failure also fails 
 `additional_expectations` check and still stops the run.
 """
 
-import datetime as dt
-
 import dagster as dg
 import polars as pl
 
@@ -20,7 +18,6 @@ from dq_project.expectations.partition import validate_partition
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, each_date, range_checks, range_metadata
 from dq_project.settings import Settings
 from dq_project.warehouse.resource import WarehouseResource
-from dq_project.warehouse.sql import run_sql
 
 ADDITIONAL_CHECK = "additional_expectations"
 DATA_DOCS_DIR = "gx"
@@ -70,10 +67,15 @@ def rule_results_for_date(
     engine = engine_of(settings)  # GX's Spark engine on Spark, its pandas engine on DuckDB
     with warehouse.connect() as con:  # in full, or from the previous date (expectations/partition.py)
         run = validate_partition(
-            con, snapshot_date, rules, run_id=context.run_id, code_version=CODE_VERSIONS["quality"],
-            per_rule=settings.report.failure_samples, runner=engine.run_rules if engine.is_spark else run_rules,
+            con,
+            snapshot_date,
+            rules,
+            run_id=context.run_id,
+            code_version=CODE_VERSIONS["quality"],
+            per_rule=settings.report.failure_samples,
+            runner=engine.run_rules if engine.is_spark else run_rules,
             incremental_ok=settings.validation.incremental and not engine.is_spark,
-        )  # fmt: skip
+        )
     failed_rules = run.results.filter(~pl.col("passed"))["rule_id"].to_list()
     metadata = {"dagster/row_count": run.results.height, "rules_failed": failed_rules, "validated": run.mode}
     if settings.validation.data_docs and run.validation is not None:

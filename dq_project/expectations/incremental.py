@@ -37,15 +37,26 @@ from dq_project.warehouse.sql import query_frame, run_sql, sql_code
 # What decides a rule's outcome besides its configuration: dq's code that runs and reports rules and
 # the libraries whose data or semantics it reads (divisions from stdnum, area codes from phonenumbers).
 _CODE = (
-    "dq_project.expectations.custom.area_codes", "dq_project.expectations.custom.columns",
-    "dq_project.expectations.custom.content", "dq_project.expectations.custom.partials",
-    "dq_project.expectations.custom.relations", "dq_project.expectations.custom.validity",
-    "dq_project.expectations.locality", "dq_project.expectations.reasons",
-    "dq_project.expectations.rowfilter", "dq_project.expectations.runner",
-    "dq_project.expectations.staged", "dq_project.governance.masking",
-    "dq_project.normalize.comparable", "dq_project.normalize.name_keys", "dq_project.normalize.places",
-    "dq_project.normalize.clean", "dq_project.normalize.divisions",
-)  # fmt: skip
+    "dq_project.expectations.custom.area_codes",
+    "dq_project.expectations.custom.columns",
+    "dq_project.expectations.custom.content",
+    "dq_project.expectations.custom.partials",
+    "dq_project.expectations.custom.relations",
+    "dq_project.expectations.custom.validity",
+    "dq_project.expectations.incremental",
+    "dq_project.expectations.locality",
+    "dq_project.expectations.partition",
+    "dq_project.expectations.reasons",
+    "dq_project.expectations.rowfilter",
+    "dq_project.expectations.runner",
+    "dq_project.expectations.staged",
+    "dq_project.governance.masking",
+    "dq_project.normalize.comparable",
+    "dq_project.normalize.name_keys",
+    "dq_project.normalize.places",
+    "dq_project.normalize.clean",
+    "dq_project.normalize.divisions",
+)
 _LIBRARIES = ("great_expectations", "phonenumbers", "python-stdnum", "pypinyin", "polars", "pandas")
 _SQL = ("quality/hash_rule_rows", "quality/copy_unchanged_failures", "quality/select_partition_checksum")
 Counts = dict[str, tuple[int, int, int]]
@@ -76,7 +87,9 @@ def fingerprint(rules: list[Rule], columns: list[str], code_version: str) -> str
     report fields, the hashed columns, the quality code version, dq's rule code and SQL, and the
     versions of the libraries that judge values."""
     digest = hashlib.sha256()
-    rule_dicts = [{k: dict(v) if k in ("kwargs", "params") else v for k, v in r.__dict__.items()} for r in rules]
+    rule_dicts = [
+        {k: dict(v) if k in ("kwargs", "params") else v for k, v in r.__dict__.items()} for r in rules
+    ]
     digest.update(json.dumps([rule_dicts, columns, code_version], sort_keys=True, default=str).encode())
     for name in _CODE:
         digest.update(inspect.getsource(import_module(name)).encode())
@@ -90,9 +103,13 @@ def fingerprint(rules: list[Rule], columns: list[str], code_version: str) -> str
     return digest.hexdigest()[:24]
 
 
-def partition_checksum(con: duckdb.DuckDBPyConnection, snapshot_date: str, columns: list[str]) -> tuple[int, str]:
+def partition_checksum(
+    con: duckdb.DuckDBPyConnection, snapshot_date: str, columns: list[str]
+) -> tuple[int, str]:
     """(rows, checksum) of a staged partition over `columns` (stored with a full run's counts)."""
-    frame = query_frame(con, "quality/select_partition_checksum", columns=columns, snapshot_date=snapshot_date)
+    frame = query_frame(
+        con, "quality/select_partition_checksum", columns=columns, snapshot_date=snapshot_date
+    )
     return int(frame["partition_rows"][0]), str(frame["partition_checksum"][0])
 
 
@@ -107,13 +124,21 @@ def plan(
     previous_date = previous["snapshot_date"][0]
     if set(previous["fingerprint"]) != {print_} or set(previous["rule_id"]) != {r.id for r in rules}:
         return f"the suite, its configuration or the code changed since {previous_date}"
-    run_sql(con, "quality/hash_rule_rows", columns=columns, snapshot_date=snapshot_date,
-            previous_date=str(previous_date))  # fmt: skip
-    stats = {row["snapshot_date"]: row for row in query_frame(con, "quality/select_rule_row_stats").to_dicts()}
+    run_sql(
+        con,
+        "quality/hash_rule_rows",
+        columns=columns,
+        snapshot_date=snapshot_date,
+        previous_date=str(previous_date),
+    )
+    stats = {
+        row["snapshot_date"]: row for row in query_frame(con, "quality/select_rule_row_stats").to_dicts()
+    }
     today, before = stats.get(dt.date.fromisoformat(snapshot_date)), stats.get(previous_date)
     first = previous.row(0, named=True)
     if before is None or (before["partition_rows"], before["partition_checksum"]) != (
-        first["partition_rows"], first["partition_checksum"]
+        first["partition_rows"],
+        first["partition_checksum"],
     ):
         return f"the staged partition of {previous_date} changed since it was validated"
     if today is None:
@@ -123,8 +148,14 @@ def plan(
     if today["changed"] + before["changed"] >= today["partition_rows"]:
         return "most rows changed"
     counts = {r["rule_id"]: (r["element_count"], r["evaluated"], r["failed"]) for r in previous.to_dicts()}
-    return Plan(previous_date, counts, today["partition_rows"], today["partition_checksum"],
-                today["changed"], before["changed"])  # fmt: skip
+    return Plan(
+        previous_date,
+        counts,
+        today["partition_rows"],
+        today["partition_checksum"],
+        today["changed"],
+        before["changed"],
+    )
 
 
 def changed_rows(con: duckdb.DuckDBPyConnection, snapshot_date: str, columns: list[str]) -> pl.DataFrame:
@@ -137,7 +168,9 @@ def merged_counts(previous: Counts, old: Counts, new: Counts) -> Counts:
     """previous - old + new, per rule id of `previous` (a missing side counts 0)."""
     zero = (0, 0, 0)
     return {
-        rule_id: tuple(p - o + n for p, o, n in zip(counts, old.get(rule_id, zero), new.get(rule_id, zero), strict=True))
+        rule_id: tuple(
+            p - o + n for p, o, n in zip(counts, old.get(rule_id, zero), new.get(rule_id, zero), strict=True)
+        )
         for rule_id, counts in previous.items()
     }
 

@@ -3,7 +3,8 @@ failures stores exactly what a full validation of the date stores, over several 
 added and removed rows, rows without a key, a cross-row rule whose verdict on an unchanged row
 changes (one name per ID number), and a date-parameterised rule whose verdict on an unchanged row
 changes with the date (record_recently_updated); and the shortcut steps aside when it cannot be
-proven right (suite changed, a validated partition changed, keys repeat)."""
+proven right (suite changed, a validated partition changed, GX refuses the changed rows alone, keys
+repeat)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from dq_project.expectations.locality import split_rules
 from dq_project.settings import PROJECT_ROOT, load_settings
 from dq_project.warehouse.resource import WarehouseResource, open_warehouse
 
-DAY1, DAY2, DAY3 = dt.date(2026, 11, 20), dt.date(2026, 11, 21), dt.date(2026, 11, 22)
+DAY1, DAY2, DAY3, DAY4 = (dt.date(2026, 11, d) for d in (20, 21, 22, 23))
 CONFIG = PROJECT_ROOT / "dq.toml"
 ORDER_RESULTS = "rule_id"
 ORDER_FAILURES = "rule_id, record_key, field, value_masked"
@@ -64,21 +65,46 @@ from staging.customers as s
 where s.snapshot_date = cast($day as date) and hash(s.record_key, 'nokey' || $next) % 700 = 0
 """
 
+# Day 4: dummy mobiles the normalizer dropped (null mobile, dummy reason) on 1 row in 37, a few
+# other edits: among the changed rows GX counts more dummy rows than non-null mobiles and refuses.
+DUMMIES = """
+insert into staging.customers by name
+select s.* replace (
+    cast($next as date) as snapshot_date,
+    case when hash(s.record_key, $next) % 37 = 0 then null else s.mobile end as mobile,
+    case when hash(s.record_key, $next) % 37 = 0 then 'placeholder:13800000000' else s.mobile_reason end
+        as mobile_reason,
+    case when hash(s.record_key, $next) % 300 = 1 and s.mobile is not null then s.name || '改' else s.name end
+        as name
+)
+from staging.customers as s
+where s.snapshot_date = cast($day as date)
+"""
 
-def _validate(con, settings, day: dt.date, *, incremental_ok: bool = True, rules=None) -> partition.PartitionRun:
+
+def _validate(
+    con, settings, day: dt.date, *, incremental_ok: bool = True, rules=None
+) -> partition.PartitionRun:
     return partition.validate_partition(
-        con, day.isoformat(), rules or configured_rules(settings), run_id=f"run-{day}-{incremental_ok}",
-        code_version="1", per_rule=5, incremental_ok=incremental_ok,
-    )  # fmt: skip
+        con,
+        day.isoformat(),
+        rules or configured_rules(settings),
+        run_id=f"run-{day}-{incremental_ok}",
+        code_version="1",
+        per_rule=5,
+        incremental_ok=incremental_ok,
+    )
 
 
 def _tables(con, day: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     results = con.execute(
         f"select * exclude (run_id, evaluated_at) from quality.rule_results where snapshot_date = ? "
-        f"order by {ORDER_RESULTS}", [day]
-    ).pl()  # fmt: skip
+        f"order by {ORDER_RESULTS}",
+        [day],
+    ).pl()
     failures = con.execute(
-        f"select * exclude (run_id) from quality.rule_failures where snapshot_date = ? order by {ORDER_FAILURES}",
+        "select * exclude (run_id) from quality.rule_failures where snapshot_date = ? "
+        f"order by {ORDER_FAILURES}",
         [day],
     ).pl()
     return results, failures
@@ -101,9 +127,14 @@ def _next_day(con, day: dt.date, nxt: dt.date) -> None:
     ).fetchone()
     con.execute(
         NEXT_DAY,
-        {"day": day.isoformat(), "next": nxt.isoformat(), "borrower": borrower, "lender_id": lender_id,
-         "stale": stale},
-    )  # fmt: skip
+        {
+            "day": day.isoformat(),
+            "next": nxt.isoformat(),
+            "borrower": borrower,
+            "lender_id": lender_id,
+            "stale": stale,
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -167,17 +198,30 @@ def test_a_rerun_is_identical_and_the_shortcut_steps_aside_when_unproven(staged_
         assert rerun.mode == f"incremental from {DAY1}"
         assert all(a.equals(b) for a, b in zip(_tables(con, DAY2), expected, strict=True))
         rules = configured_rules(settings)
-        looser = [r if r.id != "mobile_is_valid_e164" else r.__class__(**{**r.__dict__, "threshold": 0.5})
-                  for r in rules]  # fmt: skip
+        looser = [
+            r if r.id != "mobile_is_valid_e164" else r.__class__(**{**r.__dict__, "threshold": 0.5})
+            for r in rules
+        ]
         assert _validate(con, settings, DAY3, rules=looser).reason.startswith("the suite")
-        con.execute("delete from staging.customers where snapshot_date = ? and record_key = "
-                    "(select min(record_key) from staging.customers where snapshot_date = ?)", [DAY2, DAY2])  # fmt: skip
+        con.execute(
+            "delete from staging.customers where snapshot_date = ? and record_key = "
+            "(select min(record_key) from staging.customers where snapshot_date = ?)",
+            [DAY2, DAY2],
+        )
         changed = _validate(con, settings, DAY3)
-        assert changed.mode == "full" and changed.reason == f"the staged partition of {DAY2} changed since it was validated"
+        assert (
+            changed.mode == "full"
+            and changed.reason == f"the staged partition of {DAY2} changed since it was validated"
+        )
         assert _validate(con, settings, DAY2).mode == f"incremental from {DAY1}"  # DAY2 validated again
         assert _validate(con, settings, DAY3).mode == f"incremental from {DAY2}"
-        con.execute("insert into staging.customers select * from staging.customers where snapshot_date = ? limit 1",
-                    [DAY3])  # fmt: skip
+        con.execute(DUMMIES, {"day": DAY3.isoformat(), "next": DAY4.isoformat()})
+        dummies = _validate(con, settings, DAY4)
+        assert dummies.mode == "full" and dummies.reason.startswith("GX could not validate the changed rows")
+        con.execute(
+            "insert into staging.customers select * from staging.customers where snapshot_date = ? limit 1",
+            [DAY3],
+        )
         assert _validate(con, settings, DAY3).reason == "a record key repeats within a date"
     finally:
         con.close()
@@ -186,6 +230,13 @@ def test_a_rerun_is_identical_and_the_shortcut_steps_aside_when_unproven(staged_
 def test_rules_are_split_into_row_local_and_whole_partition_ones() -> None:
     settings = load_settings(CONFIG, home=Path("/nonexistent"), env={})
     local, others = split_rules(configured_rules(settings))
-    assert {"record_key_unique", "id_number_one_name", "credit_code_one_name", "birth_date_in_range",
-            "created_at_not_in_future", "updated_at_not_in_future", "record_recently_updated"} == {r.id for r in others}  # fmt: skip
+    assert {
+        "record_key_unique",
+        "id_number_one_name",
+        "credit_code_one_name",
+        "birth_date_in_range",
+        "created_at_not_in_future",
+        "updated_at_not_in_future",
+        "record_recently_updated",
+    } == {r.id for r in others}
     assert "mobile_is_valid_e164" in {r.id for r in local} and len(local) > 30
