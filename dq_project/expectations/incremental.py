@@ -6,8 +6,11 @@ counts are the previous validated date's counts, minus GX's counts on the old ve
 and removed rows, plus GX's counts on the new and changed rows; pass/fail is GX's `mostly` test on
 the merged counts (`verdict`), and an unchanged record's failures are copied forward in SQL. A row is
 unchanged when its record key exists on both dates and the hash of every column the row-local rules
-read (not the date, load and row number a copied row does not keep) is equal. Cross-row and
-date-parameterised rules run on the whole partition, over their own columns only.
+read (not the date, load and row number a copied row does not keep) is equal. A between rule with a
+`$PARAMETER` bound (the snapshot date, the staleness cutoff) is row-local too: the unchanged rows
+whose value lies between the bound's value on the two dates count as changed (validated again on
+both dates, each with its own parameters; the other rows keep their verdict). Cross-row rules
+(uniqueness, one name per key) run on the whole partition, over their own columns only.
 
 The shortcut is taken only when it is provably the full run's result (`plan` gives the reason when
 not): an earlier validated date exists; its counts were made by the same suite, configuration, code
@@ -29,10 +32,10 @@ from importlib.metadata import PackageNotFoundError, version
 import duckdb
 import polars as pl
 
-from dq_project.expectations.locality import PER_DATE_COLUMNS, split_rules
+from dq_project.expectations.locality import PER_DATE_COLUMNS, parameter_bounds, split_rules
 from dq_project.expectations.staged import rule_columns
-from dq_project.expectations.suite import Rule
-from dq_project.warehouse.sql import query_frame, run_sql, sql_code
+from dq_project.expectations.suite import Rule, suite_parameters
+from dq_project.warehouse.sql import query_frame, run_sql, run_template, sql_code
 
 # What decides a rule's outcome besides its configuration: dq's code that runs and reports rules and
 # the libraries whose data or semantics it reads (divisions from stdnum, area codes from phonenumbers).
@@ -58,7 +61,12 @@ _CODE = (
     "dq_project.normalize.divisions",
 )
 _LIBRARIES = ("great_expectations", "phonenumbers", "python-stdnum", "pypinyin", "polars", "pandas")
-_SQL = ("quality/hash_rule_rows", "quality/copy_unchanged_failures", "quality/select_partition_checksum")
+_SQL = (
+    "quality/hash_rule_rows",
+    "quality/insert_boundary_keys",
+    "quality/copy_unchanged_failures",
+    "quality/select_partition_checksum",
+)
 Counts = dict[str, tuple[int, int, int]]
 """Per rule id: GX's element count, the evaluated rows and the failed rows."""
 
@@ -131,6 +139,8 @@ def plan(
         snapshot_date=snapshot_date,
         previous_date=str(previous_date),
     )
+    if moved := _add_boundary_rows(con, snapshot_date, previous_date, rules):
+        return moved
     stats = {
         row["snapshot_date"]: row for row in query_frame(con, "quality/select_rule_row_stats").to_dicts()
     }
@@ -156,6 +166,29 @@ def plan(
         today["changed"],
         before["changed"],
     )
+
+
+def _add_boundary_rows(con, snapshot_date: str, previous_date: dt.date, rules: list[Rule]) -> str | None:
+    """Add to rule_changed_keys the unchanged rows a parameterised bound may judge differently on the
+    two dates (between its value on each); the reason to validate in full when a bound is not a
+    point in time."""
+    local, _ = split_rules(rules)
+    today = suite_parameters(local, dt.date.fromisoformat(snapshot_date))
+    before = suite_parameters(local, previous_date)
+    for rule in local:
+        for _, name in parameter_bounds(rule):
+            old, new = before.get(name), today.get(name)
+            if not isinstance(old, dt.date) or not isinstance(new, dt.date):
+                return f"rule {rule.id}: parameter {name} is not a date"
+            run_template(
+                con,
+                "quality/insert_boundary_keys",
+                {"column": rule.kwargs["column"]},
+                snapshot_date=snapshot_date,
+                low=min(old, new),
+                high=max(old, new),
+            )
+    return None
 
 
 def changed_rows(con: duckdb.DuckDBPyConnection, snapshot_date: str, columns: list[str]) -> pl.DataFrame:

@@ -3,9 +3,12 @@
 Incremental rule results (dq_project.expectations.incremental) carry a row-local rule's outcome of an
 unchanged record forward from the previous date. That is only right for an expectation whose metric
 judges each row by its own values (GX's column-map, column-pair-map and row-wise multicolumn
-expectations) and whose configuration names no `$PARAMETER` (the snapshot date moves every day) and
-no column that changes when a row is copied forward (its date, load and row number). Everything else
-is cross-row (uniqueness, one name per key: a row's verdict depends on other rows) or
+expectations) and whose configuration names no column that changes when a row is copied forward
+(its date, load and row number) and no `$PARAMETER` (the snapshot date moves every day) but the
+bounds of a between expectation: the unchanged rows whose value lies between a bound's value on the
+previous date and on this one are validated again with the changed rows
+(dq_project.expectations.incremental), the others keep their verdict. Everything else is cross-row
+(uniqueness, one name per key: a row's verdict depends on other rows) or otherwise
 date-parameterised, and is validated on the whole partition every day. An expectation type not listed
 here (a user's own) counts as cross-row: the safe side.
 """
@@ -55,13 +58,28 @@ ROW_LOCAL_TYPES = frozenset(
 PER_DATE_COLUMNS = frozenset({"snapshot_date", "load_id", "row_number"})
 
 
+BETWEEN = "expect_column_values_to_be_between"
+_BOUNDS = ("min_value", "max_value")
+
+
+def parameter_bounds(rule: Rule) -> list[tuple[str, str]]:
+    """(bound, parameter name) of each `$PARAMETER` bound of a between rule (`birth_date_in_range`,
+    the not-in-future and staleness rules): their verdict on an unchanged row moves with the date only
+    when its value lies between the bound on the previous date and on this one."""
+    kwargs = rule.expectation()["kwargs"] if rule.type == BETWEEN else {}
+    return [
+        (b, kwargs[b]["$PARAMETER"])
+        for b in _BOUNDS
+        if isinstance(kwargs.get(b), dict) and "$PARAMETER" in kwargs[b]
+    ]
+
+
 def is_row_local(rule: Rule) -> bool:
-    """True when `rule`'s verdict on a record depends only on that record's carried-forward values."""
-    if rule.type not in ROW_LOCAL_TYPES:
+    """True when `rule`'s verdict on a record depends only on that record's carried-forward values
+    (and, for `parameter_bounds`, on the date's parameters)."""
+    if rule.type not in ROW_LOCAL_TYPES or PER_DATE_COLUMNS & set(columns_used([rule])):
         return False
-    if "$PARAMETER" in json.dumps(rule.expectation()["kwargs"]):
-        return False
-    return not PER_DATE_COLUMNS & set(columns_used([rule]))
+    return json.dumps(rule.expectation()["kwargs"]).count("$PARAMETER") == len(parameter_bounds(rule))
 
 
 def split_rules(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:

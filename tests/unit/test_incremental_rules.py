@@ -20,7 +20,7 @@ from dq_project.assets.quality import configured_rules
 from dq_project.assets.raw import customer_rows
 from dq_project.assets.staging import customers
 from dq_project.expectations import partition
-from dq_project.expectations.locality import split_rules
+from dq_project.expectations.locality import parameter_bounds, split_rules
 from dq_project.settings import PROJECT_ROOT, load_settings
 from dq_project.warehouse.resource import WarehouseResource, open_warehouse
 
@@ -32,7 +32,8 @@ ORDER_FAILURES = "rule_id, record_key, field, value_masked"
 # every 41st mobile made invalid, every 47th name edited, every 59th failing mobile fixed, keys
 # re-added under a new id, two rows without a key, an unchanged record's ID number reused under another
 # name (one name per key fails on the unchanged row), an unchanged row updated exactly 1095 days
-# before the previous date (recently updated on that date, stale on the next).
+# before the previous date (recently updated on that date, stale on the next); on day 2, 1 row in 211
+# born on day 3 (a future birth date on day 2, unchanged and valid on day 3).
 NEXT_DAY = """
 insert into staging.customers by name
 select s.* replace (
@@ -45,7 +46,9 @@ select s.* replace (
     case when hash(s.record_key, $next) % 47 = 0 then s.name || '新' else s.name end as name,
     case when s.record_key = $borrower then $lender_id else s.id_number end as id_number,
     case when s.record_key = $stale then cast($day as timestamp) - interval 1095 day
-         else s.updated_at end as updated_at
+         else s.updated_at end as updated_at,
+    case when hash(s.record_key) % 211 = 7 and $next = $birthday_set then cast($birthday as date)
+         else s.birth_date end as birth_date
 )
 from staging.customers as s
 where s.snapshot_date = cast($day as date) and hash(s.record_key, $next) % 53 <> 0
@@ -133,6 +136,8 @@ def _next_day(con, day: dt.date, nxt: dt.date) -> None:
             "borrower": borrower,
             "lender_id": lender_id,
             "stale": stale,
+            "birthday_set": DAY2.isoformat(),
+            "birthday": DAY3.isoformat(),
         },
     )
 
@@ -183,6 +188,9 @@ def test_incremental_dates_store_what_a_full_validation_stores(staged_home: Path
             after = day2.filter(pl.col("rule_id") == rule_id)["record_key"].to_list()
             assert set(before) != set(after), rule_id
         assert day2.filter(pl.col("record_key").str.contains("#row")).height > 0  # keyless rows
+        day3 = incremental[DAY3][1]
+        born = [t.filter(pl.col("rule_id") == "birth_date_in_range").height for t in (day2, day3)]
+        assert born[0] > born[1]  # born on day 3: out of range on day 2, in range on day 3, row unchanged
     finally:
         con.close()
 
@@ -230,13 +238,12 @@ def test_a_rerun_is_identical_and_the_shortcut_steps_aside_when_unproven(staged_
 def test_rules_are_split_into_row_local_and_whole_partition_ones() -> None:
     settings = load_settings(CONFIG, home=Path("/nonexistent"), env={})
     local, others = split_rules(configured_rules(settings))
-    assert {
-        "record_key_unique",
-        "id_number_one_name",
-        "credit_code_one_name",
-        "birth_date_in_range",
-        "created_at_not_in_future",
-        "updated_at_not_in_future",
-        "record_recently_updated",
-    } == {r.id for r in others}
+    assert {r.id for r in others} == {"record_key_unique", "id_number_one_name", "credit_code_one_name"}
+    bounded = {r.id: parameter_bounds(r) for r in local if parameter_bounds(r)}
+    assert bounded == {
+        "birth_date_in_range": [("min_value", "earliest_birth_date"), ("max_value", "snapshot_date")],
+        "created_at_not_in_future": [("max_value", "snapshot_end")],
+        "updated_at_not_in_future": [("max_value", "snapshot_end")],
+        "record_recently_updated": [("min_value", "stale_before")],
+    }
     assert "mobile_is_valid_e164" in {r.id for r in local} and len(local) > 30
