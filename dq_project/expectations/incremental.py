@@ -22,6 +22,7 @@ fewer rows changed than the partition holds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import inspect
 import json
@@ -99,6 +100,15 @@ def fingerprint(rules: list[Rule], columns: list[str], code_version: str) -> str
         {k: dict(v) if k in ("kwargs", "params") else v for k, v in r.__dict__.items()} for r in rules
     ]
     digest.update(json.dumps([rule_dicts, columns, code_version], sort_keys=True, default=str).encode())
+    digest.update(_code_digest().encode())
+    return digest.hexdigest()[:24]
+
+
+@functools.cache
+def _code_digest() -> str:
+    """Digest of dq's rule code and SQL and the libraries' versions, read once per process: the code
+    this process runs (a file edited under a running process does not change its fingerprint)."""
+    digest = hashlib.sha256()
     for name in _CODE:
         digest.update(inspect.getsource(import_module(name)).encode())
     for name in _SQL:
@@ -108,7 +118,7 @@ def fingerprint(rules: list[Rule], columns: list[str], code_version: str) -> str
             digest.update(f"{name}={version(name)}".encode())
         except PackageNotFoundError:
             digest.update(f"{name}=-".encode())
-    return digest.hexdigest()[:24]
+    return digest.hexdigest()
 
 
 def partition_checksum(
