@@ -288,6 +288,11 @@ class ValidationSettings(_Strict):
         description="extra GX suite files (JSON); their expectations run and are reported like dq's own",
     )
     data_docs: bool = Field(default=True, description="write GX Data Docs under <home>/reports/<date>/gx")
+    incremental: bool = Field(
+        default=True,
+        description="validate a date from the previous date's results when only some rows changed "
+        "(row-local rules: GX on the changed rows only; same results as a full run)",
+    )
 
 
 class RuleOverride(_Strict):

@@ -8,19 +8,16 @@ flag (checks are fixed when the code location loads), so its failure also fails 
 `additional_expectations` check and still stops the run.
 """
 
-import datetime as dt
-
 import dagster as dg
 import polars as pl
 
 from dq_project.assets.keys import RULE_FAILURES, RULE_RESULTS, STAGED_CUSTOMERS
 from dq_project.engine import engine_of
 from dq_project.expectations import Rule, all_rule_ids, build_suite, load_rules, run_rules
-from dq_project.expectations.staged import read_staged
+from dq_project.expectations.partition import validate_partition
 from dq_project.partitions import CODE_VERSIONS, OWNERS, declaration, each_date, range_checks, range_metadata
 from dq_project.settings import Settings
 from dq_project.warehouse.resource import WarehouseResource
-from dq_project.warehouse.sql import run_sql
 
 ADDITIONAL_CHECK = "additional_expectations"
 DATA_DOCS_DIR = "gx"
@@ -60,12 +57,6 @@ def _check_result(row: dict, samples: list[str]) -> dg.AssetCheckResult:
     )
 
 
-def _with_row_locator(staged: pl.DataFrame) -> pl.DataFrame:
-    """Give rows without a source key a locator, so their failures are still reported row by row."""
-    locator = pl.format("{}#row{}@{}", "source", "row_number", "load_id")
-    return staged.with_columns(pl.coalesce("record_key", locator).alias("record_key"))
-
-
 def rule_results_for_date(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, snapshot_date: str
 ) -> tuple[dict, dict, list[dg.AssetCheckResult]]:
@@ -73,25 +64,20 @@ def rule_results_for_date(
     settings = warehouse.settings()
     checks: list[dg.AssetCheckResult] = []
     rules = configured_rules(settings)
-    with warehouse.connect() as con:
-        staged = _with_row_locator(read_staged(con, snapshot_date, rules))
-        engine = engine_of(settings)  # GX's Spark engine on Spark, its pandas engine on DuckDB
-        runner = engine.run_rules if engine.is_spark else run_rules
-        run = runner(staged, rules, dt.date.fromisoformat(snapshot_date))
-        keys = staged.select("record_key", "source", "source_record_id").unique("record_key", keep="first")
-        failures = run.failures.join(
-            run.results.select("rule_id", "severity"), on="rule_id", how="left"
-        ).join(keys, on="record_key", how="left")
-        con.begin()
-        run_sql(con, "quality/delete_rule_results_partition", snapshot_date=snapshot_date)
-        con.register("rule_results_frame", run.results.to_arrow())
-        con.register("rule_failures_frame", failures.to_arrow())
-        run_sql(con, "quality/insert_rule_results", snapshot_date=snapshot_date, run_id=context.run_id)
-        con.unregister("rule_results_frame")
-        con.unregister("rule_failures_frame")
-        con.commit()
+    engine = engine_of(settings)  # GX's Spark engine on Spark, its pandas engine on DuckDB
+    with warehouse.connect() as con:  # in full, or from the previous date (expectations/partition.py)
+        run = validate_partition(
+            con,
+            snapshot_date,
+            rules,
+            run_id=context.run_id,
+            code_version=CODE_VERSIONS["quality"],
+            per_rule=settings.report.failure_samples,
+            runner=engine.run_rules if engine.is_spark else run_rules,
+            incremental_ok=settings.validation.incremental and not engine.is_spark,
+        )
     failed_rules = run.results.filter(~pl.col("passed"))["rule_id"].to_list()
-    metadata = {"dagster/row_count": run.results.height, "rules_failed": failed_rules}
+    metadata = {"dagster/row_count": run.results.height, "rules_failed": failed_rules, "validated": run.mode}
     if settings.validation.data_docs and run.validation is not None:
         from dq_project.expectations.datadocs import write_data_docs  # imports GX's renderers
 
@@ -105,10 +91,7 @@ def rule_results_for_date(
     declared = set(all_rule_ids())
     for row in run.results.iter_rows(named=True):
         if row["rule_id"] in declared:
-            samples = failures.filter(pl.col("rule_id") == row["rule_id"]).head(
-                settings.report.failure_samples
-            )
-            checks.append(_check_result(row, samples["value_masked"].cast(pl.String).to_list()))
+            checks.append(_check_result(row, run.samples.get(row["rule_id"], [])))
     promoted = pl.col("rule_id").is_in(list(BLOCKING_RULES)).not_() & (pl.col("severity") == "ERROR")
     checks.append(_additional_check(run.results.filter(~pl.col("rule_id").is_in(list(declared)) | promoted)))
     configured = {rule.id for rule in rules}
@@ -118,7 +101,7 @@ def rule_results_for_date(
                 asset_key=RULE_RESULTS, check_name=rule_id, passed=True, metadata={"disabled": True}
             )
         )
-    return metadata, {"dagster/row_count": failures.height}, checks
+    return metadata, {"dagster/row_count": run.failure_count}, checks
 
 
 @dg.multi_asset(

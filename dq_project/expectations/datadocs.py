@@ -12,11 +12,19 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from great_expectations.core import ExpectationValidationResult
+from great_expectations.expectations.expectation import _format_map_output, parse_result_format
 from great_expectations.render.renderer import ExpectationSuitePageRenderer, ValidationResultsPageRenderer
 from great_expectations.render.view import DefaultJinjaPageView
 
+from dq_project.expectations.locality import is_row_local
+from dq_project.expectations.runner import build_suite, with_statistics
+from dq_project.expectations.suite import NOT_NULL, Rule
+
 VALIDATION_PAGE = "validation.html"
 SUITE_PAGE = "suite.html"
+# Expectations whose judged rows are every row of the domain (GX reports no non-null count).
+_EVERY_ROW = (NOT_NULL, "expect_column_values_to_have_one_filled_among")
 _VALUE_KEYS = ("partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list")
 
 
@@ -39,3 +47,33 @@ def write_data_docs(validation, suite, out_dir: Path, *, mask_pii: bool = True) 
         view.render(ExpectationSuitePageRenderer().render(suite)), encoding="utf-8"
     )
     return page
+
+
+def merged_validation(
+    base, rules: list[Rule], counts: dict[str, tuple[int, int, int, bool]], *, whole_run: bool
+):
+    """The validation of a date validated incrementally (dq_project.expectations.partition), for its
+    Data Docs: GX's own results of the rules run on the whole partition (`base` is that run's
+    validation when `whole_run`), and for the row-local rules GX's map-result format of the merged
+    counts (element, evaluated, failed, passed), without sample values (the unchanged rows were not
+    read)."""
+    own = {r.expectation_config.meta["rule_id"]: r for r in base.results} if whole_run else {}
+    configs = {e.meta["rule_id"]: e.configuration for e in build_suite(rules).expectations}
+    results = []
+    for rule in rules:
+        if not is_row_local(rule) and rule.id in own:
+            results.append(own[rule.id])
+            continue
+        element, evaluated, failed, passed = counts[rule.id]
+        nonnull = None if rule.type in _EVERY_ROW else evaluated
+        out = _format_map_output(parse_result_format("BASIC"), passed, element, nonnull, failed, [])
+        no_error = {"raised_exception": False, "exception_message": None, "exception_traceback": None}
+        results.append(
+            ExpectationValidationResult(
+                success=passed,
+                expectation_config=configs[rule.id],
+                result=out["result"],
+                exception_info=no_error,
+            )
+        )
+    return with_statistics(copy.copy(base), results)

@@ -139,17 +139,23 @@ def validate_grouped(df: pl.DataFrame, rules: list[Rule], parameters: dict):
         merged = merged or validation
         for result in validation.results:
             results[result.expectation_config.meta["rule_id"]] = result
-    merged.results = [results[rule.id] for rule in rules if rule.id in results]
-    merged.success = all(result.success for result in merged.results)
-    passed = sum(bool(result.success) for result in merged.results)
-    total = len(merged.results)
-    merged.statistics.update(
-        evaluated_expectations=total,
-        successful_expectations=passed,
-        unsuccessful_expectations=total - passed,
-        success_percent=100.0 * passed / total if total else None,
-    )
-    return merged
+    return with_statistics(merged, [results[rule.id] for rule in rules if rule.id in results])
+
+
+def with_statistics(validation, results: list):
+    """`validation` holding `results`, its success and statistics restated from them."""
+    validation.results = results
+    validation.success = all(result.success for result in results)
+    passed = sum(bool(result.success) for result in results)
+    total = len(results)
+    validation.statistics = {
+        **validation.statistics,
+        "evaluated_expectations": total,
+        "successful_expectations": passed,
+        "unsuccessful_expectations": total - passed,
+        "success_percent": 100.0 * passed / total if total else None,
+    }
+    return validation
 
 
 _STATUS_READERS = ("valid_cn_resident_id", "valid_cn_credit_code", "valid_phone_number", "valid_email")
@@ -254,7 +260,8 @@ def _complete_masks(
     return masks
 
 
-def _results_frame(rules: list[Rule], counts: dict[str, tuple[int, int, bool]]) -> pl.DataFrame:
+def results_frame(rules: list[Rule], counts: dict[str, tuple[int, int, bool]]) -> pl.DataFrame:
+    """One row per rule (RESULT_SCHEMA) from (evaluated, failed, passed) per rule id."""
     rows = []
     for rule in rules:
         evaluated, failed, passed = counts[rule.id]
@@ -342,4 +349,4 @@ def checked_run(
         if n:
             parts.append(_failure_rows(df, rule, masks[rule.id]))
     failures = pl.concat(parts) if parts else pl.DataFrame(schema=FAILURE_SCHEMA)
-    return RuleRun(_results_frame(rules, counts), failures, validation)
+    return RuleRun(results_frame(rules, counts), failures, validation)

@@ -37,3 +37,10 @@ def read_staged(con: duckdb.DuckDBPyConnection, snapshot_date: str, rules: list[
     columns = rule_columns(rules, available)
     frame = query_frame(con, "staging/select_customers_columns", columns=columns, snapshot_date=snapshot_date)
     return frame.sort("source", "load_id", "row_number", nulls_last=True, maintain_order=True)
+
+
+def with_row_locator(staged: pl.DataFrame) -> pl.DataFrame:
+    """Give rows without a source key a locator (source, row and load), so their failures are still
+    reported row by row (sql/quality/select_rule_samples.sql builds the same locator)."""
+    locator = pl.format("{}#row{}@{}", "source", "row_number", "load_id")
+    return staged.with_columns(pl.coalesce("record_key", locator).alias("record_key"))

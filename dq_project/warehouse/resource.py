@@ -33,7 +33,7 @@ TABLES: tuple[str, ...] = (
     "raw/loads", "raw/customer_rows", "raw/quarantine", "raw/quarantined_files", "raw/erasures",
     "staging/customers", "staging/row_hashes", "staging/current_customers", "quality/rule_results",
     "quality/rule_failures",
-    "quality/kpi_history", "matching/review_queue", "matching/steward_decisions",
+    "quality/rule_counts", "quality/kpi_history", "matching/review_queue", "matching/steward_decisions",
     "matching/golden_id_changes", "matching/runs", "matching/features", "audit/log",
     "raw/mapping_warnings",
 )  # fmt: skip

@@ -46,7 +46,7 @@ def test_warehouse_bootstrap_creates_every_table(tmp_path) -> None:
 
 
 def test_statements_split_and_bind_only_their_parameters(tmp_path) -> None:
-    assert len(statements("quality/delete_rule_results_partition")) == 2
+    assert len(statements("quality/delete_rule_results_partition")) == 3  # results, failures, counts
     con = open_warehouse(tmp_path / "w.duckdb")
     run_sql(con, "quality/delete_rule_results_partition", snapshot_date="2024-01-01", unused="x")
     assert query_sql(con, "quality/select_kpis", snapshot_date="2024-01-01").fetchall() == []

@@ -1,0 +1,2 @@
+drop table if exists rule_row_hashes;
+drop table if exists rule_changed_keys;
