@@ -53,6 +53,7 @@ def _defaults(master: str, lake: str) -> dict[str, str]:
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.sql.legacy.javaCharsets": "true",
         "spark.sql.warehouse.dir": f"{lake}/_spark_warehouse",
+        "spark.dq.exchange.dir": f"{lake}/_spark_exchange",  # exchange.py: frames via Parquet
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.ui.showConsoleProgress": "false",
     }
