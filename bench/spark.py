@@ -32,6 +32,7 @@ DAY = dt.date(2026, 11, 20)
 
 HEAP = os.environ.get("DQ_BENCH_SPARK_HEAP", "4g")
 PARTITIONS = int(os.environ.get("DQ_BENCH_SPARK_PARTITIONS", "8"))
+SAVED_MODELS = os.environ.get("DQ_BENCH_SPARK_MODELS")  # a models dir: skip the DuckDB run
 EXTRA = os.environ.get("DQ_BENCH_SPARK_OPTIONS", "")  # more TOML inline-table entries, e.g. '"k" = "v"'
 
 
@@ -105,7 +106,11 @@ def main(rows: int, workdir: Path, master: str = "local[2]", partitions: int = P
     landing = workdir / "landing"
     generate(rows, 1, landing, DAY)
     print(f"load before duckdb: {_uptime()}", flush=True)
-    duck = _run(workdir, landing, "duckdb", master, partitions, None)
+    if SAVED_MODELS:  # Spark only, scoring with models saved by an earlier DuckDB run
+        duck = (True, 0.0, {}, pl.DataFrame(schema={"record_key": pl.String, "cluster_key": pl.String}),
+                Path(SAVED_MODELS).parent)  # fmt: skip
+    else:
+        duck = _run(workdir, landing, "duckdb", master, partitions, None)
     duck_python_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"duckdb done in {duck[1]:.1f}s (python peak {duck_python_mb:,.0f} MB); load {_uptime()}", flush=True
@@ -126,9 +131,10 @@ def main(rows: int, workdir: Path, master: str = "local[2]", partitions: int = P
     for engine in _ENGINES.values():
         print("  spark engine split: " + ", ".join(f"{k} {v:.1f}s" for k, v in engine.timings.items()))
     a, b = _together(duck[3]), _together(spark[3])
-    n = duck[3].height * (duck[3].height - 1) // 2
+    n = max(1, duck[3].height * (duck[3].height - 1) // 2)
+    note = " (no duckdb run)" if SAVED_MODELS else ""
     print(f"  clusters: pairs together duckdb={len(a):,} spark={len(b):,} differ={len(a ^ b):,} "
-          f"pairwise agreement={1 - len(a ^ b) / n:.6f}")  # fmt: skip
+          f"pairwise agreement={1 - len(a ^ b) / n:.6f}{note}")  # fmt: skip
     python_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     live = _live_heap_mb(workdir / "gc.log")
     print(f"  peak memory: python {python_mb:,.0f} MB (after duckdb {duck_python_mb:,.0f} MB), "
