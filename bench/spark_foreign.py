@@ -3,6 +3,8 @@ demo set, MIT licence kept in /work/shared/data/fake_1000), FEBRL3 and FEBRL4 (t
 package).
 
 python -m bench.spark_foreign [fake_1000 febrl3 febrl4]
+(DQ_BENCH_SPARK_MASTER=sc://host:port for a Spark Connect server; bench/spark.py's DQ_BENCH_SPARK_*
+variables set the heap and options)
 
 Each set is landed as its dq.toml source, DuckDB runs the day (and trains and saves the models),
 then Spark (local[2]) runs the same day with a copy of those models. Printed per set: pairwise
@@ -13,6 +15,7 @@ pairwise precision/recall/F1 of each engine against the set's truth.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sys
 import tempfile
@@ -56,7 +59,8 @@ def run_engine(workdir: Path, files: dict[str, Path], kind: str, models: Path | 
         shutil.copytree(models, home / "models")
     config = workdir / kind / "dq.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(_config(kind, "local[2]", 4), encoding="utf-8")
+    master = os.environ.get("DQ_BENCH_SPARK_MASTER", "local[2]")  # e.g. sc://localhost:15002
+    config.write_text(_config(kind, master, 4), encoding="utf-8")
     warehouse = WarehouseResource(config_path=str(config), home=str(home))
     settings = warehouse.settings()
     for source, path in files.items():
