@@ -104,18 +104,21 @@ def _uptime() -> str:
 
 def main(rows: int, workdir: Path, master: str = "local[2]", partitions: int = PARTITIONS) -> None:
     landing = workdir / "landing"
-    generate(rows, 1, landing, DAY)
+    if not (workdir / "landing.complete").exists():  # a re-run in the same workdir reuses it
+        generate(rows, 1, landing, DAY)
+        (workdir / "landing.complete").touch()
     print(f"load before duckdb: {_uptime()}", flush=True)
     if SAVED_MODELS:  # Spark only, scoring with models saved by an earlier DuckDB run
-        duck = (True, 0.0, {}, pl.DataFrame(schema={"record_key": pl.String, "cluster_key": pl.String}),
-                Path(SAVED_MODELS).parent)  # fmt: skip
+        duck = (True, 0.0, {}, pl.DataFrame(schema={"record_key": pl.String, "cluster_key": pl.String}), None)
+        models = Path(SAVED_MODELS)
     else:
         duck = _run(workdir, landing, "duckdb", master, partitions, None)
+        models = duck[4] / "models"
     duck_python_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"duckdb done in {duck[1]:.1f}s (python peak {duck_python_mb:,.0f} MB); load {_uptime()}", flush=True
     )
-    spark = _run(workdir, landing, "spark", master, partitions, duck[4] / "models")
+    spark = _run(workdir, landing, "spark", master, partitions, models)
     from dq_project.engine.spark.engine import _ENGINES
 
     print(f"spark bench  rows={rows:,}  master={master}  shuffle.partitions={partitions}  heap={HEAP}  "
