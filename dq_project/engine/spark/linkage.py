@@ -24,6 +24,7 @@ from splink.backends.spark import SparkAPI
 from splink.blocking_rule_library import CustomRule
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from dq_project.engine.spark.exchange import Exchange, exchange
 from dq_project.matching.comparisons import COMPARISONS, comparison_dialect
 from dq_project.matching.model import prediction_linker, splink_session
 from dq_project.matching.resolve import cluster_keys, pairs_from_predictions
@@ -94,29 +95,50 @@ class SparkPredictor:
             num_partitions_on_repartition=self.partitions,
         )
         run = uuid.uuid4().hex[:8]  # table names are session-wide temp views: one set per call
-        records = api.register(
-            self.spark.createDataFrame(frame.to_arrow()),
-            dataset_display_name="records",
-            table_name=f"dq_records_{customer_type}_{run}",
-        )
-        linker = Linker(records, spark_model(model, customer_type), log_level=None)
+        views = [f"dq_records_{customer_type}_{run}", f"dq_scored_edges_{customer_type}_{run}"]
+        with exchange(self.spark) as files:  # rows in and out through Parquet, not the driver's heap
+            try:
+                pairs, clusters = self._score(files, api, views, frame, customer_type, model, settings,
+                                              merge_threshold)  # fmt: skip
+            finally:
+                for view in self.spark.catalog.listTables():  # Splink's and ours, with their plans
+                    if view.isTemporary and (view.name in views or view.name.startswith("__splink")):
+                        self.spark.catalog.dropTempView(view.name)
+        self.seconds += time.perf_counter() - started
+        return pairs, cluster_keys(clusters)
+
+    def _score(
+        self,
+        files: Exchange,
+        api: SparkAPI,
+        views: list[str],
+        frame: pl.DataFrame,
+        customer_type: str,
+        model: dict,
+        settings: MatchingSettings,
+        merge_threshold: float,
+    ):
+        """Splink's predict and connected components on Spark: (pairs, clusters) in Polars."""
+        records = files.to_spark(frame, "records")
+        linker = Linker(
+            api.register(records, dataset_display_name="records", table_name=views[0]),
+            spark_model(model, customer_type), log_level=None,
+        )  # fmt: skip
         predictions = linker.inference.predict(
             threshold_match_probability=settings.pair_floor, warning_mode="never"
         )
         scored = predictions.as_spark_dataframe()
-        # only what the pairs are made of reaches the driver (not the l/r values, gammas, Bayes factors)
+        # only what the pairs are made of leaves Spark (not the l/r values, gammas, Bayes factors)
         wanted = [c for c in scored.columns if c in PAIR_COLUMNS or c.startswith("mw_")]
-        scored = pl.from_arrow(scored.select(wanted).toArrow())
-        pairs = pairs_from_predictions(scored, customer_type, model, merge_threshold)
-        edges = api.register(
-            pairs.select("record_key_l", "record_key_r", "match_probability").to_arrow(),
-            dataset_display_name="scored_edges",
-            table_name=f"dq_scored_edges_{customer_type}_{run}",
-        )
+        pairs = pairs_from_predictions(files.to_polars(scored.select(wanted), "scored"), customer_type,
+                                       model, merge_threshold)  # fmt: skip
+        edges = files.to_spark(pairs.select("record_key_l", "record_key_r", "match_probability"), "edges")
         clustered = cluster_pairwise_predictions_at_threshold(
-            records, edges, api, node_id_column_name="record_key",
-            threshold_match_probability=merge_threshold,
+            records.select("record_key"),  # connected components needs the ids, not the records
+            api.register(edges, dataset_display_name="scored_edges", table_name=views[1]),
+            api, node_id_column_name="record_key", threshold_match_probability=merge_threshold,
         )  # fmt: skip
-        clusters = pl.from_arrow(clustered.as_spark_dataframe().select("record_key", "cluster_id").toArrow())
-        self.seconds += time.perf_counter() - started
-        return pairs, cluster_keys(clusters)
+        clusters = files.to_polars(
+            clustered.as_spark_dataframe().select("record_key", "cluster_id"), "clusters"
+        )
+        return pairs, clusters

@@ -17,6 +17,7 @@ import polars as pl
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from pyspark.sql import DataFrame, SparkSession
 
+from dq_project.engine.spark.exchange import Exchange
 from dq_project.expectations.runner import (
     FAILURE_SCHEMA,
     KEY,
@@ -49,10 +50,12 @@ def validate(frame: DataFrame, rules: list[Rule], parameters: dict, result_forma
         )
 
 
-def spark_frame(spark: SparkSession, df: pl.DataFrame, rules: list[Rule]) -> DataFrame:
-    """The columns GX reads, as a cached Spark frame (GX runs one Spark job per metric)."""
+def spark_frame(files: Exchange, df: pl.DataFrame, rules: list[Rule]) -> DataFrame:
+    """The columns GX reads, as a cached Spark frame (GX runs one Spark job per metric). It goes to
+    Spark as a Parquet file (exchange.py), so the cache is Spark's, which spills to disk, not a copy
+    of the rows pinned on the driver's heap."""
     columns, _ = _gx_columns(rules, df.columns)
-    return spark.createDataFrame(df.select(columns).to_arrow()).cache()
+    return files.to_spark(df.select(columns), "gx_input").cache()
 
 
 def run_rules(
@@ -63,7 +66,8 @@ def run_rules(
         return RuleRun(pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=FAILURE_SCHEMA))
     df = prepare(df)
     parameters = suite_parameters(rules, as_of or dt.date.today())
-    frame = spark_frame(spark, df, rules)
+    files = Exchange(spark)
+    frame = spark_frame(files, df, rules)
     try:
         validation = validate(frame, rules, parameters)
         counts = rule_counts(validation, rules)
@@ -78,4 +82,5 @@ def run_rules(
                 )
     finally:
         frame.unpersist()
+        files.close()
     return checked_run(df, rules, counts, masks, validation, counter="GX on Spark")

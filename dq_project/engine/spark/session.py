@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,8 @@ def _defaults(master: str, lake: str) -> dict[str, str]:
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.sql.legacy.javaCharsets": "true",
         "spark.sql.warehouse.dir": f"{lake}/_spark_warehouse",
+        "spark.dq.exchange.dir": f"{lake}/_spark_exchange",  # exchange.py: frames via Parquet
+        "spark.checkpoint.dir": f"{lake}/_spark_checkpoints",  # a Connect client cannot call setCheckpointDir
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.ui.showConsoleProgress": "false",
     }
@@ -65,6 +68,12 @@ def _defaults(master: str, lake: str) -> dict[str, str]:
             "spark.local.dir": f"{lake}/_spark_local",
         }
     return options
+
+
+def is_connect(spark: SparkSession) -> bool:
+    """A Spark Connect client session (`sc://` master, or `spark.api.mode = "connect"`, which in
+    PySpark 4 starts a local Connect server): no SparkContext on this side."""
+    return type(spark).__module__.startswith("pyspark.sql.connect")
 
 
 def start_session(engine: EngineSettings, lake: str) -> SparkSession:
@@ -85,8 +94,10 @@ def start_session(engine: EngineSettings, lake: str) -> SparkSession:
     builder = builder.appName("dq")
     for key, value in options.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    if not engine.master.startswith("sc://"):
+    with warnings.catch_warnings():  # a Connect client re-sends the server's start-up options as
+        warnings.filterwarnings("ignore", "Failed to set spark", UserWarning)  # session options: noise
+        spark = builder.getOrCreate()
+    if not is_connect(spark):  # classic: the driver's context is ours to tune
         spark.sparkContext.setLogLevel("ERROR")
         spark.sparkContext.setCheckpointDir(f"{lake}/_spark_checkpoints")
     return spark
