@@ -255,9 +255,18 @@ def predictions_to_pairs(
     that matches a pattern of dq_project.matching.cannot_link is capped below `merge_threshold`);
     weights = JSON of per-comparison match weights (the comparison's mw_ column plus its
     term-frequency adjustment, if any), plus "cannot_link:<pattern>": the weight the cap took off."""
+    relation = predictions.as_duckdbpyrelation()
     return pairs_from_predictions(
-        predictions.as_duckdbpyrelation().pl(), customer_type, model, merge_threshold
+        relation.select(*pair_columns(relation.columns)).pl(), customer_type, model, merge_threshold
     )
+
+
+def pair_columns(columns: list[str]) -> list[str]:
+    """The prediction columns pairs_from_predictions reads. Splink keeps every comparison's input
+    values, gammas and Bayes factors too (retain_intermediate_calculation_columns, for the mw_
+    columns); reading those into Polars cost most of the linkage step's peak memory."""
+    keep = ("record_key_l", "record_key_r", "match_probability", "match_weight")
+    return [c for c in columns if c in keep or c.startswith("mw_")]
 
 
 def pairs_from_predictions(

@@ -27,10 +27,9 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from dq_project.engine.spark.exchange import Exchange, exchange
 from dq_project.matching.comparisons import COMPARISONS, comparison_dialect
 from dq_project.matching.model import prediction_linker, splink_session
-from dq_project.matching.resolve import cluster_keys, pairs_from_predictions
+from dq_project.matching.resolve import cluster_keys, pair_columns, pairs_from_predictions
 from dq_project.settings import MatchingSettings
 
-PAIR_COLUMNS = ("record_key_l", "record_key_r", "match_probability", "match_weight")
 GRAFTED = ("m_probability", "u_probability", "tf_adjustment_column", "tf_adjustment_weight")
 
 
@@ -129,8 +128,8 @@ class SparkPredictor:
         )
         scored = predictions.as_spark_dataframe()
         # only what the pairs are made of leaves Spark (not the l/r values, gammas, Bayes factors)
-        wanted = [c for c in scored.columns if c in PAIR_COLUMNS or c.startswith("mw_")]
-        pairs = pairs_from_predictions(files.to_polars(scored.select(wanted), "scored"), customer_type,
+        wanted = scored.select(*pair_columns(scored.columns))
+        pairs = pairs_from_predictions(files.to_polars(wanted, "scored"), customer_type,
                                        model, merge_threshold)  # fmt: skip
         edges = files.to_spark(pairs.select("record_key_l", "record_key_r", "match_probability"), "edges")
         clustered = cluster_pairwise_predictions_at_threshold(
