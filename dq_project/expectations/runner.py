@@ -95,11 +95,14 @@ def build_suite(rules: list[Rule]) -> gx.ExpectationSuite:
     return suite
 
 
-def _batch(frame: pd.DataFrame):
+def whole_frame_batch(frame, engine: str = "pandas"):
+    """A GX batch of the whole `frame` on an ephemeral context, with GX's `engine` data source
+    ("pandas" here, "spark" for dq_project.engine.spark.quality)."""
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    add_source = getattr(context.data_sources, f"add_{engine}")
     definition = (
-        context.data_sources.add_pandas("staging")
+        add_source("staging")
         .add_dataframe_asset("customers")
         .add_batch_definition_whole_dataframe("snapshot")
     )
@@ -109,7 +112,7 @@ def _batch(frame: pd.DataFrame):
 def validate(frame: pd.DataFrame, rules: list[Rule], parameters: dict, result_format: dict | str = "BASIC"):
     """One GX validation of `frame` against the suite of `rules` (Batch.validate: nothing is stored)."""
     with quiet_gx():
-        return _batch(frame).validate(
+        return whole_frame_batch(frame).validate(
             build_suite(rules), result_format=result_format, expectation_parameters=parameters
         )
 

@@ -61,3 +61,12 @@ def run_both(base: Path, rows: int, seed: int = 7) -> tuple[EngineRun, EngineRun
     duck = run_engine(base, landing, "duckdb")
     spark = run_engine(base, landing, "spark", models=duck.home / "models")
     return duck, spark
+
+
+def both_runs(tmp_path_factory, name: str, rows: int):
+    """A module fixture's body: run_both on `rows` records, yielding (duckdb, spark) and closing
+    their warehouse connections afterwards."""
+    duck, spark = run_both(tmp_path_factory.mktemp(name), rows)
+    yield duck, spark
+    duck.con.close()
+    spark.con.close()

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from engine_runs import DAY, run_both
+from engine_runs import DAY, both_runs
 
 ROWS = 800
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    duck, spark = run_both(tmp_path_factory.mktemp("engines"), ROWS)
-    yield duck, spark
-    duck.con.close()
-    spark.con.close()
+    yield from both_runs(tmp_path_factory, "engines", ROWS)
 
 
 def _frame(run, sql: str) -> pl.DataFrame:

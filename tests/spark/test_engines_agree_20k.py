@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from engine_runs import run_both
+from engine_runs import both_runs
 
 pytestmark = pytest.mark.slow
 ROWS = 20_000
@@ -14,10 +14,7 @@ ROWS = 20_000
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    duck, spark = run_both(tmp_path_factory.mktemp("engines20k"), ROWS)
-    yield duck, spark
-    duck.con.close()
-    spark.con.close()
+    yield from both_runs(tmp_path_factory, "engines20k", ROWS)
 
 
 def test_counts_staging_rules_and_clusters_agree(runs):

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import great_expectations as gx
 import polars as pl
-from great_expectations.data_context.types.base import ProgressBarsConfig
 from pyspark.sql import DataFrame, SparkSession
 
 from dq_project.engine.spark.exchange import Exchange
@@ -30,22 +28,15 @@ from dq_project.expectations.runner import (
     prepare,
     quiet_gx,
     rule_counts,
+    whole_frame_batch,
 )
 from dq_project.expectations.suite import Rule, suite_parameters
 
 
 def validate(frame: DataFrame, rules: list[Rule], parameters: dict, result_format: dict | str = "BASIC"):
     """One GX validation of the Spark `frame` against the suite of `rules` (nothing is stored)."""
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    definition = (
-        context.data_sources.add_spark("staging")
-        .add_dataframe_asset("customers")
-        .add_batch_definition_whole_dataframe("snapshot")
-    )
     with quiet_gx():
-        batch = definition.get_batch(batch_parameters={"dataframe": frame})
-        return batch.validate(
+        return whole_frame_batch(frame, "spark").validate(
             build_suite(rules), result_format=result_format, expectation_parameters=parameters
         )
 
