@@ -8,6 +8,7 @@ import re
 import duckdb
 import polars as pl
 import pytest
+from history_reads import read_history
 
 from dq_project.reporting.locale import locale_filters
 from dq_project.reporting.report import render_report
@@ -21,21 +22,13 @@ def _html(history, day=None) -> str:
     return (history.settings.reports_dir / day.isoformat() / "audit.html").read_text(encoding="utf-8")
 
 
-def _read(history, sql: str, **params) -> pl.DataFrame:
-    con = duckdb.connect(str(history.settings.warehouse_path), read_only=True)
-    try:
-        return con.sql(sql, params=params or None).pl()
-    finally:
-        con.close()
-
-
 def _cells(row_html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row_html, re.S)]
 
 
 def test_headline_cards_equal_the_kpi_table_on_every_day(report_history) -> None:
     fmt = locale_filters("en")
-    kpis = _read(
+    kpis = read_history(
         report_history,
         "select snapshot_date, dimension, measure from quality.kpi_history "
         "where scope = 'overall' and kind in ('dimension', 'score') order by snapshot_date",
@@ -64,7 +57,7 @@ def test_headline_cards_equal_the_kpi_table_on_every_day(report_history) -> None
 
 def test_rule_rows_equal_rule_results_with_a_trend_per_day(report_history) -> None:
     fmt, day = locale_filters("en"), report_history.days[-1]
-    results = _read(
+    results = read_history(
         report_history,
         "select rule_id, evaluated, failed, failed_ratio, "
         "(select count(*) from quality.rule_results h where h.rule_id = r.rule_id) as days "
@@ -82,7 +75,7 @@ def test_rule_rows_equal_rule_results_with_a_trend_per_day(report_history) -> No
 
 def test_source_scorecards_equal_the_kpi_table(report_history) -> None:
     fmt, day = locale_filters("en"), report_history.days[-1]
-    kpis = _read(
+    kpis = read_history(
         report_history,
         "select scope, measure, denominator from quality.kpi_history "
         "where snapshot_date = $d and dimension = 'completeness' and scope like 'source:%'",
@@ -98,7 +91,7 @@ def test_source_scorecards_equal_the_kpi_table(report_history) -> None:
 
 
 def test_no_unmasked_contact_or_id_anywhere_in_any_report(report_history) -> None:
-    staged = _read(report_history, "select mobile, id_number, email, name from staging.customers")
+    staged = read_history(report_history, "select mobile, id_number, email, name from staging.customers")
     values = {
         v for c in ("mobile", "id_number", "email") for v in staged[c].drop_nulls().to_list() if len(v) > 5
     }
@@ -154,7 +147,7 @@ def test_zh_cn_locale_formats_dates_and_numbers(report_history, tmp_path) -> Non
 
 def test_count_cards_and_merges_equal_the_warehouse(report_history) -> None:
     fmt, day = locale_filters("en"), report_history.days[-1]
-    counts = _read(
+    counts = read_history(
         report_history,
         "select dimension, measure from quality.kpi_history "
         "where snapshot_date = $d and scope = 'overall' and kind in ('count', 'rate')",
@@ -166,7 +159,7 @@ def test_count_cards_and_merges_equal_the_warehouse(report_history) -> None:
     for name, measure in counts.iter_rows():
         expected = fmt["pct"](measure) if name == "duplicate_rate" else fmt["thousands"](measure)
         assert cards[name] == expected, name
-    grown = _read(
+    grown = read_history(
         report_history,
         "select golden_id, count(*) filter (where as_of_date = $d) as now, "
         "count(*) filter (where as_of_date = $before) as before from matching.clusters "

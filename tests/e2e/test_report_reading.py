@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from history_reads import read_history
 
 from dq_project.reporting.locale import locale_filters
 
@@ -75,14 +76,6 @@ class Page(HTMLParser):
                 self._chart["tips"].append(data)
 
 
-def _read(history, sql: str, **params) -> pl.DataFrame:
-    con = duckdb.connect(str(history.settings.warehouse_path), read_only=True)
-    try:
-        return con.sql(sql, params=params or None).pl()
-    finally:
-        con.close()
-
-
 def _pages(report_history, zh_reports) -> dict[str, Path]:
     reports = report_history.settings.reports_dir
     return {
@@ -130,7 +123,7 @@ def test_every_chart_has_axis_labels_dates_and_values_on_hover(report_history, z
 def test_index_shows_trends_alerts_and_every_report_with_warehouse_numbers(report_history) -> None:
     fmt = locale_filters("en")
     html = (report_history.settings.reports_dir / "index.html").read_text(encoding="utf-8")
-    kpis = _read(
+    kpis = read_history(
         report_history,
         "select snapshot_date, dimension, measure from quality.kpi_history where scope = 'overall' "
         "and dimension in ('quality_score', 'records', 'golden_records')",
@@ -147,7 +140,7 @@ def test_index_shows_trends_alerts_and_every_report_with_warehouse_numbers(repor
             fmt["thousands"](today["golden_records"]),
         ]
         assert f'href="{day.isoformat()}/audit.html"' in html
-    failed = _read(
+    failed = read_history(
         report_history,
         "select rule_id from quality.rule_results where snapshot_date = $d and not passed",
         d=report_history.days[-1],
@@ -158,14 +151,14 @@ def test_index_shows_trends_alerts_and_every_report_with_warehouse_numbers(repor
 
 def test_kpis_describe_the_customer_base_and_this_load_is_shown_as_such(report_history) -> None:
     fmt, day = locale_filters("en"), report_history.days[-1]
-    current, staged = _read(
+    current, staged = read_history(
         report_history,
         "select (select count(*) from staging.current_customers($d)), "
         "(select count(*) from staging.customers where snapshot_date = $d)",
         d=day,
     ).row(0)
     assert current > staged  # the base holds records of earlier days this load did not touch
-    kpis = _read(
+    kpis = read_history(
         report_history,
         "select scope, dimension, measure, denominator from quality.kpi_history "
         "where snapshot_date = $d and kind in ('dimension', 'score', 'count')",
@@ -187,7 +180,7 @@ def test_kpis_describe_the_customer_base_and_this_load_is_shown_as_such(report_h
 def test_owner_scorecard_counts_no_placeholder_as_a_person(report_history) -> None:
     day = report_history.days[-1]
     placeholders = ("待分配", "未分配", "未知", "不详", "暂无", "测试", "n/a", "-")
-    owners = _read(
+    owners = read_history(
         report_history,
         "select owner, count(*) as n from staging.current_customers($d) group by owner",
         d=day,
@@ -240,7 +233,7 @@ def test_no_owner_field_is_not_owner_missing(report_history, tmp_path) -> None:
 
 def test_review_explanations_add_up_to_the_pair_probability(report_history, zh_reports) -> None:
     day = report_history.days[-1]
-    queue = _read(
+    queue = read_history(
         report_history,
         "select record_key_l, record_key_r, match_probability, cast(weights as varchar) as weights "
         "from matching.review_queue where as_of_date = $d",
